@@ -1,0 +1,159 @@
+/**
+ * The OneNET Studio HTTP push requirements: one entry per case, quoted from the vendor document
+ * (onenet.seed.md, in Chinese, glossed in English) or FACTS.md §1a. Ids are stable forever.
+ */
+import type { Registry } from '../../src/core/case.ts';
+
+const ACK =
+  '应用服务器收到平台每一次推送请求后，需要在有限时间内返回响应（目前是5秒），且HTTP响应状态码应设置为200，否则平台会认为请求发送失败，进行消息重推 — every push must be answered within 5 s with HTTP 200, else the platform retries';
+const ACK_SOURCE = 'onenet.seed.md §4 重推策略';
+const VERIFY_SOURCE = 'onenet.seed.md §2 实例验证';
+
+function acked(kind: string, shape: string) {
+  return {
+    level: 'MUST',
+    title: `acks a ${kind} push with 200`,
+    text: `${ACK}. Payload: ${shape}.`,
+    source: `${ACK_SOURCE}; payload shape FACTS.md §1a "msg payload shapes"`,
+  } as const;
+}
+
+export const requirements = {
+  'onenet.verify.echo-verbatim': {
+    level: 'MUST',
+    title: 'echoes msg verbatim to a genuine verification',
+    text: '若确认此次GET请求来自OneNET平台，需在响应中原样返回msg参数，实例验证才能通过 — the response body is the msg parameter, unchanged (no quotes, no newline), with HTTP 200',
+    source: VERIFY_SOURCE,
+  },
+  'onenet.verify.signature-percent-encoded': {
+    level: 'MUST',
+    title: 'accepts a verification whose signature has +, / and = percent-encoded',
+    text: '将字符串B进行Base64转换，并通过URL Decode计算后得到参数C，将参数C与signature进行对比 — the Base64 signature travels URL-encoded in the query and must be compared after URL decoding',
+    source: VERIFY_SOURCE,
+  },
+  'onenet.verify.signature-raw': {
+    level: 'SHOULD',
+    title: 'accepts a verification whose signature has a raw +, which form decoding turns into a space',
+    text: "The vendor's receiver SDK compares against signature.replace(' ', '+'): a raw + in the query arrives as a space after form decoding, and receivers must map it back (FACTS.md §1b, cm-heclouds/data-push Util.checkToken). The Studio document does not say how the platform encodes the query.",
+    source: 'FACTS.md §1b (legacy SDK); onenet.seed.md §2 is silent on the encoding',
+    interpreted: true,
+  },
+  'onenet.verify.forged-not-echoed': {
+    level: 'SHOULD',
+    title: 'does not echo a verification whose signature is forged',
+    text: '应用服务器收到请求后，需要通过signature参数字段对请求进行校验 — the server checks the signature before echoing; the document also allows skipping the check ("如果用户不想验证，可选择跳过该过程，直接返回msg参数"), hence SHOULD',
+    source: VERIFY_SOURCE,
+  },
+  'onenet.push.lifecycle-acked': acked('lifeCycle', 'messageType "lifeCycle", data.status online|offline'),
+  'onenet.push.property-acked': acked('property notify', 'messageType "notify", notifyType "property"'),
+  'onenet.push.event-acked': acked('event notify', 'messageType "notify", notifyType "event"'),
+  'onenet.push.service-reply-acked': acked('service reply', 'messageType "reply", callType "async"'),
+  'onenet.push.scene-log-acked': acked('sceneLog', 'messageType "sceneLog", with a UTF-8 scene name'),
+  'onenet.push.lbs-wifi-acked': acked('lbsAndWifi', 'messageType "lbsAndWifi", type 1|2, data {accuracy, lon, lat}'),
+  'onenet.push.processed': {
+    level: 'MUST',
+    title: 'processes a genuine push whose signature contains + and /',
+    text: 'signature: 加密签名，用以校验推送客户端身份合法性，校验方法见实例验证 — a genuine signature (standard Base64, compared as sent in the JSON body: FACTS.md §1a) must verify, so the message is processed',
+    source: 'onenet.seed.md §3 消息推送; FACTS.md §1a signature code',
+    needs: ['observer'],
+  },
+  'onenet.ack.within-5s': {
+    level: 'MUST',
+    title: 'acks a push within 5 s',
+    text: ACK,
+    source: ACK_SOURCE,
+  },
+  'onenet.ack.burst': {
+    level: 'SHOULD',
+    title: 'acks a burst of concurrent pushes, each within 5 s',
+    text: `${ACK}. The document does not say how many pushes may be in flight at once; pushcheck sends a burst (20 by default) and reports p50/p95 ack latency.`,
+    source: ACK_SOURCE,
+    interpreted: true,
+  },
+  'onenet.secure.decrypted': {
+    level: 'MUST',
+    title: 'decrypts a secure-mode push with the key as both key and IV',
+    text: '平台会对消息msg进行加密处理（加密方式采用AES的CBC模式，数据填充采用PKCS7），应用服务器收到数据时，需通过生成密钥进行解密操作 — the official sample uses new IvParameterSpec(key): the 16-character key is the key and the IV',
+    source: 'onenet.seed.md §3 消息推送 and §5 最佳实践 (decrypt sample); FACTS.md §1a',
+    needs: ['aes-key', 'observer'],
+  },
+  'onenet.sign.forged-not-processed': {
+    level: 'SHOULD',
+    title: 'does not process a push signed with another token',
+    text: 'signature: 加密签名，用以校验推送客户端身份合法性 — the signature lets the server check that the push comes from the platform; a push that fails the check is not to be trusted',
+    source: 'onenet.seed.md §3 消息推送',
+    needs: ['observer'],
+  },
+  'onenet.sign.tampered-not-processed': {
+    level: 'SHOULD',
+    title: 'does not process a push whose msg does not match its signature',
+    text: 'signature: 加密签名，用以校验推送客户端身份合法性 — the signature covers msg (A = token + nonce + msg), so an altered msg fails the check',
+    source: 'onenet.seed.md §2 and §3',
+    needs: ['observer'],
+  },
+  'onenet.dedup.redelivery-acked': {
+    level: 'MUST',
+    title: 'acks a redelivered message id with 200',
+    text: `${ACK}. A redelivery is still a push: anything but 200 makes the platform retry it up to 16 times.`,
+    source: ACK_SOURCE,
+  },
+  'onenet.dedup.processed-once': {
+    level: 'SHOULD',
+    title: 'processes a redelivered message id once',
+    text: 'A push whose ack was late or lost is pushed again with the same id (每条消息最多重推16次); the document does not say that receivers de-duplicate, but community receivers de-duplicate on the body id (FACTS.md §1a).',
+    source: 'onenet.seed.md §4; FACTS.md §1a (community code dedupes on id)',
+    interpreted: true,
+    needs: ['observer'],
+  },
+  'onenet.robust.bad-json': {
+    level: 'SHOULD',
+    title: 'answers a body that is not JSON without a server error',
+    text: 'The document is silent on bad input; pushcheck expects a client error (4xx), not a 5xx or a dropped connection.',
+    source: 'pushcheck (interpreted)',
+    interpreted: true,
+  },
+  'onenet.robust.missing-fields': {
+    level: 'SHOULD',
+    title: 'answers a push with missing fields without a server error',
+    text: 'The body has msg, nonce, signature, time and id (onenet.seed.md §3); a body without them is answered with a client error, not a 5xx.',
+    source: 'onenet.seed.md §3 (fields); pushcheck (the answer)',
+    interpreted: true,
+  },
+  'onenet.robust.wrong-types': {
+    level: 'SHOULD',
+    title: 'answers a push with wrongly typed fields without a server error',
+    text: 'msg is a string, time a long, id a string (onenet.seed.md §3 table); other types are answered with a client error, not a 5xx.',
+    source: 'onenet.seed.md §3 (types); pushcheck (the answer)',
+    interpreted: true,
+  },
+  'onenet.robust.huge-body': {
+    level: 'SHOULD',
+    title: 'answers a 4 MiB body without a server error or a reset',
+    text: 'The document sets no size limit; a receiver may refuse a huge body (413 is fine) but not fail with a 5xx or reset the connection.',
+    source: 'pushcheck (interpreted)',
+    interpreted: true,
+  },
+  'onenet.robust.no-content-type': {
+    level: 'SHOULD',
+    title: 'answers a push without a Content-Type without a server error',
+    text: '推送数据以JSON形式置于HTTP请求中的body部分 — the document says the body is JSON but not which Content-Type header comes with it.',
+    source: 'onenet.seed.md §3; pushcheck (the answer)',
+    interpreted: true,
+  },
+  'onenet.robust.empty-body': {
+    level: 'SHOULD',
+    title: 'answers an empty POST without a server error',
+    text: 'An empty body is answered with a client error, not a 5xx or a dropped connection.',
+    source: 'pushcheck (interpreted)',
+    interpreted: true,
+  },
+  'onenet.robust.survives-bad-input': {
+    level: 'MUST',
+    title: 'keeps acking genuine pushes after each kind of bad input',
+    text: `${ACK}. Bad input from anyone must not stop the receiver from acking the platform's next push.`,
+    source: ACK_SOURCE,
+  },
+} as const satisfies Registry;
+
+/** A OneNET case id. */
+export type OneNetCaseId = keyof typeof requirements;

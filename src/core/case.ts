@@ -1,0 +1,134 @@
+/**
+ * The case model: requirements, outcomes, and the checks a case uses to fail with expected and actual.
+ * Everything a case records goes into Playwright's test info as attachments, which the reporter reads.
+ */
+import { test } from '@playwright/test';
+import type { Exchange } from './http.ts';
+
+/** RFC 2119 levels, as Autobahn and h2spec grade them: MUST fails the run, SHOULD fails it with --strict. */
+export type Level = 'MUST' | 'SHOULD' | 'MAY';
+
+/** What a case needs that a run may not have been given; without it the case is not assessed. */
+export type Need = 'observer' | 'aes-key' | 'plain-mode';
+
+export interface Requirement {
+  level: Level;
+  /** A behaviour sentence with the receiver as subject: "echoes msg verbatim". */
+  title: string;
+  /** The requirement, quoted from the source, with an English gloss. */
+  text: string;
+  /** Where the quote comes from: a seed document and section, or FACTS.md. */
+  source: string;
+  /** True where the documents are silent and pushcheck decided; such cases are never above SHOULD. */
+  interpreted?: boolean;
+  /** What the case needs from the run. */
+  needs?: readonly Need[];
+}
+
+/** A profile's requirements, keyed by stable case id `<profile>.<area>.<behaviour>`. */
+export type Registry = Readonly<Record<string, Requirement>>;
+
+export type Outcome = 'passed' | 'failed' | 'not-assessed' | 'skipped';
+
+/** Attachment names shared by the fixtures, the checks and the reporter. */
+export const ATTACH = {
+  exchange: 'pushcheck.exchange',
+  verdict: 'pushcheck.verdict',
+  metrics: 'pushcheck.metrics',
+  observation: 'pushcheck.observation',
+} as const;
+export const ANNOTATE = {
+  id: 'pushcheck.id',
+  notAssessed: 'pushcheck.not-assessed',
+  notApplicable: 'pushcheck.not-applicable',
+} as const;
+
+function attachJson(name: string, value: unknown): void {
+  test.info().attachments.push({
+    name,
+    contentType: 'application/json',
+    body: Buffer.from(JSON.stringify(value)),
+  });
+}
+
+/** Records an exchange in the case's wire log (without the raw response buffer). */
+export function recordExchange(exchange: Exchange): void {
+  const { response, ...rest } = exchange;
+  attachJson(ATTACH.exchange, response ? { ...rest, response: { ...response, raw: undefined } } : rest);
+}
+
+/** Records figures a case measured (latencies, counts) for the report. */
+export function recordMetrics(metrics: Record<string, number | string>): void {
+  attachJson(ATTACH.metrics, metrics);
+}
+
+/** Records what the observer saw, so a reader can tell which observer assessed the case and how. */
+export function recordObservation(observation: Record<string, unknown>): void {
+  attachJson(ATTACH.observation, observation);
+}
+
+/** Fails the case with what was expected and what happened. */
+export function fail(message: string, expected: string, actual: string): never {
+  attachJson(ATTACH.verdict, { message, expected, actual });
+  throw new Error(`${message}\n  expected: ${expected}\n  actual:   ${actual}`);
+}
+
+/** Ends the case as not assessed: the run lacks something the case needs. */
+export function notAssessed(reason: string): never {
+  test.info().annotations.push({ type: ANNOTATE.notAssessed, description: reason });
+  test.skip(true, reason);
+  throw new Error('unreachable');
+}
+
+/** Ends the case as skipped: the receiver's configuration does not offer what the case tests. */
+export function notApplicable(reason: string): never {
+  test.info().annotations.push({ type: ANNOTATE.notApplicable, description: reason });
+  test.skip(true, reason);
+  throw new Error('unreachable');
+}
+
+/** A one-line description of what came back, for "actual". */
+export function describeResponse(ex: Exchange): string {
+  if (ex.error !== undefined) return `no usable response: ${ex.error} (after ${ex.timings.totalMs} ms)`;
+  const r = ex.response;
+  if (!r) return 'no response';
+  const body = r.bodyBytes === 0 ? 'an empty body' : `body ${JSON.stringify(r.body)}`;
+  return `HTTP ${r.status} with ${body} after ${ex.timings.totalMs} ms`;
+}
+
+/** The status must be exactly `status` and the response complete. */
+export function expectStatus(ex: Exchange, status: number, why: string): void {
+  if (ex.error !== undefined || ex.response?.status !== status) {
+    fail(why, `HTTP ${status}`, describeResponse(ex));
+  }
+}
+
+/** The body must equal `expected` byte for byte. */
+export function expectBody(ex: Exchange, expected: string, why: string): void {
+  const raw = ex.response?.raw;
+  if (!raw || !raw.equals(Buffer.from(expected, 'utf8'))) {
+    fail(why, `body ${JSON.stringify(expected)} (${Buffer.byteLength(expected)} bytes)`, describeResponse(ex));
+  }
+}
+
+/** The response must be complete within `ms` of the request start. */
+export function expectWithin(ex: Exchange, ms: number, why: string): void {
+  if (ex.error !== undefined || ex.timings.totalMs > ms) {
+    fail(why, `a complete response within ${ms} ms`, describeResponse(ex));
+  }
+}
+
+/** A server error or a broken connection: what a receiver must never answer to bad input. */
+export function expectNoServerError(ex: Exchange, why: string): void {
+  const status = ex.response?.status ?? 0;
+  if (ex.error !== undefined || status >= 500) {
+    fail(why, 'any complete response below 500 (400 or 413 are fine)', describeResponse(ex));
+  }
+}
+
+/** Percentile (nearest rank) of a non-empty list of numbers. */
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank] ?? Number.NaN;
+}
