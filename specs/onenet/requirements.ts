@@ -12,7 +12,7 @@ const VERIFY_SOURCE = 'onenet.seed.md §2 实例验证';
 function acked(kind: string, shape: string) {
   return {
     level: 'MUST',
-    title: `acks a ${kind} push with 200`,
+    title: `acks ${kind} push with 200`,
     text: `${ACK}. Payload: ${shape}.`,
     source: `${ACK_SOURCE}; payload shape FACTS.md §1a "msg payload shapes"`,
   } as const;
@@ -44,12 +44,12 @@ export const requirements = {
     text: '应用服务器收到请求后，需要通过signature参数字段对请求进行校验 — the server checks the signature before echoing; the document also allows skipping the check ("如果用户不想验证，可选择跳过该过程，直接返回msg参数"), hence SHOULD',
     source: VERIFY_SOURCE,
   },
-  'onenet.push.lifecycle-acked': acked('lifeCycle', 'messageType "lifeCycle", data.status online|offline'),
-  'onenet.push.property-acked': acked('property notify', 'messageType "notify", notifyType "property"'),
-  'onenet.push.event-acked': acked('event notify', 'messageType "notify", notifyType "event"'),
-  'onenet.push.service-reply-acked': acked('service reply', 'messageType "reply", callType "async"'),
-  'onenet.push.scene-log-acked': acked('sceneLog', 'messageType "sceneLog", with a UTF-8 scene name'),
-  'onenet.push.lbs-wifi-acked': acked('lbsAndWifi', 'messageType "lbsAndWifi", type 1|2, data {accuracy, lon, lat}'),
+  'onenet.push.lifecycle-acked': acked('a lifeCycle', 'messageType "lifeCycle", data.status online|offline'),
+  'onenet.push.property-acked': acked('a property notify', 'messageType "notify", notifyType "property"'),
+  'onenet.push.event-acked': acked('an event notify', 'messageType "notify", notifyType "event"'),
+  'onenet.push.service-reply-acked': acked('a service reply', 'messageType "reply", callType "async"'),
+  'onenet.push.scene-log-acked': acked('a sceneLog', 'messageType "sceneLog", with a UTF-8 scene name'),
+  'onenet.push.lbs-wifi-acked': acked('an lbsAndWifi', 'messageType "lbsAndWifi", type 1|2, data {accuracy, lon, lat}'),
   'onenet.push.processed': {
     level: 'MUST',
     title: 'processes a genuine push whose signature contains + and /',

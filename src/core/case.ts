@@ -39,6 +39,7 @@ export const ATTACH = {
 } as const;
 export const ANNOTATE = {
   id: 'pushcheck.id',
+  needs: 'pushcheck.needs',
   notAssessed: 'pushcheck.not-assessed',
   notApplicable: 'pushcheck.not-applicable',
 } as const;

@@ -1,0 +1,206 @@
+/**
+ * The Playwright reporter of a pushcheck run: a line per case as it ends, then `report.json`, `junit.xml`
+ * and a terminal summary naming each failed case and why. Every string it writes passes through redaction.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FullResult, Reporter, TestCase, TestResult } from '@playwright/test/reporter';
+import { ANNOTATE, ATTACH, type Level, type Outcome } from '../core/case.ts';
+import { type RunConfig, readRunConfig, redact, secretsOf } from '../core/config.ts';
+import { PROFILES } from '../profiles.ts';
+import { toJunit } from './junit.ts';
+
+export interface CaseReport {
+  id: string;
+  title: string;
+  level: Level;
+  interpreted: boolean;
+  outcome: Outcome;
+  requirement: string;
+  source: string;
+  durationMs: number;
+  /** Why it failed, was not assessed or was skipped. */
+  reason?: string;
+  expected?: string;
+  actual?: string;
+  /** Failures only: the timed wire log. */
+  exchanges?: unknown[];
+  /** Failures only: reproduces the last request. */
+  curl?: string;
+  metrics?: Record<string, number | string>;
+  observations?: unknown[];
+}
+
+export type Verdict = 'conformant' | 'non-conformant' | 'incomplete';
+
+export interface RunReport {
+  pushcheck: string;
+  profile: string;
+  target: string;
+  seed: number;
+  runTag: string;
+  observer: string | null;
+  secureMode: boolean;
+  strict: boolean;
+  startedAt: string;
+  durationMs: number;
+  verdict: Verdict;
+  /** Why the verdict is what it is, in one sentence. */
+  verdictReason: string;
+  summary: Record<Outcome, number> & { total: number; failedByLevel: Record<Level, number> };
+  cases: CaseReport[];
+}
+
+const ICON: Record<Outcome, string> = { passed: '✓', failed: '✗', 'not-assessed': '?', skipped: '-' };
+
+function jsonAttachments(result: TestResult, name: string): unknown[] {
+  return result.attachments
+    .filter((a) => a.name === name && a.body)
+    .map((a) => JSON.parse((a.body as Buffer).toString('utf8')) as unknown);
+}
+
+function stripAnsi(s: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escapes start with ESC
+  return s.replace(/\u001b\[[0-9;]*m/g, '');
+}
+
+/** Outcome and reason of one Playwright result. */
+function outcomeOf(test: TestCase, result: TestResult): { outcome: Outcome; reason?: string } {
+  const note = (type: string) => result.annotations.find((a) => a.type === type)?.description;
+  if (result.status === 'passed') return { outcome: 'passed' };
+  if (result.status === 'skipped') {
+    const na = note(ANNOTATE.notAssessed);
+    if (na) return { outcome: 'not-assessed', reason: na };
+    return { outcome: 'skipped', reason: note(ANNOTATE.notApplicable) ?? note('skip') ?? 'skipped' };
+  }
+  if (result.status === 'timedOut') {
+    return { outcome: 'failed', reason: `the case exceeded its ${test.timeout} ms time limit` };
+  }
+  if (result.status === 'interrupted') return { outcome: 'failed', reason: 'the run was interrupted' };
+  const first = stripAnsi(result.error?.message ?? 'failed').split('\n')[0] ?? 'failed';
+  return { outcome: 'failed', reason: first };
+}
+
+/** Conformant when no MUST failed (and, with strict, no SHOULD); incomplete when no case ran at all. */
+export function verdictOf(cases: readonly CaseReport[], strict: boolean): { verdict: Verdict; reason: string } {
+  const failed = (level: Level) => cases.filter((c) => c.outcome === 'failed' && c.level === level).length;
+  if (cases.filter((c) => c.outcome === 'passed' || c.outcome === 'failed').length === 0) {
+    return { verdict: 'incomplete', reason: 'no case was assessed' };
+  }
+  if (failed('MUST') > 0) return { verdict: 'non-conformant', reason: `${failed('MUST')} MUST requirement(s) failed` };
+  if (strict && failed('SHOULD') > 0) {
+    return { verdict: 'non-conformant', reason: `${failed('SHOULD')} SHOULD requirement(s) failed (--strict)` };
+  }
+  const soft = failed('SHOULD') + failed('MAY');
+  return {
+    verdict: 'conformant',
+    reason: soft > 0 ? `no MUST failed; ${soft} SHOULD/MAY requirement(s) failed (non-strict)` : 'every assessed requirement passed',
+  };
+}
+
+export default class PushcheckReporter implements Reporter {
+  private readonly config: RunConfig = readRunConfig();
+  private readonly secrets = secretsOf(this.config);
+  private readonly cases: CaseReport[] = [];
+  private readonly started = new Date();
+
+  printsToStdio(): boolean {
+    return true;
+  }
+
+  private say(line: string): void {
+    process.stdout.write(`${redact(line, this.secrets)}\n`);
+  }
+
+  onBegin(): void {
+    const c = this.config;
+    this.say(`pushcheck ${c.profile} → ${c.target}  (seed ${c.seed}${c.aesKey ? ', secure mode' : ''})`);
+  }
+
+  onTestEnd(test: TestCase, result: TestResult): void {
+    const id = test.annotations.find((a) => a.type === ANNOTATE.id)?.description;
+    const req = id ? PROFILES[this.config.profile]?.registry[id] : undefined;
+    if (!id || !req) return;
+    const { outcome, reason } = outcomeOf(test, result);
+    const verdict = jsonAttachments(result, ATTACH.verdict).at(-1) as
+      | { message: string; expected: string; actual: string }
+      | undefined;
+    const exchanges = jsonAttachments(result, ATTACH.exchange) as { curl?: string }[];
+    const metrics = Object.assign({}, ...jsonAttachments(result, ATTACH.metrics)) as Record<string, number | string>;
+    const observations = jsonAttachments(result, ATTACH.observation);
+    const report: CaseReport = {
+      id,
+      title: req.title,
+      level: req.level,
+      interpreted: req.interpreted ?? false,
+      outcome,
+      requirement: req.text,
+      source: req.source,
+      durationMs: Math.round(result.duration),
+      ...(reason !== undefined ? { reason: verdict?.message ?? reason } : {}),
+      ...(Object.keys(metrics).length ? { metrics } : {}),
+      ...(observations.length ? { observations } : {}),
+    };
+    if (outcome === 'failed') {
+      if (verdict) Object.assign(report, { expected: verdict.expected, actual: verdict.actual });
+      report.exchanges = exchanges;
+      const curl = exchanges.at(-1)?.curl;
+      if (curl) report.curl = curl;
+    }
+    this.cases.push(report);
+    const why = outcome === 'passed' ? '' : `  — ${report.reason}`;
+    this.say(`  ${ICON[outcome]} ${req.level.padEnd(6)} ${id} (${report.durationMs} ms)${why}`);
+  }
+
+  onEnd(result: FullResult): void {
+    const c = this.config;
+    const count = (o: Outcome) => this.cases.filter((k) => k.outcome === o).length;
+    const failedBy = (l: Level) => this.cases.filter((k) => k.outcome === 'failed' && k.level === l).length;
+    let { verdict, reason } = verdictOf(this.cases, c.strict);
+    if (result.status === 'interrupted' || result.status === 'timedout') {
+      verdict = 'incomplete';
+      reason = `the run ${result.status === 'timedout' ? 'hit its global time limit' : 'was interrupted'}`;
+    }
+    const report: RunReport = {
+      pushcheck: '0.1.0',
+      profile: c.profile,
+      target: c.target,
+      seed: c.seed,
+      runTag: c.runTag,
+      observer: c.observeFile ? `file ${c.observeFile}` : null,
+      secureMode: c.aesKey !== undefined,
+      strict: c.strict,
+      startedAt: this.started.toISOString(),
+      durationMs: Date.now() - this.started.getTime(),
+      verdict,
+      verdictReason: reason,
+      summary: {
+        total: this.cases.length,
+        passed: count('passed'),
+        failed: count('failed'),
+        'not-assessed': count('not-assessed'),
+        skipped: count('skipped'),
+        failedByLevel: { MUST: failedBy('MUST'), SHOULD: failedBy('SHOULD'), MAY: failedBy('MAY') },
+      },
+      cases: this.cases.sort((a, b) => a.id.localeCompare(b.id)),
+    };
+    mkdirSync(c.reportDir, { recursive: true });
+    writeFileSync(join(c.reportDir, 'report.json'), redact(`${JSON.stringify(report, null, 2)}\n`, this.secrets));
+    writeFileSync(join(c.reportDir, 'junit.xml'), redact(toJunit(report), this.secrets));
+    this.summary(report);
+  }
+
+  private summary(r: RunReport): void {
+    const s = r.summary;
+    this.say('');
+    this.say(`  ${s.passed} passed, ${s.failed} failed, ${s['not-assessed']} not assessed, ${s.skipped} skipped`);
+    for (const k of r.cases.filter((x) => x.outcome === 'failed')) {
+      this.say(`  FAILED ${k.level} ${k.id}: ${k.title}`);
+      this.say(`    ${k.reason ?? ''}`);
+      if (k.expected !== undefined) this.say(`    expected: ${k.expected}`);
+      if (k.actual !== undefined) this.say(`    actual:   ${k.actual}`);
+    }
+    this.say(`  verdict: ${r.verdict.toUpperCase()} (${r.verdictReason})`);
+    this.say(`  report: ${join(this.config.reportDir, 'report.json')}`);
+  }
+}

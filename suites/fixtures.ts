@@ -1,0 +1,119 @@
+/**
+ * The fixtures every profile's cases use, declared once with `test.extend`:
+ * - `run`: the run configuration (worker scope);
+ * - `target`: sends requests to the receiver under test and records each exchange in the case's wire log;
+ * - `observer`: what the receiver processed, or undefined when the run has no observer (worker scope);
+ * - `observe`: waits for markers through the observer and records what it saw.
+ * - `needs` (automatic): a case that needs what the run lacks ends not-assessed or skipped before it starts.
+ * `defineConformance` turns a registry into the `conformance(id, body)` helper cases are written with.
+ */
+import { test as base } from '@playwright/test';
+import {
+  ANNOTATE,
+  notApplicable,
+  notAssessed,
+  type Registry,
+  recordExchange,
+  recordObservation,
+} from '../src/core/case.ts';
+import { type RunConfig, readRunConfig } from '../src/core/config.ts';
+import { type Exchange, type OutgoingRequest, send } from '../src/core/http.ts';
+import { FileObserver, type Observer, waitForCount } from '../src/core/observer.ts';
+
+export interface Target {
+  /** GET the target with `query` appended (exactly as given). */
+  get(query: string, label: string): Promise<Exchange>;
+  /** POST `body` to the target; `headers` replace the default JSON content type. */
+  post(body: string | Buffer, label: string, headers?: Record<string, string>): Promise<Exchange>;
+  /** Any request to the target, recorded like the others. */
+  send(req: Omit<OutgoingRequest, 'url' | 'deadlineMs'> & { deadlineMs?: number }): Promise<Exchange>;
+}
+
+export interface Observe {
+  /** Waits until `marker` has appeared `atLeast` times (default 1); returns the count seen. */
+  count(marker: string, atLeast?: number): Promise<number>;
+  /** Counts `marker` once `sentinel` (sent after it) has been processed, so absence means something. */
+  countAfter(marker: string, sentinel: string): Promise<number>;
+}
+
+/** Once the sentinel is seen, how long stragglers processed out of order get before counting. */
+const SETTLE_MS = 250;
+
+export const test = base.extend<
+  { target: Target; observe: Observe; needs: undefined },
+  { run: RunConfig; observer: Observer | undefined }
+>({
+  run: [async ({}, use) => use(readRunConfig()), { scope: 'worker' }],
+  observer: [
+    async ({ run }, use) => use(run.observeFile ? await FileObserver.create(run.observeFile) : undefined),
+    { scope: 'worker' },
+  ],
+  target: async ({ run }, use) => {
+    const sendRecorded = async (req: OutgoingRequest): Promise<Exchange> => {
+      const ex = await send(req);
+      recordExchange(ex);
+      return ex;
+    };
+    await use({
+      get: (query, label) =>
+        sendRecorded({
+          method: 'GET',
+          url: `${run.target}${run.target.includes('?') ? '&' : '?'}${query}`,
+          deadlineMs: run.ackDeadlineMs,
+          label,
+        }),
+      post: (body, label, headers = { 'content-type': 'application/json' }) =>
+        sendRecorded({ method: 'POST', url: run.target, headers, body, deadlineMs: run.ackDeadlineMs, label }),
+      send: (req) => sendRecorded({ deadlineMs: run.ackDeadlineMs, ...req, url: run.target }),
+    });
+  },
+  needs: [
+    async ({ run, observer }, use, testInfo) => {
+      const needs = testInfo.annotations.find((a) => a.type === ANNOTATE.needs)?.description?.split(',') ?? [];
+      if (needs.includes('observer') && !observer) {
+        notAssessed('needs an observer to see what the receiver processed: pass --observe-file PATH');
+      }
+      if (needs.includes('aes-key') && run.aesKey === undefined) {
+        notApplicable('secure mode only: pass --aes-key KEY for a receiver configured in 安全模式');
+      }
+      if (needs.includes('plain-mode') && run.aesKey !== undefined) notApplicable('plain mode (明文模式) only');
+      await use(undefined);
+    },
+    { auto: true },
+  ],
+  observe: async ({ run, observer }, use) => {
+    const counted = async (marker: string, atLeast: number, role: string): Promise<number> => {
+      if (!observer) throw new Error('observe used without an observer: declare needs: ["observer"]');
+      const n = await waitForCount(observer, marker, atLeast, run.observeTimeoutMs);
+      recordObservation({ observer: observer.kind, where: observer.where, marker, role, seen: n });
+      return n;
+    };
+    await use({
+      count: (marker, atLeast = 1) => counted(marker, atLeast, 'expected'),
+      async countAfter(marker, sentinel) {
+        await counted(sentinel, 1, 'sentinel');
+        await new Promise((r) => setTimeout(r, SETTLE_MS));
+        return counted(marker, 0, 'must not appear again');
+      },
+    });
+  },
+});
+
+export { expect } from '@playwright/test';
+
+type CaseBody = Parameters<typeof test>[2];
+type Details = { annotation: { type: string; description: string }[] };
+
+/**
+ * Returns `conformance(id, body)`, whose result is spread into `test(...)`: the title is the id and the
+ * requirement's title; the id and what the case needs are annotated, for the `needs` fixture and the reporter.
+ */
+export function defineConformance(registry: Registry) {
+  return (id: string, body: CaseBody): [string, Details, CaseBody] => {
+    const req = registry[id];
+    if (!req) throw new Error(`case ${id} has no requirement in the registry`);
+    const annotation = [{ type: ANNOTATE.id, description: id }];
+    if (req.needs?.length) annotation.push({ type: ANNOTATE.needs, description: req.needs.join(',') });
+    return [`${id}: ${req.title}`, { annotation }, body];
+  };
+}

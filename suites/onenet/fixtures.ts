@@ -1,0 +1,26 @@
+/**
+ * OneNET fixtures on top of the shared ones: `sender` plays the platform, with a random stream drawn from the
+ * run's seed and the case's title, so `--seed` reproduces a case whatever order or shard it runs in.
+ */
+import { createRng } from '../../src/core/rng.ts';
+import { OneNetSender } from '../../src/protocols/onenet/sender.ts';
+import { requirements } from '../../specs/onenet/requirements.ts';
+import { defineConformance, test as core } from '../fixtures.ts';
+
+export const test = core.extend<{ sender: OneNetSender }>({
+  sender: async ({ run }, use, testInfo) => {
+    await use(
+      new OneNetSender({
+        token: run.token,
+        aesKey: run.aesKey,
+        runTag: run.runTag,
+        rng: createRng(run.seed, testInfo.title),
+      }),
+    );
+  },
+});
+
+/** `test(...conformance('onenet.<area>.<behaviour>', async ({ ... }) => { ... }))` */
+export const conformance = defineConformance(requirements);
+
+export { expect } from '@playwright/test';

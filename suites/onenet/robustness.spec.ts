@@ -1,0 +1,84 @@
+/**
+ * Bad input (the documents are silent: pushcheck's interpretation, never above SHOULD), and the MUST that
+ * follows from the ack requirement: after any bad input, the next genuine push is still acked.
+ */
+import { describeResponse, expectNoServerError, fail } from '../../src/core/case.ts';
+import type { Exchange } from '../../src/core/http.ts';
+import type { OneNetSender } from '../../src/protocols/onenet/sender.ts';
+import type { OneNetCaseId } from '../../specs/onenet/requirements.ts';
+import type { Target } from '../fixtures.ts';
+import { conformance, test } from './fixtures.ts';
+
+const HUGE_BYTES = 4 * 1024 * 1024;
+const JSON_TYPE = { 'content-type': 'application/json' };
+
+interface BadInput {
+  id: OneNetCaseId;
+  label: string;
+  send(target: Target, sender: OneNetSender): Promise<Exchange>;
+}
+
+const BAD_INPUTS: BadInput[] = [
+  {
+    id: 'onenet.robust.bad-json',
+    label: 'a body that is not JSON',
+    send: (t, s) => t.post(`${s.push('property').json.slice(0, 40)}`, 'truncated JSON body'),
+  },
+  {
+    id: 'onenet.robust.missing-fields',
+    label: 'a push without signature and nonce',
+    send: (t, s) => {
+      const { msg, time, id } = s.push('property').body;
+      return t.post(JSON.stringify({ msg, time, id }), 'push without signature and nonce');
+    },
+  },
+  {
+    id: 'onenet.robust.wrong-types',
+    label: 'a push with msg as an object and time as a string',
+    send: (t, s) => {
+      const p = s.push('property');
+      return t.post(JSON.stringify({ ...p.body, msg: p.payload, time: String(p.body.time) }), 'push with wrong types');
+    },
+  },
+  {
+    id: 'onenet.robust.huge-body',
+    label: 'a 4 MiB body',
+    send: (t, s) => {
+      const p = s.push('property');
+      const pad = 'x'.repeat(HUGE_BYTES);
+      return t.post(JSON.stringify({ ...p.body, padding: pad }), '4 MiB push', JSON_TYPE);
+    },
+  },
+  {
+    id: 'onenet.robust.no-content-type',
+    label: 'a genuine push without a Content-Type',
+    send: (t, s) => t.post(s.push('property').json, 'genuine push, no Content-Type', {}),
+  },
+  {
+    id: 'onenet.robust.empty-body',
+    label: 'an empty POST',
+    send: (t) => t.post('', 'empty POST'),
+  },
+];
+
+for (const input of BAD_INPUTS) {
+  test(...conformance(input.id, async ({ target, sender }) => {
+    expectNoServerError(await input.send(target, sender), `${input.label} must get a client error, not a 5xx or a broken connection`);
+  }));
+}
+
+test(...conformance('onenet.robust.survives-bad-input', async ({ target, sender }) => {
+  const dead: string[] = [];
+  for (const input of BAD_INPUTS) {
+    await input.send(target, sender);
+    const res = await target.post(sender.push('lifeCycle').json, `genuine push after ${input.label}`);
+    if (res.error !== undefined || res.response?.status !== 200) dead.push(`${input.label}: ${describeResponse(res)}`);
+  }
+  if (dead.length > 0) {
+    fail(
+      'the receiver stopped acking genuine pushes after bad input',
+      'every genuine push that follows bad input acked with HTTP 200',
+      `after ${dead.join('; after ')}`,
+    );
+  }
+}));
