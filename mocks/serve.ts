@@ -57,7 +57,7 @@ export async function serve(handlers: RequestHandler[], opts: ServeOptions = {})
       const request = new Request(new URL(req.url ?? '/', origin), {
         method: req.method ?? 'GET',
         headers,
-        ...(body.length > 0 ? { body } : {}),
+        ...(body.length > 0 ? { body: new Uint8Array(body) } : {}),
       });
       const response = await getResponse(handlers, request, { baseUrl: origin });
       if (!response) {
@@ -69,7 +69,7 @@ export async function serve(handlers: RequestHandler[], opts: ServeOptions = {})
         return;
       }
       const out = Buffer.from(await response.arrayBuffer());
-      res.writeHead(response.status, Object.fromEntries(response.headers));
+      res.writeHead(response.status, Object.fromEntries(response.headers.entries()));
       res.end(out);
     } catch (err) {
       if (!res.headersSent) res.writeHead(500).end(String(err));

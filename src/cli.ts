@@ -9,15 +9,15 @@ import { createRequire } from 'node:module';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { CONFIG_ENV, type RunConfig } from './core/config.ts';
-import { PACKAGE_ROOT } from './core/schemas.ts';
-import { AES_KEY_LENGTH } from './protocols/onenet/codec.ts';
-import { PROFILES } from './profiles.ts';
-import type { RunReport } from './report/reporter.ts';
-import { faulty, faultyBehaviour, type FaultyName } from '../mocks/onenet/faulty.ts';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { type FaultyName, faulty, faultyBehaviour } from '../mocks/onenet/faulty.ts';
 import { onenetHandlers, reference } from '../mocks/onenet/reference.ts';
 import { serve } from '../mocks/serve.ts';
+import { CONFIG_ENV, type RunConfig } from './core/config.ts';
+import { PACKAGE_ROOT } from './core/schemas.ts';
+import { PROFILES } from './profiles.ts';
+import { AES_KEY_LENGTH } from './protocols/onenet/codec.ts';
+import type { RunReport } from './report/reporter.ts';
 
 export const EXIT = { conformant: 0, nonConformant: 1, couldNotRun: 2 } as const;
 
@@ -58,7 +58,7 @@ function fail(message: string): never {
   throw new UsageError(message);
 }
 
-function parse(args: string[], options: Parameters<typeof parseArgs>[0]['options']) {
+function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>) {
   try {
     return parseArgs({ args, options, strict: true, allowPositionals: true });
   } catch (err) {
@@ -68,7 +68,8 @@ function parse(args: string[], options: Parameters<typeof parseArgs>[0]['options
 
 function integer(value: string | undefined, name: string, fallback: number, min = 0): number {
   if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < min) fail(`--${name} must be an integer of at least ${min}, got "${value}"`);
+  if (!/^\d+$/.test(value) || Number(value) < min)
+    fail(`--${name} must be an integer of at least ${min}, got "${value}"`);
   return Number(value);
 }
 
@@ -80,7 +81,8 @@ function targetUrl(value: string | undefined): string {
   } catch {
     return fail(`--target "${value}" is not a URL; give one like http://127.0.0.1:8080/onenet`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') fail(`--target must be http:// or https://, got ${url.protocol}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    fail(`--target must be http:// or https://, got ${url.protocol}`);
   if (url.hash) fail('--target must not have a #fragment');
   return value;
 }
@@ -103,8 +105,15 @@ async function reachable(target: string, timeoutMs = 3000): Promise<void> {
     });
     socket.once('error', (err: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      const why = err.code === 'ECONNREFUSED' ? 'connection refused' : err.code === 'ENOTFOUND' ? 'unknown host' : err.message;
-      ko(new UsageError(`cannot reach ${url.origin}: ${why}. Is the receiver running, and is --target right?`));
+      const why =
+        err.code === 'ECONNREFUSED'
+          ? 'connection refused'
+          : err.code === 'ENOTFOUND'
+            ? 'unknown host'
+            : err.message;
+      ko(
+        new UsageError(`cannot reach ${url.origin}: ${why}. Is the receiver running, and is --target right?`),
+      );
     });
   });
 }
@@ -112,7 +121,14 @@ async function reachable(target: string, timeoutMs = 3000): Promise<void> {
 /** Runs a profile's suite in Playwright with `config`; resolves with the report it wrote. */
 export async function runSuite(config: RunConfig, grep?: string): Promise<RunReport> {
   const cli = createRequire(import.meta.url).resolve('@playwright/test/cli');
-  const args = [cli, 'test', '--config', join(PACKAGE_ROOT, 'playwright.config.ts'), '--project', config.profile];
+  const args = [
+    cli,
+    'test',
+    '--config',
+    join(PACKAGE_ROOT, 'playwright.config.ts'),
+    '--project',
+    config.profile,
+  ];
   if (grep !== undefined) args.push('--grep', grep);
   // A run inside someone's Playwright worker must not inherit that worker's identity.
   const env = Object.fromEntries(
@@ -136,7 +152,9 @@ export async function runSuite(config: RunConfig, grep?: string): Promise<RunRep
   });
   const file = join(config.reportDir, 'report.json');
   if (!existsSync(file)) {
-    throw new UsageError(`the suite did not complete (Playwright exited ${code}) and wrote no report; see the output above`);
+    throw new UsageError(
+      `the suite did not complete (Playwright exited ${code}) and wrote no report; see the output above`,
+    );
   }
   return JSON.parse(readFileSync(file, 'utf8')) as RunReport;
 }
@@ -167,13 +185,16 @@ async function cmdRun(args: string[]): Promise<number> {
   if (positionals.length) fail(`unexpected argument "${positionals[0]}"; see \`pushcheck --help\``);
   const profile = values.profile as string | undefined;
   if (!profile) fail(`--profile is required: one of ${Object.keys(PROFILES).join(', ')}`);
-  if (!PROFILES[profile]) fail(`unknown profile "${profile}": known profiles are ${Object.keys(PROFILES).join(', ')}`);
+  if (!PROFILES[profile])
+    fail(`unknown profile "${profile}": known profiles are ${Object.keys(PROFILES).join(', ')}`);
   const target = targetUrl(values.target as string | undefined);
   const token = (values.token as string | undefined) ?? process.env.PUSHCHECK_TOKEN;
   if (!token) fail('--token is required (or set PUSHCHECK_TOKEN): the token of your push instance');
   const aesKey = (values['aes-key'] as string | undefined) ?? process.env.PUSHCHECK_AES_KEY;
   if (aesKey !== undefined && Buffer.byteLength(aesKey) !== AES_KEY_LENGTH) {
-    fail(`--aes-key must be the ${AES_KEY_LENGTH}-character key the platform generated; got ${Buffer.byteLength(aesKey)} bytes`);
+    fail(
+      `--aes-key must be the ${AES_KEY_LENGTH}-character key the platform generated; got ${Buffer.byteLength(aesKey)} bytes`,
+    );
   }
   const observeFile = values['observe-file'] as string | undefined;
   if (observeFile !== undefined && !existsSync(dirname(resolve(observeFile)))) {
@@ -250,7 +271,8 @@ async function cmdDemo(args: string[]): Promise<number> {
 function cmdCases(args: string[]): number {
   const { values } = parse(args, { profile: { type: 'string' }, json: { type: 'boolean', default: false } });
   const wanted = values.profile as string | undefined;
-  if (wanted !== undefined && !PROFILES[wanted]) fail(`unknown profile "${wanted}": known profiles are ${Object.keys(PROFILES).join(', ')}`);
+  if (wanted !== undefined && !PROFILES[wanted])
+    fail(`unknown profile "${wanted}": known profiles are ${Object.keys(PROFILES).join(', ')}`);
   const rows = Object.entries(PROFILES)
     .filter(([name]) => wanted === undefined || name === wanted)
     .flatMap(([, p]) => Object.entries(p.registry).map(([id, r]) => ({ id, ...r })));
@@ -260,7 +282,9 @@ function cmdCases(args: string[]): number {
   }
   const width = Math.max(...rows.map((r) => r.id.length));
   for (const r of rows) {
-    console.log(`${r.id.padEnd(width)}  ${r.level.padEnd(6)} ${r.interpreted ? '*' : ' '} ${r.title}  [${r.source}]`);
+    console.log(
+      `${r.id.padEnd(width)}  ${r.level.padEnd(6)} ${r.interpreted ? '*' : ' '} ${r.title}  [${r.source}]`,
+    );
   }
   console.log(`\n${rows.length} cases; * = interpreted (the documents are silent; never above SHOULD)`);
   return 0;
@@ -279,19 +303,31 @@ async function cmdServe(args: string[]): Promise<number> {
   if (profile !== 'onenet') fail('serve needs a profile: `pushcheck serve onenet`');
   const name = values.faulty as string | undefined;
   if (name !== undefined && !(name in faulty)) {
-    fail(`unknown faulty receiver "${name}"; known ones:\n${Object.entries(faulty).map(([n, f]) => `  ${n.padEnd(20)} ${f.defect}`).join('\n')}`);
+    fail(
+      `unknown faulty receiver "${name}"; known ones:\n${Object.entries(faulty)
+        .map(([n, f]) => `  ${n.padEnd(20)} ${f.defect}`)
+        .join('\n')}`,
+    );
   }
   const aesKey = (values['aes-key'] as string | undefined) ?? process.env.PUSHCHECK_AES_KEY;
-  if (aesKey !== undefined && Buffer.byteLength(aesKey) !== AES_KEY_LENGTH) fail(`--aes-key must be ${AES_KEY_LENGTH} bytes`);
+  if (aesKey !== undefined && Buffer.byteLength(aesKey) !== AES_KEY_LENGTH)
+    fail(`--aes-key must be ${AES_KEY_LENGTH} bytes`);
   const token = (values.token as string | undefined) ?? process.env.PUSHCHECK_TOKEN ?? DEMO_TOKEN;
   const observeFile = values['observe-file'] as string | undefined;
   const behaviour = name ? faultyBehaviour(name as FaultyName) : reference;
-  const server = await serve(onenetHandlers({ token, aesKey, observeFile: observeFile && resolve(observeFile) }, behaviour), {
-    host: values.host as string,
-    port: integer(values.port as string | undefined, 'port', 0),
-  });
-  console.log(`${name ? `faulty receiver "${name}"` : 'reference receiver'} (onenet${aesKey ? ', secure mode' : ''}) at ${server.origin}/onenet`);
-  console.log(`token: ${token === DEMO_TOKEN ? DEMO_TOKEN : '(as given)'}${observeFile ? `; records processed messages in ${observeFile}` : ''}`);
+  const server = await serve(
+    onenetHandlers({ token, aesKey, observeFile: observeFile && resolve(observeFile) }, behaviour),
+    {
+      host: values.host as string,
+      port: integer(values.port as string | undefined, 'port', 0),
+    },
+  );
+  console.log(
+    `${name ? `faulty receiver "${name}"` : 'reference receiver'} (onenet${aesKey ? ', secure mode' : ''}) at ${server.origin}/onenet`,
+  );
+  console.log(
+    `token: ${token === DEMO_TOKEN ? DEMO_TOKEN : '(as given)'}${observeFile ? `; records processed messages in ${observeFile}` : ''}`,
+  );
   console.log('Ctrl-C stops it.');
   await new Promise<void>((done) => {
     process.once('SIGINT', done);

@@ -43,6 +43,7 @@ export const test = base.extend<
   { target: Target; observe: Observe; needs: undefined },
   { run: RunConfig; observer: Observer | undefined }
 >({
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright reads the fixtures a function uses from its pattern
   run: [async ({}, use) => use(readRunConfig()), { scope: 'worker' }],
   observer: [
     async ({ run }, use) => use(run.observeFile ? await FileObserver.create(run.observeFile) : undefined),
@@ -63,20 +64,31 @@ export const test = base.extend<
           label,
         }),
       post: (body, label, headers = { 'content-type': 'application/json' }) =>
-        sendRecorded({ method: 'POST', url: run.target, headers, body, deadlineMs: run.ackDeadlineMs, label }),
+        sendRecorded({
+          method: 'POST',
+          url: run.target,
+          headers,
+          body,
+          deadlineMs: run.ackDeadlineMs,
+          label,
+        }),
       send: (req) => sendRecorded({ deadlineMs: run.ackDeadlineMs, ...req, url: run.target }),
     });
   },
   needs: [
     async ({ run, observer }, use, testInfo) => {
-      const needs = testInfo.annotations.find((a) => a.type === ANNOTATE.needs)?.description?.split(',') ?? [];
-      if (needs.includes('observer') && !observer) {
-        notAssessed('needs an observer to see what the receiver processed: pass --observe-file PATH');
-      }
+      const needs =
+        testInfo.annotations.find((a) => a.type === ANNOTATE.needs)?.description?.split(',') ?? [];
+      // A case the receiver's configuration does not offer is skipped before one is found unassessable.
       if (needs.includes('aes-key') && run.aesKey === undefined) {
         notApplicable('secure mode only: pass --aes-key KEY for a receiver configured in 安全模式');
       }
-      if (needs.includes('plain-mode') && run.aesKey !== undefined) notApplicable('plain mode (明文模式) only');
+      if (needs.includes('plain-mode') && run.aesKey !== undefined) {
+        notApplicable('plain mode (明文模式) only');
+      }
+      if (needs.includes('observer') && !observer) {
+        notAssessed('needs an observer to see what the receiver processed: pass --observe-file PATH');
+      }
       await use(undefined);
     },
     { auto: true },
@@ -101,18 +113,18 @@ export const test = base.extend<
 
 export { expect } from '@playwright/test';
 
-type CaseBody = Parameters<typeof test>[2];
 type Details = { annotation: { type: string; description: string }[] };
 
 /**
  * Returns `conformance(id, body)`, whose result is spread into `test(...)`: the title is the id and the
  * requirement's title; the id and what the case needs are annotated, for the `needs` fixture and the reporter.
+ * `Body` is the case function type of the profile's `test`, so cases see the profile's fixtures.
  */
-export function defineConformance(registry: Registry) {
-  return (id: string, body: CaseBody): [string, Details, CaseBody] => {
+export function defineConformance<Body, R extends Registry = Registry>(registry: R) {
+  return (id: keyof R & string, body: Body): [string, Details, Body] => {
     const req = registry[id];
     if (!req) throw new Error(`case ${id} has no requirement in the registry`);
-    const annotation = [{ type: ANNOTATE.id, description: id }];
+    const annotation: Details['annotation'] = [{ type: ANNOTATE.id, description: id }];
     if (req.needs?.length) annotation.push({ type: ANNOTATE.needs, description: req.needs.join(',') });
     return [`${id}: ${req.title}`, { annotation }, body];
   };

@@ -3,8 +3,8 @@
  * it. These are the mistakes customers make; the self-test shows the suite catches each one.
  */
 import { createDecipheriv } from 'node:crypto';
-import { sign } from '../../src/protocols/onenet/codec.ts';
 import type { OneNetCaseId } from '../../specs/onenet/requirements.ts';
+import { sign } from '../../src/protocols/onenet/codec.ts';
 import { type Behaviour, formDecode, reference } from './reference.ts';
 
 export interface FaultyReceiver {
@@ -16,6 +16,8 @@ export interface FaultyReceiver {
   caughtBy: readonly OneNetCaseId[];
   /** The defect shows only in secure mode. */
   secureOnly?: boolean;
+  /** Why other cases fail too, where the defect is not confined to what `caughtBy` tests. */
+  collateral?: string;
 }
 
 /** Splits a raw query string on `&` and `=` without decoding anything. */
@@ -53,6 +55,8 @@ export const faulty = {
       },
     },
     caughtBy: ['onenet.verify.signature-percent-encoded'],
+    collateral:
+      'every signature ends in == (%3D%3D when encoded), so every percent-encoded verification fails',
   },
   'echo-forged': {
     defect: 'echoes every verification without checking its signature',
@@ -74,11 +78,13 @@ export const faulty = {
     },
     caughtBy: ['onenet.secure.decrypted'],
     secureOnly: true,
+    collateral: 'the garbled first block is not JSON, so every encrypted push is answered 400',
   },
   'slow-ack': {
     defect: 'acks pushes after 6 s, past the platform deadline',
     behaviour: { ackDelayMs: 6000 },
     caughtBy: ['onenet.ack.within-5s'],
+    collateral: 'every push is acked late',
   },
   'no-dedup': {
     defect: 'processes a redelivered message id again',
@@ -94,6 +100,7 @@ export const faulty = {
     defect: 'dies on a body that is not JSON: every later request gets a closed connection',
     behaviour: { onMalformed: 'crash' },
     caughtBy: ['onenet.robust.bad-json', 'onenet.robust.survives-bad-input'],
+    collateral: 'a dead receiver fails every case that runs after it died',
   },
 } as const satisfies Record<string, FaultyReceiver>;
 

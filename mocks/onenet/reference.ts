@@ -99,7 +99,9 @@ export function onenetHandlers(opts: ReceiverOptions, behaviour: Behaviour = ref
       if (msg === undefined || !behaviour.verifyQuery(opts.token, query)) {
         return HttpResponse.text('signature check failed', { status: 403 });
       }
-      return new HttpResponse(behaviour.echo(msg), { headers: { 'content-type': 'text/plain; charset=utf-8' } });
+      return new HttpResponse(behaviour.echo(msg), {
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+      });
     }),
     http.post(path, async ({ request }) => {
       let body: unknown;
@@ -108,7 +110,8 @@ export function onenetHandlers(opts: ReceiverOptions, behaviour: Behaviour = ref
       } catch {
         return malformed('body is not JSON');
       }
-      if (!isPush(body)) return malformed('body is not a push: msg, nonce, signature, time and id are required');
+      if (!isPush(body))
+        return malformed('body is not a push: msg, nonce, signature, time and id are required');
       if (behaviour.ackDelayMs > 0) await delay(behaviour.ackDelayMs);
       if (!behaviour.verifyPush(opts.token, body)) {
         return HttpResponse.text('signature check failed', { status: 403 });

@@ -49,7 +49,10 @@ export const requirements = {
   'onenet.push.event-acked': acked('an event notify', 'messageType "notify", notifyType "event"'),
   'onenet.push.service-reply-acked': acked('a service reply', 'messageType "reply", callType "async"'),
   'onenet.push.scene-log-acked': acked('a sceneLog', 'messageType "sceneLog", with a UTF-8 scene name'),
-  'onenet.push.lbs-wifi-acked': acked('an lbsAndWifi', 'messageType "lbsAndWifi", type 1|2, data {accuracy, lon, lat}'),
+  'onenet.push.lbs-wifi-acked': acked(
+    'an lbsAndWifi',
+    'messageType "lbsAndWifi", type 1|2, data {accuracy, lon, lat}',
+  ),
   'onenet.push.processed': {
     level: 'MUST',
     title: 'processes a genuine push whose signature contains + and /',

@@ -107,8 +107,12 @@ export function expectStatus(ex: Exchange, status: number, why: string): void {
 /** The body must equal `expected` byte for byte. */
 export function expectBody(ex: Exchange, expected: string, why: string): void {
   const raw = ex.response?.raw;
-  if (!raw || !raw.equals(Buffer.from(expected, 'utf8'))) {
-    fail(why, `body ${JSON.stringify(expected)} (${Buffer.byteLength(expected)} bytes)`, describeResponse(ex));
+  if (!raw?.equals(Buffer.from(expected, 'utf8'))) {
+    fail(
+      why,
+      `body ${JSON.stringify(expected)} (${Buffer.byteLength(expected)} bytes)`,
+      describeResponse(ex),
+    );
   }
 }
 

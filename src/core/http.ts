@@ -60,7 +60,10 @@ function preview(body: string | Buffer | undefined): { text: string; bytes: numb
   if (body === undefined) return { text: '', bytes: 0 };
   const buf = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
   const text = buf.subarray(0, BODY_PREVIEW_BYTES).toString('utf8');
-  return { text: buf.length > BODY_PREVIEW_BYTES ? `${text}… (${buf.length} bytes in all)` : text, bytes: buf.length };
+  return {
+    text: buf.length > BODY_PREVIEW_BYTES ? `${text}… (${buf.length} bytes in all)` : text,
+    bytes: buf.length,
+  };
 }
 
 function shellQuote(s: string): string {
@@ -69,7 +72,15 @@ function shellQuote(s: string): string {
 
 /** A `curl` command line that sends the same request (bodies over the preview size are elided). */
 export function curlLine(req: OutgoingRequest): string {
-  const parts = ['curl', '-sS', '-i', '-X', req.method, '--max-time', String(Math.ceil(req.deadlineMs / 1000))];
+  const parts = [
+    'curl',
+    '-sS',
+    '-i',
+    '-X',
+    req.method,
+    '--max-time',
+    String(Math.ceil(req.deadlineMs / 1000)),
+  ];
   for (const [k, v] of Object.entries(req.headers ?? {})) parts.push('-H', shellQuote(`${k}: ${v}`));
   if (req.body !== undefined) {
     const { text, bytes } = preview(req.body);

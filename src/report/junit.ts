@@ -2,12 +2,9 @@
 import type { RunReport } from './reporter.ts';
 
 function esc(s: string): string {
-  return s
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: XML 1.0 forbids these characters
+  const noControl = s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+  return noControl.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 export function toJunit(r: RunReport): string {
@@ -25,9 +22,17 @@ export function toJunit(r: RunReport): string {
       const detail = [c.expected && `expected: ${c.expected}`, c.actual && `actual: ${c.actual}`, c.curl]
         .filter(Boolean)
         .join('\n');
-      lines.push(`${open}>`, `      <failure message="${esc(c.reason ?? 'failed')}">${esc(detail)}</failure>`, '    </testcase>');
+      lines.push(
+        `${open}>`,
+        `      <failure message="${esc(c.reason ?? 'failed')}">${esc(detail)}</failure>`,
+        '    </testcase>',
+      );
     } else {
-      lines.push(`${open}>`, `      <skipped message="${esc(`${c.outcome}: ${c.reason ?? ''}`)}"/>`, '    </testcase>');
+      lines.push(
+        `${open}>`,
+        `      <skipped message="${esc(`${c.outcome}: ${c.reason ?? ''}`)}"/>`,
+        '    </testcase>',
+      );
     }
   }
   lines.push('  </testsuite>', '</testsuites>', '');

@@ -82,19 +82,29 @@ function outcomeOf(test: TestCase, result: TestResult): { outcome: Outcome; reas
 }
 
 /** Conformant when no MUST failed (and, with strict, no SHOULD); incomplete when no case ran at all. */
-export function verdictOf(cases: readonly CaseReport[], strict: boolean): { verdict: Verdict; reason: string } {
+export function verdictOf(
+  cases: readonly CaseReport[],
+  strict: boolean,
+): { verdict: Verdict; reason: string } {
   const failed = (level: Level) => cases.filter((c) => c.outcome === 'failed' && c.level === level).length;
   if (cases.filter((c) => c.outcome === 'passed' || c.outcome === 'failed').length === 0) {
     return { verdict: 'incomplete', reason: 'no case was assessed' };
   }
-  if (failed('MUST') > 0) return { verdict: 'non-conformant', reason: `${failed('MUST')} MUST requirement(s) failed` };
+  if (failed('MUST') > 0)
+    return { verdict: 'non-conformant', reason: `${failed('MUST')} MUST requirement(s) failed` };
   if (strict && failed('SHOULD') > 0) {
-    return { verdict: 'non-conformant', reason: `${failed('SHOULD')} SHOULD requirement(s) failed (--strict)` };
+    return {
+      verdict: 'non-conformant',
+      reason: `${failed('SHOULD')} SHOULD requirement(s) failed (--strict)`,
+    };
   }
   const soft = failed('SHOULD') + failed('MAY');
   return {
     verdict: 'conformant',
-    reason: soft > 0 ? `no MUST failed; ${soft} SHOULD/MAY requirement(s) failed (non-strict)` : 'every assessed requirement passed',
+    reason:
+      soft > 0
+        ? `no MUST failed; ${soft} SHOULD/MAY requirement(s) failed (non-strict)`
+        : 'every assessed requirement passed',
   };
 }
 
@@ -126,7 +136,10 @@ export default class PushcheckReporter implements Reporter {
       | { message: string; expected: string; actual: string }
       | undefined;
     const exchanges = jsonAttachments(result, ATTACH.exchange) as { curl?: string }[];
-    const metrics = Object.assign({}, ...jsonAttachments(result, ATTACH.metrics)) as Record<string, number | string>;
+    const metrics = Object.assign({}, ...jsonAttachments(result, ATTACH.metrics)) as Record<
+      string,
+      number | string
+    >;
     const observations = jsonAttachments(result, ATTACH.observation);
     const report: CaseReport = {
       id,
@@ -185,7 +198,10 @@ export default class PushcheckReporter implements Reporter {
       cases: this.cases.sort((a, b) => a.id.localeCompare(b.id)),
     };
     mkdirSync(c.reportDir, { recursive: true });
-    writeFileSync(join(c.reportDir, 'report.json'), redact(`${JSON.stringify(report, null, 2)}\n`, this.secrets));
+    writeFileSync(
+      join(c.reportDir, 'report.json'),
+      redact(`${JSON.stringify(report, null, 2)}\n`, this.secrets),
+    );
     writeFileSync(join(c.reportDir, 'junit.xml'), redact(toJunit(report), this.secrets));
     this.summary(report);
   }
@@ -193,7 +209,9 @@ export default class PushcheckReporter implements Reporter {
   private summary(r: RunReport): void {
     const s = r.summary;
     this.say('');
-    this.say(`  ${s.passed} passed, ${s.failed} failed, ${s['not-assessed']} not assessed, ${s.skipped} skipped`);
+    this.say(
+      `  ${s.passed} passed, ${s.failed} failed, ${s['not-assessed']} not assessed, ${s.skipped} skipped`,
+    );
     for (const k of r.cases.filter((x) => x.outcome === 'failed')) {
       this.say(`  FAILED ${k.level} ${k.id}: ${k.title}`);
       this.say(`    ${k.reason ?? ''}`);

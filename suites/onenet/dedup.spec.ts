@@ -2,22 +2,39 @@
 import { expectStatus, fail } from '../../src/core/case.ts';
 import { conformance, test } from './fixtures.ts';
 
-test(...conformance('onenet.dedup.redelivery-acked', async ({ target, sender }) => {
-  const push = sender.push('property');
-  expectStatus(await target.post(push.json, 'first delivery'), 200, 'the first delivery must be acked with 200');
-  expectStatus(await target.post(push.json, 'redelivery, same id'), 200, 'a redelivery must be acked with 200 too');
-}));
+test(
+  ...conformance('onenet.dedup.redelivery-acked', async ({ target, sender }) => {
+    const push = sender.push('property');
+    expectStatus(
+      await target.post(push.json, 'first delivery'),
+      200,
+      'the first delivery must be acked with 200',
+    );
+    expectStatus(
+      await target.post(push.json, 'redelivery, same id'),
+      200,
+      'a redelivery must be acked with 200 too',
+    );
+  }),
+);
 
-test(...conformance('onenet.dedup.processed-once', async ({ target, sender, observe }) => {
-  const push = sender.push('property');
-  await target.post(push.json, 'first delivery');
-  const first = await observe.count(push.marker);
-  if (first < 1) fail('the first delivery was not processed', `marker ${push.marker} recorded once`, 'never recorded');
-  await target.post(push.json, 'redelivery, same id');
-  const sentinel = sender.push('property');
-  await target.post(sentinel.json, 'genuine push (sentinel)');
-  const after = await observe.countAfter(push.marker, sentinel.marker);
-  if (after > first) {
-    fail('a redelivered message id was processed again', `marker recorded ${first} time(s), as after the first delivery`, `recorded ${after} time(s)`);
-  }
-}));
+test(
+  ...conformance('onenet.dedup.processed-once', async ({ target, sender, observe }) => {
+    const push = sender.push('property');
+    await target.post(push.json, 'first delivery');
+    const first = await observe.count(push.marker);
+    if (first < 1)
+      fail('the first delivery was not processed', `marker ${push.marker} recorded once`, 'never recorded');
+    await target.post(push.json, 'redelivery, same id');
+    const sentinel = sender.push('property');
+    await target.post(sentinel.json, 'genuine push (sentinel)');
+    const after = await observe.countAfter(push.marker, sentinel.marker);
+    if (after > first) {
+      fail(
+        'a redelivered message id was processed again',
+        `marker recorded ${first} time(s), as after the first delivery`,
+        `recorded ${after} time(s)`,
+      );
+    }
+  }),
+);

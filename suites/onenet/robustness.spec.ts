@@ -2,10 +2,11 @@
  * Bad input (the documents are silent: pushcheck's interpretation, never above SHOULD), and the MUST that
  * follows from the ack requirement: after any bad input, the next genuine push is still acked.
  */
+
+import type { OneNetCaseId } from '../../specs/onenet/requirements.ts';
 import { describeResponse, expectNoServerError, fail } from '../../src/core/case.ts';
 import type { Exchange } from '../../src/core/http.ts';
 import type { OneNetSender } from '../../src/protocols/onenet/sender.ts';
-import type { OneNetCaseId } from '../../specs/onenet/requirements.ts';
 import type { Target } from '../fixtures.ts';
 import { conformance, test } from './fixtures.ts';
 
@@ -37,7 +38,10 @@ const BAD_INPUTS: BadInput[] = [
     label: 'a push with msg as an object and time as a string',
     send: (t, s) => {
       const p = s.push('property');
-      return t.post(JSON.stringify({ ...p.body, msg: p.payload, time: String(p.body.time) }), 'push with wrong types');
+      return t.post(
+        JSON.stringify({ ...p.body, msg: p.payload, time: String(p.body.time) }),
+        'push with wrong types',
+      );
     },
   },
   {
@@ -62,23 +66,31 @@ const BAD_INPUTS: BadInput[] = [
 ];
 
 for (const input of BAD_INPUTS) {
-  test(...conformance(input.id, async ({ target, sender }) => {
-    expectNoServerError(await input.send(target, sender), `${input.label} must get a client error, not a 5xx or a broken connection`);
-  }));
+  test(
+    ...conformance(input.id, async ({ target, sender }) => {
+      expectNoServerError(
+        await input.send(target, sender),
+        `${input.label} must get a client error, not a 5xx or a broken connection`,
+      );
+    }),
+  );
 }
 
-test(...conformance('onenet.robust.survives-bad-input', async ({ target, sender }) => {
-  const dead: string[] = [];
-  for (const input of BAD_INPUTS) {
-    await input.send(target, sender);
-    const res = await target.post(sender.push('lifeCycle').json, `genuine push after ${input.label}`);
-    if (res.error !== undefined || res.response?.status !== 200) dead.push(`${input.label}: ${describeResponse(res)}`);
-  }
-  if (dead.length > 0) {
-    fail(
-      'the receiver stopped acking genuine pushes after bad input',
-      'every genuine push that follows bad input acked with HTTP 200',
-      `after ${dead.join('; after ')}`,
-    );
-  }
-}));
+test(
+  ...conformance('onenet.robust.survives-bad-input', async ({ target, sender }) => {
+    const dead: string[] = [];
+    for (const input of BAD_INPUTS) {
+      await input.send(target, sender);
+      const res = await target.post(sender.push('lifeCycle').json, `genuine push after ${input.label}`);
+      if (res.error !== undefined || res.response?.status !== 200)
+        dead.push(`${input.label}: ${describeResponse(res)}`);
+    }
+    if (dead.length > 0) {
+      fail(
+        'the receiver stopped acking genuine pushes after bad input',
+        'every genuine push that follows bad input acked with HTTP 200',
+        `after ${dead.join('; after ')}`,
+      );
+    }
+  }),
+);

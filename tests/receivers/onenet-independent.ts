@@ -11,7 +11,7 @@
  *        (ciphertext in secure mode), decrypt (AES-128-CBC/PKCS7, key = IV = 16-char key bytes),
  *        require JSON, de-duplicate on `id`, append one line with the msg text to `observeFile`, 200 `ok`.
  */
-import { createHash, createDecipheriv, timingSafeEqual } from 'node:crypto';
+import { createDecipheriv, createHash, timingSafeEqual } from 'node:crypto';
 import { appendFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -32,10 +32,7 @@ const MAX_BODY_BYTES = 1024 * 1024; // 1 MiB accepted
 const MAX_DRAIN_BYTES = 16 * 1024 * 1024; // beyond this an oversized upload is cut off
 const MAX_REMEMBERED_IDS = 100_000;
 
-type BodyResult =
-  | { kind: 'ok'; body: Buffer }
-  | { kind: 'too-large'; cutOff: boolean }
-  | { kind: 'aborted' };
+type BodyResult = { kind: 'ok'; body: Buffer } | { kind: 'too-large'; cutOff: boolean } | { kind: 'aborted' };
 
 class HttpError extends Error {
   constructor(
@@ -116,7 +113,12 @@ function pathnameOf(rawUrl: string): string {
   return end < 0 ? rawUrl : rawUrl.slice(0, end);
 }
 
-function send(res: ServerResponse, status: number, body: string, extraHeaders: Record<string, string> = {}): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  extraHeaders: Record<string, string> = {},
+): void {
   if (res.headersSent || res.writableEnded || res.destroyed) return;
   const buf = Buffer.from(body, 'utf8');
   res.writeHead(status, {
@@ -213,7 +215,8 @@ function decryptMsg(ciphertextB64: string, key: Buffer): string {
   const compact = ciphertextB64.replace(/[\r\n]/g, '');
   if (compact === '' || !BASE64_RE.test(compact)) throw new HttpError(400, 'msg is not Base64 ciphertext');
   const ct = Buffer.from(compact, 'base64');
-  if (ct.length === 0 || ct.length % 16 !== 0) throw new HttpError(400, 'ciphertext length is not a multiple of 16');
+  if (ct.length === 0 || ct.length % 16 !== 0)
+    throw new HttpError(400, 'ciphertext length is not a multiple of 16');
   let plain: Buffer;
   try {
     const decipher = createDecipheriv('aes-128-cbc', key, key);
@@ -236,7 +239,8 @@ export async function startIndependentReceiver(opts: IndependentReceiverOptions)
   let aesKey: Buffer | undefined;
   if (opts.aesKey !== undefined) {
     aesKey = Buffer.from(opts.aesKey, 'utf8');
-    if (aesKey.length !== 16) throw new Error('aesKey must be 16 bytes (the 16-character key from the console)');
+    if (aesKey.length !== 16)
+      throw new Error('aesKey must be 16 bytes (the 16-character key from the console)');
   }
   const { token, observeFile } = opts;
 
@@ -359,7 +363,8 @@ export async function startIndependentReceiver(opts: IndependentReceiverOptions)
   });
   server.on('clientError', (_err, socket) => {
     try {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      if (socket.writable)
+        socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       else socket.destroy();
     } catch {
       /* ignore */

@@ -3,8 +3,9 @@
  * the types generated from specs/onenet. Each payload starts with `deviceName`, which carries pushcheck's
  * marker: in secure mode the marker then lies in the first AES block, so a wrong IV cannot produce it.
  */
-import type { Rng } from '../../core/rng.ts';
+
 import type { components } from '../../../specs/onenet/generated/types.ts';
+import type { Rng } from '../../core/rng.ts';
 
 type Schemas = components['schemas'];
 export type Msg =
@@ -15,7 +16,14 @@ export type Msg =
   | Schemas['SceneLogMsg']
   | Schemas['LbsAndWifiMsg'];
 
-export const MSG_KINDS = ['lifeCycle', 'property', 'event', 'serviceReply', 'sceneLog', 'lbsAndWifi'] as const;
+export const MSG_KINDS = [
+  'lifeCycle',
+  'property',
+  'event',
+  'serviceReply',
+  'sceneLog',
+  'lbsAndWifi',
+] as const;
 export type MsgKind = (typeof MSG_KINDS)[number];
 
 const DIGITS = '0123456789';
@@ -46,7 +54,11 @@ export function buildMsg(kind: MsgKind, marker: string, rng: Rng, now: number): 
           params: {
             Power: { value: rng.pick(['on', 'off', '开', '关']), time: t },
             WF: { value: Math.round(rng.next() * 400) / 10, time: t },
-            '3_0_20': { value: rng.int(100), time: t, bin_data: Buffer.from(rng.string(6)).toString('base64') },
+            '3_0_20': {
+              value: rng.int(100),
+              time: t,
+              bin_data: Buffer.from(rng.string(6)).toString('base64'),
+            },
           },
         },
       } satisfies Schemas['PropertyNotifyMsg'];

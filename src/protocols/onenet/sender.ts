@@ -3,9 +3,10 @@
  * (and in secure mode encrypted) with the run's secrets, each carrying a unique marker. Everything it builds
  * is validated against specs/onenet/schemas: an invalid push is a pushcheck bug, never a receiver's fault.
  */
-import { formatErrors, loadSchemas, type SchemaSet } from '../../core/schemas.ts';
-import type { Rng } from '../../core/rng.ts';
+
 import type { components } from '../../../specs/onenet/generated/types.ts';
+import type { Rng } from '../../core/rng.ts';
+import { formatErrors, loadSchemas, type SchemaSet } from '../../core/schemas.ts';
 import { encrypt, NONCE_LENGTH, sign } from './codec.ts';
 import { buildMsg, type Msg, type MsgKind } from './messages.ts';
 

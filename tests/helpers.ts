@@ -1,0 +1,55 @@
+/** Shared by pushcheck's own tests: run the real CLI as a user would, and read what it wrote. */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RunReport } from '../src/report/reporter.ts';
+
+export const ROOT = join(import.meta.dirname, '..');
+export const TOKEN = 'selftest-token-9';
+/** A key whose characters include +, / and =, as a platform-generated key may. */
+export const AES_KEY = 'a+B/c=D4e5F6g7H8';
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  ms: number;
+  report?: RunReport;
+}
+
+/** A fresh temporary folder. */
+export function scratch(prefix = 'pushcheck-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Runs `pushcheck ...args` in a child process; reads DIR/report.json when `reportDir` is given. */
+export async function pushcheck(
+  args: string[],
+  reportDir?: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<CliResult> {
+  const started = performance.now();
+  const cleanEnv = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !/^(TEST_|PW_|PWTEST_)/.test(k)),
+  );
+  const result = await new Promise<Omit<CliResult, 'ms'>>((done) => {
+    execFile(
+      process.execPath,
+      [join(ROOT, 'bin', 'pushcheck.js'), ...args],
+      { env: { ...cleanEnv, ...env }, maxBuffer: 16 * 1024 * 1024, timeout: 600_000 },
+      (err, stdout, stderr) => {
+        const code = err && typeof err.code === 'number' ? err.code : err ? -1 : 0;
+        done({ code, stdout, stderr });
+      },
+    );
+  });
+  const file = reportDir && join(reportDir, 'report.json');
+  const report = file && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as RunReport) : undefined;
+  return { ...result, ms: Math.round(performance.now() - started), ...(report ? { report } : {}) };
+}
+
+/** The ids of the cases of `report` with outcome `outcome`. */
+export function idsWith(report: RunReport | undefined, outcome: string): string[] {
+  return (report?.cases ?? []).filter((c) => c.outcome === outcome).map((c) => c.id);
+}

@@ -1,0 +1,116 @@
+/**
+ * The suite's own test of honesty: through the real CLI and real HTTP, it passes against the reference
+ * receiver and catches every faulty receiver with the case meant to catch it.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { type FaultyName, faulty, faultyBehaviour } from '../mocks/onenet/faulty.ts';
+import { type Behaviour, onenetHandlers, reference } from '../mocks/onenet/reference.ts';
+import { serve } from '../mocks/serve.ts';
+import { requirements } from '../specs/onenet/requirements.ts';
+import { AES_KEY, type CliResult, idsWith, pushcheck, scratch, TOKEN } from './helpers.ts';
+
+const ALL_IDS = Object.keys(requirements);
+const needing = (need: string) =>
+  Object.entries(requirements)
+    .filter(([, r]) => (r as { needs?: readonly string[] }).needs?.includes(need))
+    .map(([id]) => id);
+
+interface RunOptions {
+  aesKey?: string;
+  observe?: boolean;
+  extra?: string[];
+}
+
+/** Serves `behaviour` on loopback and runs `pushcheck run` against it. */
+async function runAgainst(behaviour: Behaviour, opts: RunOptions = {}): Promise<CliResult & { dir: string }> {
+  const dir = scratch();
+  const observeFile = join(dir, 'processed.log');
+  const server = await serve(onenetHandlers({ token: TOKEN, aesKey: opts.aesKey, observeFile }, behaviour));
+  try {
+    const args = ['run', '--profile', 'onenet', '--target', `${server.origin}/onenet`, '--token', TOKEN];
+    args.push('--report', join(dir, 'report'), '--seed', '7', ...(opts.extra ?? []));
+    if (opts.aesKey) args.push('--aes-key', opts.aesKey);
+    if (opts.observe !== false) args.push('--observe-file', observeFile);
+    return { ...(await pushcheck(args, join(dir, 'report'))), dir };
+  } finally {
+    await server.close();
+  }
+}
+
+test.describe('the reference receiver', () => {
+  test('passes every case with --strict in plain mode; secure-mode cases are skipped', async () => {
+    const r = await runAgainst(reference, { extra: ['--strict'] });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.report?.verdict).toBe('conformant');
+    expect(idsWith(r.report, 'failed')).toEqual([]);
+    expect(idsWith(r.report, 'skipped').sort()).toEqual(needing('aes-key').sort());
+    expect(r.report?.summary.passed).toBe(ALL_IDS.length - needing('aes-key').length);
+    expect(r.stdout).toMatch(/verdict: CONFORMANT/);
+  });
+
+  test('passes every case with --strict in secure mode, and never writes the secrets', async () => {
+    const r = await runAgainst(reference, { aesKey: AES_KEY, extra: ['--strict'] });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.report?.summary.passed).toBe(ALL_IDS.length);
+    for (const file of ['report.json', 'junit.xml']) {
+      const text = readFileSync(join(r.dir, 'report', file), 'utf8');
+      expect(text).not.toContain(AES_KEY);
+      expect(text).not.toContain(TOKEN);
+    }
+    expect(r.stdout + r.stderr).not.toContain(AES_KEY);
+    expect(r.stdout + r.stderr).not.toContain(TOKEN);
+  });
+
+  test('without an observer, the cases that need one are not assessed, with the reason', async () => {
+    const r = await runAgainst(reference, { observe: false });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const expected = needing('observer').filter((id) => !needing('aes-key').includes(id));
+    expect(idsWith(r.report, 'not-assessed').sort()).toEqual(expected.sort());
+    const one = r.report?.cases.find((c) => c.outcome === 'not-assessed');
+    expect(one?.reason).toContain('--observe-file');
+  });
+});
+
+test.describe('each faulty receiver', () => {
+  for (const [name, f] of Object.entries(faulty) as [FaultyName, (typeof faulty)[FaultyName]][]) {
+    test(`"${name}" is caught by ${f.caughtBy.join(' and ')}`, async () => {
+      // The slow receiver is slow on every push; its catching case alone shows the cut-off.
+      const extra = name === 'slow-ack' ? ['--grep', 'onenet\\.ack\\.within-5s'] : [];
+      const r = await runAgainst(faultyBehaviour(name), {
+        ...('secureOnly' in f && f.secureOnly ? { aesKey: AES_KEY } : {}),
+        extra,
+      });
+      const failed = idsWith(r.report, 'failed');
+      for (const id of f.caughtBy) expect(failed, r.stdout).toContain(id);
+      if (!('collateral' in f))
+        expect(failed.sort(), 'a one-defect receiver fails only its cases').toEqual([...f.caughtBy].sort());
+      const must = f.caughtBy.some((id) => requirements[id].level === 'MUST');
+      expect(r.code, r.stdout + r.stderr).toBe(must ? 1 : 0);
+      const c = r.report?.cases.find((k) => k.id === f.caughtBy[0]);
+      expect(c?.expected, 'a failure says what was expected').toBeTruthy();
+      expect(c?.actual, 'and what happened').toBeTruthy();
+      expect(c?.curl, 'and how to reproduce it').toMatch(/^curl /);
+      expect(r.stdout).toContain(`FAILED ${c?.level} ${c?.id}`);
+    });
+  }
+
+  test('a SHOULD failure fails the run with --strict', async () => {
+    const r = await runAgainst(faultyBehaviour('plus-space'), {
+      extra: ['--strict', '--grep', 'onenet\\.verify'],
+    });
+    expect(idsWith(r.report, 'failed')).toEqual(['onenet.verify.signature-raw']);
+    expect(r.code).toBe(1);
+    expect(r.report?.verdictReason).toMatch(/SHOULD.*--strict/);
+  });
+
+  test('the slow ack is cut off at the 5 s deadline, not waited for', async () => {
+    const r = await runAgainst(faultyBehaviour('slow-ack'), {
+      extra: ['--grep', 'onenet\\.ack\\.within-5s'],
+    });
+    const c = r.report?.cases.find((k) => k.id === 'onenet.ack.within-5s');
+    expect(c?.actual).toMatch(/no complete response within 5000 ms/);
+    expect(c?.durationMs).toBeLessThan(5900);
+  });
+});
