@@ -1,0 +1,65 @@
+/**
+ * Receivers that hang, reset connections or answer with garbage: every case fails with a reason a person
+ * understands, the run ends within its bound, and the exit code says non-conformant.
+ */
+
+import type { AddressInfo } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { idsWith, pushcheck, scratch, TOKEN } from './helpers.ts';
+
+/** A TCP server that treats every connection with `onData`. */
+async function tcp(onData: (socket: Socket) => void): Promise<{ url: string; server: Server }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => {});
+    socket.on('close', () => sockets.delete(socket));
+    socket.once('data', () => onData(socket));
+  });
+  server.on('close', () => {
+    for (const s of sockets) s.destroy();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/onenet`, server };
+}
+
+const HOSTILE = [
+  { name: 'never answers', reason: /no complete response within 5000 ms/, onData: () => {} },
+  { name: 'resets every connection', reason: /reset/, onData: (s: Socket) => s.resetAndDestroy() },
+  {
+    name: 'answers with bytes that are not HTTP',
+    reason: /not HTTP/,
+    onData: (s: Socket) => s.end('SSH-2.0-OpenSSH_9.2\r\n\u0000\u0001garbage\r\n\r\n'),
+  },
+];
+
+for (const h of HOSTILE) {
+  test(`a receiver that ${h.name} fails every assessed case, with the reason`, async () => {
+    test.setTimeout(300_000);
+    const { url, server } = await tcp(h.onData);
+    try {
+      const dir = scratch();
+      const r = await pushcheck(
+        ['run', '--profile', 'onenet', '--target', url, '--token', TOKEN, '--report', dir],
+        dir,
+      );
+      expect(r.code, r.stdout + r.stderr).toBe(1);
+      const assessed = (r.report?.cases ?? []).filter(
+        (c) => c.outcome === 'passed' || c.outcome === 'failed',
+      );
+      // A hung or broken receiver cannot echo or ack; only "do not echo a forgery" can pass against it.
+      expect(idsWith(r.report, 'passed')).toEqual(['onenet.verify.forged-not-echoed']);
+      for (const c of assessed.filter((k) => k.outcome === 'failed'))
+        expect(c.actual ?? c.reason).toMatch(h.reason);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      test.info().annotations.push({ type: 'wall time', description: `${r.ms} ms` });
+      // The bound: every request is cut at the 5 s deadline; no case waits for more than its requests.
+      expect(r.ms).toBeLessThan(200_000);
+    } finally {
+      server.close();
+    }
+  });
+}
