@@ -21,7 +21,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export const DEFAULT_MAX_BODY = 1024 * 1024;
+/** A safety cap of the adapter; receivers set their own, smaller limits. */
+export const DEFAULT_MAX_BODY = 16 * 1024 * 1024;
 
 /** Past this, even a body being discarded is cut off by closing the connection. */
 const DISCARD_LIMIT = 64 * 1024 * 1024;

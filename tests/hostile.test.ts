@@ -5,7 +5,6 @@
 
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server, type Socket } from 'node:net';
-import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { idsWith, pushcheck, scratch, TOKEN } from './helpers.ts';
 

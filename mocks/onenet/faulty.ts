@@ -98,9 +98,70 @@ export const faulty = {
   },
   'crash-on-malformed': {
     defect: 'dies on a body that is not JSON: every later request gets a closed connection',
-    behaviour: { onMalformed: 'crash' },
+    behaviour: { badInput: (kind) => (kind === 'not-json' ? 'crash' : reference.badInput(kind)) },
     caughtBy: ['onenet.robust.bad-json', 'onenet.robust.survives-bad-input'],
     collateral: 'a dead receiver fails every case that runs after it died',
+  },
+  'unvalidated-500': {
+    defect: 'trusts the body to be a push: missing or mistyped fields end in an exception and a 500',
+    behaviour: { badInput: (kind) => (kind === 'not-a-push' ? 500 : reference.badInput(kind)) },
+    caughtBy: ['onenet.robust.missing-fields', 'onenet.robust.wrong-types'],
+  },
+  'oversize-500': {
+    defect: 'answers a body over its size limit with 500 instead of 413',
+    behaviour: { badInput: (kind) => (kind === 'too-large' ? 500 : reference.badInput(kind)) },
+    caughtBy: ['onenet.robust.huge-body'],
+  },
+  'empty-500': {
+    defect: 'fails with 500 on an empty body',
+    behaviour: { badInput: (kind) => (kind === 'empty' ? 500 : reference.badInput(kind)) },
+    caughtBy: ['onenet.robust.empty-body'],
+  },
+  'no-type-500': {
+    defect: 'leaves a body without a JSON Content-Type unparsed, then fails with 500 on it',
+    behaviour: { badInput: (kind) => (kind === 'no-content-type' ? 500 : reference.badInput(kind)) },
+    caughtBy: ['onenet.robust.no-content-type'],
+  },
+  'ack-204': {
+    defect: 'acks with 204 No Content; the platform wants exactly 200',
+    behaviour: { ackStatus: 204 },
+    caughtBy: [
+      'onenet.push.lifecycle-acked',
+      'onenet.push.property-acked',
+      'onenet.push.event-acked',
+      'onenet.push.service-reply-acked',
+      'onenet.push.scene-log-acked',
+      'onenet.push.lbs-wifi-acked',
+      'onenet.ack.within-5s',
+    ],
+    collateral: 'every ack is a 204, so every case that expects an ack fails',
+  },
+  'notify-only': {
+    defect: 'knows only thing-model notify messages and answers 400 to the other types',
+    behaviour: { handles: (payload) => payload.messageType === 'notify' },
+    caughtBy: [
+      'onenet.push.lifecycle-acked',
+      'onenet.push.service-reply-acked',
+      'onenet.push.scene-log-acked',
+      'onenet.push.lbs-wifi-acked',
+    ],
+    collateral: 'the liveness probe of survives-bad-input is a lifeCycle push',
+  },
+  'form-decoded-post-signature': {
+    defect:
+      'form-decodes the signature of a push, so a + becomes a space; acks everything and drops what fails',
+    behaviour: {
+      verifyPush: (token, body) =>
+        sign(token, body.nonce, body.msg) === new URLSearchParams(`s=${body.signature}`).get('s'),
+      forgeryStatus: 200,
+    },
+    caughtBy: ['onenet.push.processed'],
+    collateral: 'any other observed push whose signature draws a + is dropped too',
+  },
+  'serial-slow': {
+    defect: 'handles one push at a time, 400 ms each: a burst of 20 waits 8 s for the last ack',
+    behaviour: { workMs: 400 },
+    caughtBy: ['onenet.ack.burst'],
   },
 } as const satisfies Record<string, FaultyReceiver>;
 

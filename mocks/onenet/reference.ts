@@ -20,6 +20,12 @@ export interface ReceiverOptions {
   path?: string;
 }
 
+/** The kinds of bad input a receiver meets. */
+export type BadInput = 'not-json' | 'not-a-push' | 'too-large' | 'empty' | 'no-content-type';
+
+/** The largest push body the reference accepts. */
+export const MAX_PUSH_BYTES = 1024 * 1024;
+
 /** The steps of receiving; a faulty receiver replaces one. */
 export interface Behaviour {
   /** The verification response body for a genuine `msg`. */
@@ -28,16 +34,24 @@ export interface Behaviour {
   verifyQuery(token: string, query: string): boolean;
   /** Whether a push's signature is genuine. */
   verifyPush(token: string, body: Push): boolean;
+  /** The status for a push whose signature is not genuine (it is never processed). */
+  forgeryStatus: number;
   /** Secure mode: the plaintext of `msg`. */
   decrypt(msg: string, key: string): string;
-  /** Milliseconds to wait before answering a push. */
+  /** Whether the receiver handles a decoded payload (a narrow receiver knows only some message types). */
+  handles(payload: { messageType?: unknown }): boolean;
+  /** The status of an ack. */
+  ackStatus: number;
+  /** Milliseconds before answering any push. */
   ackDelayMs: number;
+  /** Milliseconds of work per push, one push at a time (a single-threaded receiver). */
+  workMs: number;
   /** Whether a message id already processed is skipped. */
   dedupe: boolean;
   /** The answer to a redelivered id. */
   redeliveryStatus: number;
-  /** What a body that is not a push does to the receiver: answer 400, or die. */
-  onMalformed: 'reject' | 'crash';
+  /** The answer to bad input: a status, `crash` (later requests get a closed connection) or `accept`. */
+  badInput(kind: BadInput): number | 'crash' | 'accept';
 }
 
 /** Splits a raw query string as a form decoder does (`+` is a space), keeping the first value of each name. */
@@ -46,6 +60,15 @@ export function formDecode(query: string): Map<string, string> {
   for (const [k, v] of new URLSearchParams(query)) if (!out.has(k)) out.set(k, v);
   return out;
 }
+
+const BAD_INPUT_STATUS: Record<BadInput, number | 'accept'> = {
+  'not-json': 400,
+  'not-a-push': 400,
+  'too-large': 413,
+  empty: 400,
+  // OneNET does not document the Content-Type of a push: the body is parsed whatever it says.
+  'no-content-type': 'accept',
+};
 
 export const reference: Behaviour = {
   echo: (msg) => msg,
@@ -57,11 +80,15 @@ export const reference: Behaviour = {
       : false;
   },
   verifyPush: (token, body) => verifySignature(token, body.nonce, body.msg, body.signature),
+  forgeryStatus: 403,
   decrypt: (msg, key) => decrypt(msg, key),
+  handles: () => true,
+  ackStatus: 200,
   ackDelayMs: 0,
+  workMs: 0,
   dedupe: true,
   redeliveryStatus: 200,
-  onMalformed: 'reject',
+  badInput: (kind) => BAD_INPUT_STATUS[kind],
 };
 
 function isPush(value: unknown): value is Push {
@@ -82,17 +109,72 @@ export function onenetHandlers(opts: ReceiverOptions, behaviour: Behaviour = ref
   const path = opts.path ?? '/onenet';
   const seen = new Set<string>();
   let crashed = false;
+  let queue: Promise<unknown> = Promise.resolve();
 
-  const malformed = (why: string): Response => {
-    if (behaviour.onMalformed === 'crash') {
+  /** The answer to bad input of `kind`, or undefined when the receiver goes on as usual. */
+  const bad = (kind: BadInput, why: string): Response | undefined => {
+    const answer = behaviour.badInput(kind);
+    if (answer === 'accept') return undefined;
+    if (answer === 'crash') {
       crashed = true;
       return HttpResponse.error();
     }
-    return HttpResponse.text(why, { status: 400 });
+    return HttpResponse.text(why, { status: answer });
   };
 
+  function process(body: Push): Response {
+    let plaintext = body.msg;
+    let payload: { messageType?: unknown };
+    try {
+      if (opts.aesKey !== undefined) plaintext = behaviour.decrypt(body.msg, opts.aesKey);
+      payload = JSON.parse(plaintext) as { messageType?: unknown };
+    } catch {
+      return HttpResponse.text('msg does not decrypt to JSON', { status: 400 });
+    }
+    if (!behaviour.handles(payload)) return HttpResponse.text('unsupported message type', { status: 400 });
+    seen.add(body.id);
+    if (opts.observeFile !== undefined) {
+      appendFileSync(opts.observeFile, `${JSON.stringify({ id: body.id, msg: plaintext })}\n`);
+    }
+    return new HttpResponse(behaviour.ackStatus === 204 ? null : 'ok', { status: behaviour.ackStatus });
+  }
+
+  async function receive(request: Request): Promise<Response> {
+    const size = Number(request.headers.get('content-length') ?? 0);
+    if (size > MAX_PUSH_BYTES) return bad('too-large', 'body too large') ?? HttpResponse.text('ok');
+    const text = await request.text();
+    if (text.length === 0) return bad('empty', 'empty body') ?? HttpResponse.text('ok');
+    if (!(request.headers.get('content-type') ?? '').includes('json')) {
+      const answer = bad('no-content-type', 'Content-Type must be application/json');
+      if (answer) return answer;
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return bad('not-json', 'body is not JSON') ?? HttpResponse.text('ok');
+    }
+    if (!isPush(body)) {
+      return bad('not-a-push', 'msg, nonce, signature, time and id are required') ?? HttpResponse.text('ok');
+    }
+    if (behaviour.workMs > 0) {
+      const turn = queue.then(() => delay(behaviour.workMs));
+      queue = turn;
+      await turn;
+    }
+    if (behaviour.ackDelayMs > 0) await delay(behaviour.ackDelayMs);
+    if (!behaviour.verifyPush(opts.token, body)) {
+      return HttpResponse.text('signature check failed', { status: behaviour.forgeryStatus });
+    }
+    if (seen.has(body.id)) {
+      if (!behaviour.dedupe && behaviour.redeliveryStatus === 200) return process(body);
+      return HttpResponse.text('ok (already processed)', { status: behaviour.redeliveryStatus });
+    }
+    return process(body);
+  }
+
   return [
-    http.all(`${path}`, () => (crashed ? HttpResponse.error() : undefined)),
+    http.all(path, () => (crashed ? HttpResponse.error() : undefined)),
     http.get(path, ({ request }) => {
       const query = new URL(request.url).search.slice(1);
       const msg = formDecode(query).get('msg');
@@ -103,40 +185,6 @@ export function onenetHandlers(opts: ReceiverOptions, behaviour: Behaviour = ref
         headers: { 'content-type': 'text/plain; charset=utf-8' },
       });
     }),
-    http.post(path, async ({ request }) => {
-      let body: unknown;
-      try {
-        body = JSON.parse(await request.text());
-      } catch {
-        return malformed('body is not JSON');
-      }
-      if (!isPush(body))
-        return malformed('body is not a push: msg, nonce, signature, time and id are required');
-      if (behaviour.ackDelayMs > 0) await delay(behaviour.ackDelayMs);
-      if (!behaviour.verifyPush(opts.token, body)) {
-        return HttpResponse.text('signature check failed', { status: 403 });
-      }
-      if (seen.has(body.id)) {
-        return behaviour.dedupe || behaviour.redeliveryStatus !== 200
-          ? HttpResponse.text('ok (already processed)', { status: behaviour.redeliveryStatus })
-          : process(body);
-      }
-      return process(body);
-    }),
+    http.post(path, ({ request }) => receive(request)),
   ];
-
-  function process(body: Push): Response {
-    let plaintext = body.msg;
-    try {
-      if (opts.aesKey !== undefined) plaintext = behaviour.decrypt(body.msg, opts.aesKey);
-      JSON.parse(plaintext);
-    } catch {
-      return HttpResponse.text('msg does not decrypt to JSON', { status: 400 });
-    }
-    seen.add(body.id);
-    if (opts.observeFile !== undefined) {
-      appendFileSync(opts.observeFile, `${JSON.stringify({ id: body.id, msg: plaintext })}\n`);
-    }
-    return HttpResponse.text('ok');
-  }
 }

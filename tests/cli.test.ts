@@ -1,0 +1,98 @@
+/** Every bad input gets a sentence saying what is wrong and what to do, exit code 2, and no stack trace. */
+
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
+import { expect, test } from '@playwright/test';
+import { requirements } from '../specs/onenet/requirements.ts';
+import { pushcheck, TOKEN } from './helpers.ts';
+
+/** A loopback port with nothing listening on it. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+const RUN = ['run', '--profile', 'onenet', '--token', TOKEN];
+
+const BAD: [string, string[], RegExp][] = [
+  [
+    'an unknown flag',
+    [...RUN, '--target', 'http://127.0.0.1:1/x', '--colour'],
+    /Unknown option '--colour'.*--help/,
+  ],
+  ['an unknown command', ['frobnicate'], /unknown command "frobnicate"/],
+  [
+    'an unknown profile',
+    ['run', '--profile', 'mqtt', '--target', 'http://127.0.0.1:1/'],
+    /unknown profile "mqtt": known profiles are onenet/,
+  ],
+  ['a missing target', RUN, /--target URL is required/],
+  ['a target that is not a URL', [...RUN, '--target', 'localhost:8080'], /not a URL|must be http/],
+  [
+    'a missing token',
+    ['run', '--profile', 'onenet', '--target', 'http://127.0.0.1:1/'],
+    /--token is required \(or set PUSHCHECK_TOKEN\)/,
+  ],
+  [
+    'an AES key of the wrong length',
+    [...RUN, '--target', 'http://127.0.0.1:1/', '--aes-key', 'short'],
+    /16-character key.*got 5 bytes/,
+  ],
+  [
+    'a seed that is not a number',
+    [...RUN, '--target', 'http://127.0.0.1:1/', '--seed', 'abc'],
+    /--seed must be an integer/,
+  ],
+  [
+    'an invalid --grep',
+    [...RUN, '--target', 'http://127.0.0.1:1/', '--grep', '('],
+    /not a valid regular expression/,
+  ],
+  [
+    'an observe file in a missing folder',
+    [...RUN, '--target', 'http://127.0.0.1:1/', '--observe-file', '/nonexistent/dir/x.log'],
+    /its folder does not exist/,
+  ],
+  [
+    'an unknown faulty receiver',
+    ['serve', 'onenet', '--faulty', 'nope'],
+    /unknown faulty receiver "nope"; known ones:\n\s+quoted-echo/,
+  ],
+];
+
+for (const [what, args, message] of BAD) {
+  test(`${what} exits 2 with a message`, async () => {
+    const r = await pushcheck(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+}
+
+test('an unreachable target exits 2 at once, saying so', async () => {
+  const port = await closedPort();
+  const r = await pushcheck([...RUN, '--target', `http://127.0.0.1:${port}/onenet`]);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toContain(
+    `cannot reach http://127.0.0.1:${port}: connection refused. Is the receiver running`,
+  );
+  expect(r.ms).toBeLessThan(5000);
+});
+
+test('`cases` lists the whole catalogue with levels and sources', async () => {
+  const r = await pushcheck(['cases', '--profile', 'onenet', '--json']);
+  expect(r.code).toBe(0);
+  const rows = JSON.parse(r.stdout) as { id: string; level: string; source: string }[];
+  expect(rows.map((x) => x.id)).toEqual(Object.keys(requirements));
+  for (const row of rows) expect(row.source.length).toBeGreaterThan(0);
+});
+
+test('--help documents the exit codes; no command is a usage error', async () => {
+  const help = await pushcheck(['--help']);
+  expect(help.code).toBe(0);
+  expect(help.stdout).toContain('Exit codes: 0 conformant, 1 non-conformant, 2 could not run.');
+  expect((await pushcheck([])).code).toBe(2);
+});
