@@ -302,12 +302,13 @@ async function cmdServe(args: string[]): Promise<number> {
   const [profile] = positionals;
   if (profile !== 'onenet') fail('serve needs a profile: `pushcheck serve onenet`');
   const name = values.faulty as string | undefined;
+  const catalogue = Object.entries(faulty).map(([n, f]) => `  ${n.padEnd(28)} ${f.defect}`);
+  if (name === 'help') {
+    console.log(`faulty OneNET receivers (each the reference with one defect):\n${catalogue.join('\n')}`);
+    return 0;
+  }
   if (name !== undefined && !(name in faulty)) {
-    fail(
-      `unknown faulty receiver "${name}"; known ones:\n${Object.entries(faulty)
-        .map(([n, f]) => `  ${n.padEnd(20)} ${f.defect}`)
-        .join('\n')}`,
-    );
+    fail(`unknown faulty receiver "${name}"; known ones:\n${catalogue.join('\n')}`);
   }
   const aesKey = (values['aes-key'] as string | undefined) ?? process.env.PUSHCHECK_AES_KEY;
   if (aesKey !== undefined && Buffer.byteLength(aesKey) !== AES_KEY_LENGTH)
