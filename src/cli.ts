@@ -14,7 +14,7 @@ import { type FaultyName, faulty, faultyBehaviour } from '../mocks/onenet/faulty
 import { onenetHandlers, reference } from '../mocks/onenet/reference.ts';
 import { serve } from '../mocks/serve.ts';
 import { CONFIG_ENV, type RunConfig } from './core/config.ts';
-import { PACKAGE_ROOT } from './core/schemas.ts';
+import { loadSchemas, PACKAGE_ROOT, SpecError } from './core/schemas.ts';
 import { PROFILES } from './profiles.ts';
 import { AES_KEY_LENGTH } from './protocols/onenet/codec.ts';
 import type { RunReport } from './report/reporter.ts';
@@ -136,10 +136,13 @@ export async function runSuite(config: RunConfig, grep?: string): Promise<RunRep
   );
   rmSync(join(config.reportDir, 'report.json'), { force: true });
   const code = await new Promise<number>((done) => {
+    // Its own process group: a Ctrl-C reaches pushcheck alone, which passes exactly one SIGINT on, so that
+    // Playwright stops gracefully and the reporter still writes an (incomplete) report.
     const child = spawn(process.execPath, args, {
       cwd: PACKAGE_ROOT,
       env: { ...env, [CONFIG_ENV]: JSON.stringify(config), FORCE_COLOR: '0' },
       stdio: ['ignore', 'inherit', 'inherit'],
+      detached: true,
     });
     const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
     const onInt = forward('SIGINT');
@@ -225,6 +228,13 @@ async function cmdRun(args: string[]): Promise<number> {
     observeTimeoutMs: integer(values['observe-timeout'] as string | undefined, 'observe-timeout', 3000, 1),
     burst: integer(values.burst as string | undefined, 'burst', 20, 1),
   };
+  try {
+    loadSchemas(profile);
+  } catch (err) {
+    if (err instanceof SpecError)
+      fail(`the ${profile} spec is malformed: ${err.message}. Reinstall pushcheck, or fix the file`);
+    throw err;
+  }
   await reachable(target);
   return exitCodeOf(await runSuite(config, grep));
 }

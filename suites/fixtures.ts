@@ -43,7 +43,6 @@ export const test = base.extend<
   { target: Target; observe: Observe; needs: undefined },
   { run: RunConfig; observer: Observer | undefined }
 >({
-  // biome-ignore lint/correctness/noEmptyPattern: Playwright reads the fixtures a function uses from its pattern
   run: [async ({}, use) => use(readRunConfig()), { scope: 'worker' }],
   observer: [
     async ({ run }, use) => use(run.observeFile ? await FileObserver.create(run.observeFile) : undefined),

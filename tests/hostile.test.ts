@@ -3,10 +3,13 @@
  * understands, the run ends within its bound, and the exit code says non-conformant.
  */
 
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { idsWith, pushcheck, scratch, TOKEN } from './helpers.ts';
+import { idsWith, pushcheck, ROOT, scratch, TOKEN } from './helpers.ts';
 
 /** A TCP server that treats every connection with `onData`. */
 async function tcp(onData: (socket: Socket) => void): Promise<{ url: string; server: Server }> {
@@ -62,3 +65,46 @@ for (const h of HOSTILE) {
     }
   });
 }
+
+test('Ctrl-C stops a run against a hung receiver at once, with an incomplete report and exit code 2', async () => {
+  const { url, server } = await tcp(() => {});
+  try {
+    const dir = scratch();
+    const child = spawn(
+      process.execPath,
+      [
+        join(ROOT, 'bin', 'pushcheck.js'),
+        'run',
+        '--profile',
+        'onenet',
+        '--target',
+        url,
+        '--token',
+        TOKEN,
+        '--report',
+        dir,
+      ],
+      {
+        env: Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(TEST_|PW_|PWTEST_)/.test(k))),
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    // Interrupt once the first case is under way.
+    for (let i = 0; i < 200 && !out.includes('pushcheck onenet'); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 1000));
+    const sent = performance.now();
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.on('exit', r));
+    expect(performance.now() - sent).toBeLessThan(10_000);
+    expect(code).toBe(2);
+    const report = join(dir, 'report.json');
+    expect(existsSync(report)).toBe(true);
+    expect(JSON.parse(readFileSync(report, 'utf8')).verdict).toBe('incomplete');
+  } finally {
+    server.close();
+  }
+});

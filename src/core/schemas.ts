@@ -20,34 +20,52 @@ export interface SchemaSet {
 /** Thrown when a schema file does not parse or compile: the spec itself is malformed. */
 export class SpecError extends Error {}
 
-/** Reads every `*.json` under `specs/<profile>/schemas/` and compiles them. */
-export function loadSchemas(profile: string): SchemaSet {
-  const dir = join(PACKAGE_ROOT, 'specs', profile, 'schemas');
+/**
+ * Reads every `*.json` under `<specsDir>/<profile>/schemas/` and compiles them all, so that a malformed spec
+ * is reported at once, by file, before any case runs.
+ */
+export function loadSchemas(profile: string, specsDir = join(PACKAGE_ROOT, 'specs')): SchemaSet {
+  const dir = join(specsDir, profile, 'schemas');
+  const where = (file: string) => `specs/${profile}/schemas/${file}`;
   const ajv = new Ajv2020({ strict: true, allErrors: true });
   addFormats(ajv);
   const ids = new Map<string, string>();
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
+  let files: string[];
+  try {
+    files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+  } catch {
+    throw new SpecError(`specs/${profile}/schemas/ is missing`);
+  }
+  for (const file of files) {
     let schema: { $id?: string };
     try {
       schema = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { $id?: string };
     } catch (err) {
-      throw new SpecError(`specs/${profile}/schemas/${file} is not valid JSON: ${(err as Error).message}`);
+      throw new SpecError(`${where(file)} is not valid JSON: ${(err as Error).message}`);
     }
-    if (!schema.$id) throw new SpecError(`specs/${profile}/schemas/${file} has no $id`);
-    ajv.addSchema(schema);
+    if (typeof schema.$id !== 'string') throw new SpecError(`${where(file)} has no $id`);
+    try {
+      ajv.addSchema(schema);
+    } catch (err) {
+      throw new SpecError(`${where(file)} is not a valid schema: ${(err as Error).message}`);
+    }
     ids.set(file, schema.$id);
+  }
+  const compiled = new Map<string, ValidateFunction>();
+  for (const [file, id] of ids) {
+    try {
+      const validate = ajv.getSchema(id);
+      if (!validate) throw new Error('ajv returned no validator');
+      compiled.set(file, validate);
+    } catch (err) {
+      throw new SpecError(`${where(file)} does not compile: ${(err as Error).message}`);
+    }
   }
   return {
     validator(file) {
-      const id = ids.get(file);
-      if (!id) throw new SpecError(`specs/${profile}/schemas/${file} does not exist`);
-      try {
-        const validate = ajv.getSchema(id);
-        if (!validate) throw new Error('not compiled');
-        return validate;
-      } catch (err) {
-        throw new SpecError(`specs/${profile}/schemas/${file} does not compile: ${(err as Error).message}`);
-      }
+      const validate = compiled.get(file);
+      if (!validate) throw new SpecError(`${where(file)} does not exist`);
+      return validate;
     },
   };
 }

@@ -2,7 +2,7 @@
 import type { RunReport } from './reporter.ts';
 
 function esc(s: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: XML 1.0 forbids these characters
+  // eslint-disable-next-line no-control-regex -- XML 1.0 forbids these characters
   const noControl = s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
   return noControl.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

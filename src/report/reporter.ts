@@ -60,7 +60,7 @@ function jsonAttachments(result: TestResult, name: string): unknown[] {
 }
 
 function stripAnsi(s: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escapes start with ESC
+  // eslint-disable-next-line no-control-regex -- ANSI escapes start with ESC
   return s.replace(/\u001b\[[0-9;]*m/g, '');
 }
 
@@ -133,8 +133,7 @@ export default class PushcheckReporter implements Reporter {
     if (!id || !req) return;
     const { outcome, reason } = outcomeOf(test, result);
     const verdict = jsonAttachments(result, ATTACH.verdict).at(-1) as
-      | { message: string; expected: string; actual: string }
-      | undefined;
+      { message: string; expected: string; actual: string } | undefined;
     const exchanges = jsonAttachments(result, ATTACH.exchange) as { curl?: string }[];
     const metrics = Object.assign({}, ...jsonAttachments(result, ATTACH.metrics)) as Record<
       string,
@@ -161,7 +160,11 @@ export default class PushcheckReporter implements Reporter {
       if (curl) report.curl = curl;
     }
     this.cases.push(report);
-    const why = outcome === 'passed' ? '' : `  — ${report.reason}`;
+    const figures = Object.entries(metrics)
+      .filter(([k]) => k.endsWith('Ms'))
+      .map(([k, v]) => `${k.slice(0, -2)} ${v} ms`)
+      .join(', ');
+    const why = outcome === 'passed' ? (figures ? `  — ${figures}` : '') : `  — ${report.reason}`;
     this.say(`  ${ICON[outcome]} ${req.level.padEnd(6)} ${id} (${report.durationMs} ms)${why}`);
   }
 
