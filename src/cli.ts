@@ -66,10 +66,17 @@ function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>)
   }
 }
 
-function integer(value: string | undefined, name: string, fallback: number, min = 0): number {
+function integer(
+  value: string | undefined,
+  name: string,
+  fallback: number,
+  min = 0,
+  max = 2 ** 31 - 1,
+): number {
   if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < min)
-    fail(`--${name} must be an integer of at least ${min}, got "${value}"`);
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    fail(`--${name} must be an integer from ${min} to ${max}, got "${value}"`);
+  }
   return Number(value);
 }
 
@@ -119,7 +126,7 @@ async function reachable(target: string, timeoutMs = 3000): Promise<void> {
 }
 
 /** Runs a profile's suite in Playwright with `config`; resolves with the report it wrote. */
-export async function runSuite(config: RunConfig, grep?: string): Promise<RunReport> {
+export async function runSuite(config: RunConfig): Promise<RunReport> {
   const cli = createRequire(import.meta.url).resolve('@playwright/test/cli');
   const args = [
     cli,
@@ -129,7 +136,7 @@ export async function runSuite(config: RunConfig, grep?: string): Promise<RunRep
     '--project',
     config.profile,
   ];
-  if (grep !== undefined) args.push('--grep', grep);
+  if (config.grep !== undefined) args.push('--grep', config.grep);
   // A run inside someone's Playwright worker must not inherit that worker's identity.
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !/^(TEST_|PW_|PWTEST_|PLAYWRIGHT_)/.test(k)),
@@ -141,15 +148,15 @@ export async function runSuite(config: RunConfig, grep?: string): Promise<RunRep
     const child = spawn(process.execPath, args, {
       cwd: PACKAGE_ROOT,
       env: { ...env, [CONFIG_ENV]: JSON.stringify(config), FORCE_COLOR: '0' },
-      stdio: ['ignore', 'inherit', 'inherit'],
+      // The IPC channel closes when pushcheck dies, however it dies: the reporter then stops the run.
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       detached: true,
     });
-    const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
-    const onInt = forward('SIGINT');
-    const onTerm = forward('SIGTERM');
-    process.on('SIGINT', onInt).on('SIGTERM', onTerm);
+    const stop = () => child.kill('SIGINT');
+    const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+    for (const s of signals) process.on(s, stop);
     child.on('exit', (c) => {
-      process.off('SIGINT', onInt).off('SIGTERM', onTerm);
+      for (const s of signals) process.off(s, stop);
       done(c ?? 1);
     });
   });
@@ -225,8 +232,15 @@ async function cmdRun(args: string[]): Promise<number> {
     reportDir: resolve((values.report as string | undefined) ?? join('reports', profile)),
     strict: values.strict as boolean,
     ackDeadlineMs: 5000,
-    observeTimeoutMs: integer(values['observe-timeout'] as string | undefined, 'observe-timeout', 3000, 1),
-    burst: integer(values.burst as string | undefined, 'burst', 20, 1),
+    observeTimeoutMs: integer(
+      values['observe-timeout'] as string | undefined,
+      'observe-timeout',
+      3000,
+      1,
+      30_000,
+    ),
+    burst: integer(values.burst as string | undefined, 'burst', 20, 1, 500),
+    ...(grep !== undefined ? { grep } : {}),
   };
   try {
     loadSchemas(profile);
@@ -236,7 +250,7 @@ async function cmdRun(args: string[]): Promise<number> {
     throw err;
   }
   await reachable(target);
-  return exitCodeOf(await runSuite(config, grep));
+  return exitCodeOf(await runSuite(config));
 }
 
 async function cmdDemo(args: string[]): Promise<number> {

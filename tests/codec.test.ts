@@ -107,7 +107,7 @@ test('the assertions can fail: every positive vector is rejected once mutated', 
   for (const [name, v] of positive) {
     if (v.kind === 'sign') {
       expect(verifySignature(v.token, v.nonce, `${v.msg}.`, v.signature), name).toBe(false);
-      expect(() => expect(sign(v.token, v.nonce, v.msg)).toBe(`${v.signature}x`)).toThrow();
+      expect(sign(`${v.token}x`, v.nonce, v.msg), name).not.toBe(v.signature);
     } else if (v.kind === 'verify') {
       expect(verifySignature(`${v.token}x`, v.nonce, v.msg, v.signature), name).toBe(false);
     } else if (v.kind === 'aes') {

@@ -11,10 +11,14 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { idsWith, pushcheck, ROOT, scratch, TOKEN } from './helpers.ts';
 
-/** A TCP server that treats every connection with `onData`. */
-async function tcp(onData: (socket: Socket) => void): Promise<{ url: string; server: Server }> {
+/** A TCP server that treats every connection with `onData`; `connections()` counts those it accepted. */
+async function tcp(
+  onData: (socket: Socket) => void,
+): Promise<{ url: string; server: Server; connections: () => number }> {
   const sockets = new Set<Socket>();
+  let accepted = 0;
   const server = createServer((socket) => {
+    accepted++;
     sockets.add(socket);
     socket.on('error', () => {});
     socket.on('close', () => sockets.delete(socket));
@@ -25,11 +29,14 @@ async function tcp(onData: (socket: Socket) => void): Promise<{ url: string; ser
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/onenet`, server };
+  return { url: `http://127.0.0.1:${port}/onenet`, server, connections: () => accepted };
 }
 
+const cleanEnv = () =>
+  Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(TEST_|PW_|PWTEST_)/.test(k)));
+
 const HOSTILE = [
-  { name: 'never answers', reason: /no complete response within 5000 ms/, onData: () => {} },
+  { name: 'never answers', reason: /no complete response within \d+ ms/, onData: () => {} },
   { name: 'resets every connection', reason: /reset/, onData: (s: Socket) => s.resetAndDestroy() },
   {
     name: 'answers with bytes that are not HTTP',
@@ -59,7 +66,7 @@ for (const h of HOSTILE) {
       expect(r.stderr).not.toMatch(/\n\s+at /);
       test.info().annotations.push({ type: 'wall time', description: `${r.ms} ms` });
       // The bound: every request is cut at the 5 s deadline; no case waits for more than its requests.
-      expect(r.ms).toBeLessThan(200_000);
+      expect(r.ms).toBeLessThan(240_000);
     } finally {
       server.close();
     }
@@ -104,6 +111,38 @@ test('Ctrl-C stops a run against a hung receiver at once, with an incomplete rep
     const report = join(dir, 'report.json');
     expect(existsSync(report)).toBe(true);
     expect(JSON.parse(readFileSync(report, 'utf8')).verdict).toBe('incomplete');
+  } finally {
+    server.close();
+  }
+});
+
+test('a pushcheck killed outright takes its Playwright run down with it: no traffic after', async () => {
+  const { url, server, connections } = await tcp(() => {});
+  try {
+    const child = spawn(
+      process.execPath,
+      [
+        join(ROOT, 'bin', 'pushcheck.js'),
+        'run',
+        '--profile',
+        'onenet',
+        '--target',
+        url,
+        '--token',
+        TOKEN,
+        '--report',
+        scratch(),
+      ],
+      { env: cleanEnv(), stdio: 'ignore' },
+    );
+    for (let i = 0; i < 200 && connections() < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(connections()).toBeGreaterThanOrEqual(2);
+    child.kill('SIGKILL');
+    await new Promise((r) => setTimeout(r, 3000));
+    const after = connections();
+    // A run still going would open a connection at least every 5 s (the deadline of each hung request).
+    await new Promise((r) => setTimeout(r, 7000));
+    expect(connections()).toBe(after);
   } finally {
     server.close();
   }

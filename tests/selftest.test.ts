@@ -63,14 +63,35 @@ test.describe('the reference receiver', () => {
     expect(r.stdout + r.stderr).not.toContain(TOKEN);
   });
 
-  test('without an observer, the cases that need one are not assessed, with the reason', async () => {
+  test('without an observer, the cases that need one are not assessed, and the run is incomplete', async () => {
     const r = await runAgainst(reference, { observe: false });
-    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(r.report?.verdict).toBe('incomplete');
+    expect(r.report?.verdictReason).toContain('onenet.push.processed');
     const expected = needing('observer').filter((id) => !needing('aes-key').includes(id));
     expect(idsWith(r.report, 'not-assessed').sort()).toEqual(expected.sort());
     const one = r.report?.cases.find((c) => c.outcome === 'not-assessed');
     expect(one?.reason).toContain('--observe-file');
   });
+});
+
+test('an observer that sees nothing fails "processed" and leaves the absence checks not assessed', async () => {
+  // The receiver records into one file; pushcheck watches another, which stays empty.
+  const r = await runAgainst(reference, {
+    observe: false,
+    extra: ['--observe-file', join(scratch(), 'elsewhere.log')],
+  });
+  expect(idsWith(r.report, 'failed')).toEqual(['onenet.push.processed']);
+  const absence = [
+    'onenet.dedup.processed-once',
+    'onenet.sign.forged-not-processed',
+    'onenet.sign.tampered-not-processed',
+  ];
+  expect(idsWith(r.report, 'not-assessed').sort()).toEqual(absence);
+  expect(r.report?.cases.find((c) => c.id === absence[1])?.reason).toMatch(
+    /never recorded the genuine sentinel/,
+  );
+  expect(r.code).toBe(1);
 });
 
 test.describe('each faulty receiver', () => {
@@ -86,7 +107,7 @@ test.describe('each faulty receiver', () => {
       for (const id of f.caughtBy) expect(failed, r.stdout).toContain(id);
       if (!('collateral' in f))
         expect(failed.sort(), 'a one-defect receiver fails only its cases').toEqual([...f.caughtBy].sort());
-      const must = f.caughtBy.some((id) => requirements[id].level === 'MUST');
+      const must = failed.some((id) => requirements[id as keyof typeof requirements].level === 'MUST');
       expect(r.code, r.stdout + r.stderr).toBe(must ? 1 : 0);
       const c = r.report?.cases.find((k) => k.id === f.caughtBy[0]);
       expect(c?.expected, 'a failure says what was expected').toBeTruthy();
@@ -97,10 +118,10 @@ test.describe('each faulty receiver', () => {
   }
 
   test('a SHOULD failure fails the run with --strict', async () => {
-    const r = await runAgainst(faultyBehaviour('plus-space'), {
+    const r = await runAgainst(faultyBehaviour('doc-literal'), {
       extra: ['--strict', '--grep', 'onenet\\.verify'],
     });
-    expect(idsWith(r.report, 'failed')).toEqual(['onenet.verify.signature-raw']);
+    expect(idsWith(r.report, 'failed')).toEqual(['onenet.verify.signature-percent-encoded']);
     expect(r.code).toBe(1);
     expect(r.report?.verdictReason).toMatch(/SHOULD.*--strict/);
   });

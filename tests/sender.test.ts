@@ -2,6 +2,7 @@
  * The platform emulator builds what the specs describe: every push and payload validates against
  * specs/onenet/schemas, the same seed gives the same data, and the validator does reject invalid pushes.
  */
+import { createDecipheriv } from 'node:crypto';
 import { expect, test } from '@playwright/test';
 import { createRng } from '../src/core/rng.ts';
 import { loadSchemas } from '../src/core/schemas.ts';
@@ -25,8 +26,18 @@ for (const aesKey of [undefined, AES_KEY]) {
       expect(verifySignature(TOKEN, p.body.nonce, p.body.msg, p.body.signature)).toBe(true);
       const plaintext = aesKey ? decrypt(p.body.msg, aesKey) : p.body.msg;
       expect(plaintext).toBe(p.plaintext);
-      // The marker lies in the first AES block, so a wrong IV garbles it.
-      expect(plaintext.indexOf(p.marker)).toBeLessThan(16);
+      // The marker starts inside the first AES block (at byte 15, after {"deviceName":"), so a wrong IV
+      // garbles its first byte and the marker cannot be found in what a zero-IV receiver decrypts.
+      expect(plaintext.indexOf(p.marker)).toBe(15);
+      expect(plaintext.split(p.marker).length, 'the marker appears once').toBe(2);
+      if (aesKey) {
+        const d = createDecipheriv('aes-128-cbc', Buffer.from(aesKey), Buffer.alloc(16));
+        const wrong = Buffer.concat([d.update(Buffer.from(p.body.msg, 'base64')), d.final()]).toString(
+          'latin1',
+        );
+        expect(wrong).not.toContain(p.marker);
+        expect(wrong).toContain(p.marker.slice(1));
+      }
     }
   });
 }

@@ -55,8 +55,19 @@ export const faulty = {
       },
     },
     caughtBy: ['onenet.verify.signature-percent-encoded'],
-    collateral:
-      'every signature ends in == (%3D%3D when encoded), so every percent-encoded verification fails',
+  },
+  'doc-literal': {
+    defect:
+      'follows the document literally: URL-decodes the Base64 it computed (+ becomes a space), so only a raw signature matches',
+    behaviour: {
+      verifyQuery(token, query) {
+        const q = formDecode(query);
+        return (
+          sign(token, q.get('nonce') ?? '', q.get('msg') ?? '').replaceAll('+', ' ') === q.get('signature')
+        );
+      },
+    },
+    caughtBy: ['onenet.verify.signature-percent-encoded'],
   },
   'echo-forged': {
     defect: 'echoes every verification without checking its signature',

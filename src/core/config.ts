@@ -18,6 +18,8 @@ export interface RunConfig {
   runTag: string;
   reportDir: string;
   strict: boolean;
+  /** Only the cases whose title matches (recorded in the report, so a subset is never mistaken for a run). */
+  grep?: string;
   /** The platform's ack deadline: "需要在有限时间内返回响应（目前是5秒）". */
   ackDeadlineMs: number;
   /** How long a processed message may take to reach the observer. */
@@ -40,12 +42,41 @@ export function secretsOf(config: Pick<RunConfig, 'token' | 'aesKey'>): string[]
   return [config.token, config.aesKey].filter((s): s is string => typeof s === 'string' && s.length > 0);
 }
 
-/** Replaces every secret, and the password or query of a URL's credentials, with a placeholder. */
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Secrets this long are replaced wherever they occur; shorter ones only where they stand as a word. */
+const ANYWHERE_LENGTH = 8;
+
+/**
+ * Replaces every secret (raw or percent-encoded), and the password of a URL's credentials, with a
+ * placeholder. A short secret is replaced only where no letter or digit touches it, so that a token like `t`
+ * does not garble every word, and so give itself away by the gaps.
+ */
 export function redact(text: string, secrets: readonly string[]): string {
   let out = text.replace(/(\/\/[^/:@\s]+:)[^@/\s]+@/g, '$1[REDACTED]@');
-  for (const s of secrets) {
-    out = out.replaceAll(s, '[REDACTED]');
-    out = out.replaceAll(encodeURIComponent(s), '[REDACTED]');
+  for (const secret of secrets) {
+    for (const form of new Set([secret, encodeURIComponent(secret)])) {
+      if (form.length === 0) continue;
+      out =
+        form.length >= ANYWHERE_LENGTH
+          ? out.replaceAll(form, '[REDACTED]')
+          : out.replace(
+              new RegExp(`(?<![A-Za-z0-9])${escapeRegExp(form)}(?![A-Za-z0-9])`, 'g'),
+              '[REDACTED]',
+            );
+    }
   }
   return out;
+}
+
+/** {@link redact} applied to every string in a JSON-like value, before it is serialized or escaped. */
+export function redactDeep<T>(value: T, secrets: readonly string[]): T {
+  if (typeof value === 'string') return redact(value, secrets) as T;
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, secrets)) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v, secrets)])) as T;
+  }
+  return value;
 }

@@ -111,6 +111,16 @@ function describeError(err: NodeJS.ErrnoException): string {
   }
 }
 
+/**
+ * The request target as written after the authority, so a raw `+` stays raw; where what is written cannot go
+ * on the wire as it is (spaces, non-ASCII), the WHATWG-normalized path and query instead.
+ */
+export function requestTarget(raw: string, url: URL): string {
+  const written = /^[a-z][a-z\d+.-]*:\/\/[^/?#]*([^#]*)/i.exec(raw)?.[1] ?? '';
+  const target = written.startsWith('/') ? written : `/${written}`;
+  return /^[\x21-\x7e]*$/.test(target) ? target : `${url.pathname}${url.search}`;
+}
+
 /** Sends one request and resolves with the recorded exchange; it never rejects. */
 export function send(req: OutgoingRequest): Promise<Exchange> {
   const url = new URL(req.url);
@@ -119,7 +129,7 @@ export function send(req: OutgoingRequest): Promise<Exchange> {
   if (req.body !== undefined && !Object.keys(headers).some((k) => k.toLowerCase() === 'content-length')) {
     headers['content-length'] = String(bytes);
   }
-  const rawTarget = req.url.slice(req.url.indexOf(url.host) + url.host.length) || '/';
+  const rawTarget = requestTarget(req.url, url);
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
   const elapsed = (): number => Math.round((performance.now() - t0) * 10) / 10;
@@ -143,14 +153,25 @@ export function send(req: OutgoingRequest): Promise<Exchange> {
       request.destroy();
     };
     const lib = url.protocol === 'https:' ? https : http;
-    const request = lib.request({
-      method: req.method,
-      host: url.hostname.replace(/^\[|\]$/g, ''),
-      port: url.port || (url.protocol === 'https:' ? 443 : 80),
-      path: rawTarget,
-      headers,
-      agent: false,
-    });
+    let request: http.ClientRequest;
+    try {
+      request = lib.request({
+        method: req.method,
+        host: url.hostname.replace(/^\[|\]$/g, ''),
+        port: url.port || (url.protocol === 'https:' ? 443 : 80),
+        path: rawTarget,
+        headers,
+        agent: false,
+        ...(url.username
+          ? { auth: `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` }
+          : {}),
+      });
+    } catch (err) {
+      exchange.error = `pushcheck could not send this request: ${(err as Error).message}`;
+      exchange.timings.totalMs = elapsed();
+      resolve(exchange);
+      return;
+    }
     const timer = setTimeout(
       () => finish(`no complete response within ${req.deadlineMs} ms (cut off at the deadline)`),
       req.deadlineMs,
@@ -160,6 +181,7 @@ export function send(req: OutgoingRequest): Promise<Exchange> {
       const chunks: Buffer[] = [];
       let read = 0;
       let truncated = false;
+      // Recorded at once and again as the body comes, so a status survives a connection closed after it.
       const record = (): void => {
         const raw = Buffer.concat(chunks);
         exchange.response = {
@@ -173,6 +195,7 @@ export function send(req: OutgoingRequest): Promise<Exchange> {
           truncated,
         };
       };
+      record();
       res.on('data', (chunk: Buffer) => {
         read += chunk.length;
         if (read > RESPONSE_READ_LIMIT) {

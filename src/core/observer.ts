@@ -3,7 +3,8 @@
  * every message's content and asks an observer how often the marker has appeared where the receiver records
  * its work.
  */
-import { open, stat } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
+import type { Rng } from './rng.ts';
 
 export interface Observer {
   /** A short name for the report: which observer assessed a case. */
@@ -14,8 +15,21 @@ export interface Observer {
   count(marker: string): Promise<number>;
 }
 
-/** Polling cadence and default patience, in milliseconds. */
+/** Polling cadence, in milliseconds. */
 export const POLL_MS = 25;
+
+const MARKER_RANDOM = 10;
+const MARKER_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+/** A fresh marker: `pc`, the run tag (digits), and random characters; unique to one message of one run. */
+export function newMarker(runTag: string, rng: Rng): string {
+  return `pc${runTag}${rng.string(MARKER_RANDOM, MARKER_ALPHABET)}`;
+}
+
+/** Every marker of the run tagged `runTag`, and nothing else. */
+function markerPattern(runTag: string): RegExp {
+  return new RegExp(`pc${runTag}[${MARKER_ALPHABET}]{${MARKER_RANDOM}}`, 'g');
+}
 
 /** Waits until `marker` has appeared at least `atLeast` times, or `timeoutMs` has passed; returns the count. */
 export async function waitForCount(
@@ -32,45 +46,96 @@ export async function waitForCount(
   }
 }
 
-function occurrences(haystack: string, needle: string): number {
-  let n = 0;
-  for (let i = haystack.indexOf(needle); i !== -1; i = haystack.indexOf(needle, i + needle.length)) n++;
-  return n;
-}
+/** How much of the file one read takes, so memory stays bounded whatever the receiver writes. */
+const READ_CHUNK = 1024 * 1024;
 
 /**
- * A file the receiver appends to, in any format. Only what was appended after the observer was created is
- * searched; a file that shrinks (rotated or truncated) is searched from its start.
+ * A file the receiver appends to, in any format. It is read incrementally from the size it had when the
+ * observer was created, and the run's markers found in it are counted as they go by; a file that shrinks
+ * (rotated or truncated) is read again from its start.
  */
 export class FileObserver implements Observer {
   readonly kind = 'file';
+  private readonly counts = new Map<string, number>();
+  private readonly pattern: RegExp;
+  private readonly markerLength: number;
+  private carry = '';
+  private reading: Promise<void> = Promise.resolve();
+
   private constructor(
     readonly where: string,
-    private offset: number,
-  ) {}
+    private position: number,
+    runTag: string,
+  ) {
+    this.pattern = markerPattern(runTag);
+    this.markerLength = 2 + runTag.length + MARKER_RANDOM;
+  }
 
-  /** Starts watching `path`; the file need not exist yet. */
-  static async create(path: string): Promise<FileObserver> {
-    const size = await stat(path).then(
-      (s) => s.size,
-      () => 0,
-    );
-    return new FileObserver(path, size);
+  /** Starts watching `path` for the markers of the run tagged `runTag`; the file need not exist yet. */
+  static async create(path: string, runTag: string): Promise<FileObserver> {
+    const observer = new FileObserver(path, 0, runTag);
+    observer.position = await observer.size();
+    return observer;
+  }
+
+  private async size(): Promise<number> {
+    const handle = await this.open();
+    if (!handle) return 0;
+    try {
+      return (await handle.stat()).size;
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** The file, or undefined while it does not exist; any other error is the user's to fix. */
+  private async open(): Promise<Awaited<ReturnType<typeof open>> | undefined> {
+    try {
+      return await open(this.where, 'r');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new Error(`cannot read the observe file ${this.where}: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+  }
+
+  private async catchUp(): Promise<void> {
+    const handle = await this.open();
+    if (!handle) return;
+    try {
+      const { size } = await handle.stat();
+      if (size < this.position) {
+        this.position = 0;
+        this.carry = '';
+      }
+      const buf = Buffer.alloc(Math.min(READ_CHUNK, Math.max(0, size - this.position)));
+      while (this.position < size) {
+        const { bytesRead } = await handle.read(
+          buf,
+          0,
+          Math.min(buf.length, size - this.position),
+          this.position,
+        );
+        if (bytesRead === 0) break;
+        this.position += bytesRead;
+        // latin1 maps each byte to one character: markers are ASCII, and no multi-byte character is split.
+        const text = this.carry + buf.subarray(0, bytesRead).toString('latin1');
+        for (const m of text.matchAll(this.pattern)) {
+          if (m.index + m[0].length > this.carry.length)
+            this.counts.set(m[0], (this.counts.get(m[0]) ?? 0) + 1);
+        }
+        this.carry = text.slice(-(this.markerLength - 1));
+      }
+    } finally {
+      await handle.close();
+    }
   }
 
   async count(marker: string): Promise<number> {
-    let handle: Awaited<ReturnType<typeof open>> | undefined;
-    try {
-      handle = await open(this.where, 'r');
-      const { size } = await handle.stat();
-      if (size < this.offset) this.offset = 0;
-      const buf = Buffer.alloc(size - this.offset);
-      await handle.read(buf, 0, buf.length, this.offset);
-      return occurrences(buf.toString('utf8'), marker);
-    } catch {
-      return 0;
-    } finally {
-      await handle?.close();
-    }
+    const next = this.reading.catch(() => undefined).then(() => this.catchUp());
+    this.reading = next;
+    await next;
+    return this.counts.get(marker) ?? 0;
   }
 }

@@ -11,13 +11,15 @@ export function toJunit(r: RunReport): string {
   const s = r.summary;
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="pushcheck" tests="${s.total}" failures="${s.failed}" skipped="${s['not-assessed'] + s.skipped}" time="${r.durationMs / 1000}">`,
-    `  <testsuite name="${esc(r.profile)}" tests="${s.total}" failures="${s.failed}" skipped="${s['not-assessed'] + s.skipped}" timestamp="${r.startedAt}" time="${r.durationMs / 1000}">`,
+    `<testsuites name="pushcheck" tests="${s.total}" failures="${s.failed}" errors="${s.error}" skipped="${s['not-assessed'] + s.skipped}" time="${r.durationMs / 1000}">`,
+    `  <testsuite name="${esc(r.profile)}" tests="${s.total}" failures="${s.failed}" errors="${s.error}" skipped="${s['not-assessed'] + s.skipped}" timestamp="${r.startedAt}" time="${r.durationMs / 1000}">`,
   ];
   for (const c of r.cases) {
     const open = `    <testcase classname="${esc(c.id.split('.').slice(0, 2).join('.'))}" name="${esc(`${c.id} [${c.level}] ${c.title}`)}" time="${c.durationMs / 1000}"`;
     if (c.outcome === 'passed') {
       lines.push(`${open}/>`);
+    } else if (c.outcome === 'error') {
+      lines.push(`${open}>`, `      <error message="${esc(c.reason ?? 'error')}"/>`, '    </testcase>');
     } else if (c.outcome === 'failed') {
       const detail = [c.expected && `expected: ${c.expected}`, c.actual && `actual: ${c.actual}`, c.curl]
         .filter(Boolean)

@@ -4,9 +4,9 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FullResult, Reporter, TestCase, TestResult } from '@playwright/test/reporter';
+import type { FullResult, Reporter, TestCase, TestError, TestResult } from '@playwright/test/reporter';
 import { ANNOTATE, ATTACH, type Level, type Outcome } from '../core/case.ts';
-import { type RunConfig, readRunConfig, redact, secretsOf } from '../core/config.ts';
+import { type RunConfig, readRunConfig, redact, redactDeep, secretsOf } from '../core/config.ts';
 import { PROFILES } from '../profiles.ts';
 import { toJunit } from './junit.ts';
 
@@ -39,6 +39,8 @@ export interface RunReport {
   target: string;
   seed: number;
   runTag: string;
+  /** The --grep filter, when the run was limited to some cases. */
+  grep: string | null;
   observer: string | null;
   secureMode: boolean;
   strict: boolean;
@@ -51,7 +53,13 @@ export interface RunReport {
   cases: CaseReport[];
 }
 
-const ICON: Record<Outcome, string> = { passed: '✓', failed: '✗', 'not-assessed': '?', skipped: '-' };
+const ICON: Record<Outcome, string> = {
+  passed: '✓',
+  failed: '✗',
+  'not-assessed': '?',
+  skipped: '-',
+  error: '!',
+};
 
 function jsonAttachments(result: TestResult, name: string): unknown[] {
   return result.attachments
@@ -64,7 +72,10 @@ function stripAnsi(s: string): string {
   return s.replace(/\u001b\[[0-9;]*m/g, '');
 }
 
-/** Outcome and reason of one Playwright result. */
+/**
+ * Outcome and reason of one Playwright result. A receiver's failure always comes through `fail()`, which
+ * attaches the verdict; any other error, or a case past its time limit, is pushcheck's own.
+ */
 function outcomeOf(test: TestCase, result: TestResult): { outcome: Outcome; reason?: string } {
   const note = (type: string) => result.annotations.find((a) => a.type === type)?.description;
   if (result.status === 'passed') return { outcome: 'passed' };
@@ -73,38 +84,63 @@ function outcomeOf(test: TestCase, result: TestResult): { outcome: Outcome; reas
     if (na) return { outcome: 'not-assessed', reason: na };
     return { outcome: 'skipped', reason: note(ANNOTATE.notApplicable) ?? note('skip') ?? 'skipped' };
   }
+  if (result.status === 'interrupted') return { outcome: 'not-assessed', reason: 'the run was interrupted' };
   if (result.status === 'timedOut') {
-    return { outcome: 'failed', reason: `the case exceeded its ${test.timeout} ms time limit` };
+    return {
+      outcome: 'error',
+      reason: `pushcheck error: the case exceeded its ${test.timeout} ms time limit`,
+    };
   }
-  if (result.status === 'interrupted') return { outcome: 'failed', reason: 'the run was interrupted' };
   const first = stripAnsi(result.error?.message ?? 'failed').split('\n')[0] ?? 'failed';
+  if (!result.attachments.some((a) => a.name === ATTACH.verdict)) {
+    return { outcome: 'error', reason: `pushcheck error: ${first}` };
+  }
   return { outcome: 'failed', reason: first };
 }
 
-/** Conformant when no MUST failed (and, with strict, no SHOULD); incomplete when no case ran at all. */
+/**
+ * Non-conformant when a MUST failed (with strict, a SHOULD too). Otherwise conformant only when every MUST of
+ * the run was assessed and pushcheck itself did not fail; else incomplete.
+ */
 export function verdictOf(
   cases: readonly CaseReport[],
   strict: boolean,
+  grep?: string,
 ): { verdict: Verdict; reason: string } {
-  const failed = (level: Level) => cases.filter((c) => c.outcome === 'failed' && c.level === level).length;
-  if (cases.filter((c) => c.outcome === 'passed' || c.outcome === 'failed').length === 0) {
-    return { verdict: 'incomplete', reason: 'no case was assessed' };
+  const ids = (outcome: Outcome, level?: Level) =>
+    cases.filter((c) => c.outcome === outcome && (level === undefined || c.level === level)).map((c) => c.id);
+  const failedMust = ids('failed', 'MUST');
+  const failedShould = ids('failed', 'SHOULD');
+  const subset = grep === undefined ? '' : ` (only the cases matching --grep ${grep})`;
+  if (failedMust.length > 0) {
+    return { verdict: 'non-conformant', reason: `${failedMust.length} MUST requirement(s) failed${subset}` };
   }
-  if (failed('MUST') > 0)
-    return { verdict: 'non-conformant', reason: `${failed('MUST')} MUST requirement(s) failed` };
-  if (strict && failed('SHOULD') > 0) {
+  if (strict && failedShould.length > 0) {
     return {
       verdict: 'non-conformant',
-      reason: `${failed('SHOULD')} SHOULD requirement(s) failed (--strict)`,
+      reason: `${failedShould.length} SHOULD requirement(s) failed (--strict)${subset}`,
     };
   }
-  const soft = failed('SHOULD') + failed('MAY');
+  const errors = ids('error');
+  if (errors.length > 0) {
+    return { verdict: 'incomplete', reason: `pushcheck itself failed in ${errors.join(', ')}` };
+  }
+  if (ids('passed').length + ids('failed').length === 0)
+    return { verdict: 'incomplete', reason: 'no case was assessed' };
+  const unassessed = ids('not-assessed', 'MUST');
+  if (unassessed.length > 0) {
+    return {
+      verdict: 'incomplete',
+      reason: `no MUST failed, but ${unassessed.length} MUST requirement(s) were not assessed: ${unassessed.join(', ')}`,
+    };
+  }
+  const soft = failedShould.length + ids('failed', 'MAY').length;
   return {
     verdict: 'conformant',
     reason:
-      soft > 0
+      (soft > 0
         ? `no MUST failed; ${soft} SHOULD/MAY requirement(s) failed (non-strict)`
-        : 'every assessed requirement passed',
+        : 'every assessed requirement passed') + subset,
   };
 }
 
@@ -113,6 +149,14 @@ export default class PushcheckReporter implements Reporter {
   private readonly secrets = secretsOf(this.config);
   private readonly cases: CaseReport[] = [];
   private readonly started = new Date();
+  /** Errors outside any case (a suite file that does not load, a worker that died). */
+  private readonly errors: string[] = [];
+
+  constructor() {
+    // Started by the pushcheck CLI with an IPC channel: if pushcheck dies, stop the run rather than go on
+    // sending to the receiver with nobody to report to.
+    if (process.send) process.once('disconnect', () => process.kill(process.pid, 'SIGINT'));
+  }
 
   printsToStdio(): boolean {
     return true;
@@ -125,6 +169,12 @@ export default class PushcheckReporter implements Reporter {
   onBegin(): void {
     const c = this.config;
     this.say(`pushcheck ${c.profile} → ${c.target}  (seed ${c.seed}${c.aesKey ? ', secure mode' : ''})`);
+  }
+
+  onError(error: TestError): void {
+    const message = stripAnsi(error.message ?? String(error.value ?? 'unknown error')).split('\n')[0] ?? '';
+    this.errors.push(message);
+    this.say(`  ! pushcheck error: ${message}`);
   }
 
   onTestEnd(test: TestCase, result: TestResult): void {
@@ -153,7 +203,7 @@ export default class PushcheckReporter implements Reporter {
       ...(Object.keys(metrics).length ? { metrics } : {}),
       ...(observations.length ? { observations } : {}),
     };
-    if (outcome === 'failed') {
+    if (outcome === 'failed' || outcome === 'error') {
       if (verdict) Object.assign(report, { expected: verdict.expected, actual: verdict.actual });
       report.exchanges = exchanges;
       const curl = exchanges.at(-1)?.curl;
@@ -172,10 +222,13 @@ export default class PushcheckReporter implements Reporter {
     const c = this.config;
     const count = (o: Outcome) => this.cases.filter((k) => k.outcome === o).length;
     const failedBy = (l: Level) => this.cases.filter((k) => k.outcome === 'failed' && k.level === l).length;
-    let { verdict, reason } = verdictOf(this.cases, c.strict);
+    let { verdict, reason } = verdictOf(this.cases, c.strict, c.grep);
     if (result.status === 'interrupted' || result.status === 'timedout') {
       verdict = 'incomplete';
       reason = `the run ${result.status === 'timedout' ? 'hit its global time limit' : 'was interrupted'}`;
+    } else if (this.errors.length > 0 && verdict !== 'non-conformant') {
+      verdict = 'incomplete';
+      reason = `pushcheck itself failed: ${this.errors.join('; ')}`;
     }
     const report: RunReport = {
       pushcheck: '0.1.0',
@@ -183,6 +236,7 @@ export default class PushcheckReporter implements Reporter {
       target: c.target,
       seed: c.seed,
       runTag: c.runTag,
+      grep: c.grep ?? null,
       observer: c.observeFile ? `file ${c.observeFile}` : null,
       secureMode: c.aesKey !== undefined,
       strict: c.strict,
@@ -196,16 +250,15 @@ export default class PushcheckReporter implements Reporter {
         failed: count('failed'),
         'not-assessed': count('not-assessed'),
         skipped: count('skipped'),
+        error: count('error'),
         failedByLevel: { MUST: failedBy('MUST'), SHOULD: failedBy('SHOULD'), MAY: failedBy('MAY') },
       },
       cases: this.cases.sort((a, b) => a.id.localeCompare(b.id)),
     };
+    const redacted = redactDeep(report, this.secrets);
     mkdirSync(c.reportDir, { recursive: true });
-    writeFileSync(
-      join(c.reportDir, 'report.json'),
-      redact(`${JSON.stringify(report, null, 2)}\n`, this.secrets),
-    );
-    writeFileSync(join(c.reportDir, 'junit.xml'), redact(toJunit(report), this.secrets));
+    writeFileSync(join(c.reportDir, 'report.json'), `${JSON.stringify(redacted, null, 2)}\n`);
+    writeFileSync(join(c.reportDir, 'junit.xml'), toJunit(redacted));
     this.summary(report);
   }
 
@@ -213,10 +266,11 @@ export default class PushcheckReporter implements Reporter {
     const s = r.summary;
     this.say('');
     this.say(
-      `  ${s.passed} passed, ${s.failed} failed, ${s['not-assessed']} not assessed, ${s.skipped} skipped`,
+      `  ${s.passed} passed, ${s.failed} failed, ${s['not-assessed']} not assessed, ${s.skipped} skipped` +
+        (s.error > 0 ? `, ${s.error} pushcheck error(s)` : ''),
     );
-    for (const k of r.cases.filter((x) => x.outcome === 'failed')) {
-      this.say(`  FAILED ${k.level} ${k.id}: ${k.title}`);
+    for (const k of r.cases.filter((x) => x.outcome === 'failed' || x.outcome === 'error')) {
+      this.say(`  ${k.outcome === 'failed' ? 'FAILED' : 'ERROR'} ${k.level} ${k.id}: ${k.title}`);
       this.say(`    ${k.reason ?? ''}`);
       if (k.expected !== undefined) this.say(`    expected: ${k.expected}`);
       if (k.actual !== undefined) this.say(`    actual:   ${k.actual}`);

@@ -4,9 +4,10 @@
  */
 
 import { requirements } from '../../specs/onenet/requirements.ts';
+import { describeResponse, notAssessed } from '../../src/core/case.ts';
 import { createRng } from '../../src/core/rng.ts';
 import { OneNetSender } from '../../src/protocols/onenet/sender.ts';
-import { test as core, defineConformance } from '../fixtures.ts';
+import { defineConformance, type Observe, type Target, test as core } from '../fixtures.ts';
 
 export const test = core.extend<{ sender: OneNetSender }>({
   sender: async ({ run }, use, testInfo) => {
@@ -25,3 +26,24 @@ export const test = core.extend<{ sender: OneNetSender }>({
 export const conformance = defineConformance<Parameters<typeof test>[2], typeof requirements>(requirements);
 
 export { expect } from '@playwright/test';
+
+/**
+ * Sends a genuine push (the sentinel) and, once the receiver has recorded it, counts `marker`: the message
+ * that must not have been processed (again). A sentinel that is not acked or never recorded leaves the case
+ * not assessed, never passed.
+ */
+export async function countAfterSentinel(
+  target: Target,
+  sender: OneNetSender,
+  observe: Observe,
+  marker: string,
+): Promise<number> {
+  const sentinel = sender.push('property');
+  const res = await target.post(sentinel.json, 'genuine push (sentinel)');
+  if (res.error !== undefined || res.response?.status !== 200) {
+    notAssessed(
+      `the genuine sentinel push was not acked (${describeResponse(res)}), so nothing can be concluded`,
+    );
+  }
+  return observe.countAfter(marker, sentinel.marker);
+}

@@ -11,7 +11,8 @@ import type { Target } from '../fixtures.ts';
 import { conformance, test } from './fixtures.ts';
 
 const HUGE_BYTES = 4 * 1024 * 1024;
-const JSON_TYPE = { 'content-type': 'application/json' };
+/** Uploading 4 MiB may itself take seconds on a real link: that answer is not held to the 5 s deadline. */
+const HUGE_DEADLINE_MS = 30_000;
 
 interface BadInput {
   id: OneNetCaseId;
@@ -50,13 +51,15 @@ const BAD_INPUTS: BadInput[] = [
     send: (t, s) => {
       const p = s.push('property');
       const pad = 'x'.repeat(HUGE_BYTES);
-      return t.post(JSON.stringify({ ...p.body, padding: pad }), '4 MiB push', JSON_TYPE);
+      return t.post(JSON.stringify({ ...p.body, padding: pad }), '4 MiB push', {
+        deadlineMs: HUGE_DEADLINE_MS,
+      });
     },
   },
   {
     id: 'onenet.robust.no-content-type',
     label: 'a genuine push without a Content-Type',
-    send: (t, s) => t.post(s.push('property').json, 'genuine push, no Content-Type', {}),
+    send: (t, s) => t.post(s.push('property').json, 'genuine push, no Content-Type', { headers: {} }),
   },
   {
     id: 'onenet.robust.empty-body',
@@ -70,7 +73,7 @@ for (const input of BAD_INPUTS) {
     ...conformance(input.id, async ({ target, sender }) => {
       expectNoServerError(
         await input.send(target, sender),
-        `${input.label} must get a client error, not a 5xx or a broken connection`,
+        `${input.label} must get a complete answer below 500, not a 5xx or a broken connection`,
       );
     }),
   );

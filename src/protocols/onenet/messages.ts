@@ -91,7 +91,7 @@ export function buildMsg(kind: MsgKind, marker: string, rng: Rng, now: number): 
         messageType: 'sceneLog',
         sceneName: rng.pick(['温度过高告警', '夜间照明联动', 'door "front" / 前门']),
         data: {
-          conditions: [{ deviceName: marker, identifier: 'WF', operator: '>', value: 35 }],
+          conditions: [{ deviceName: `sensor-${rng.string(4)}`, identifier: 'WF', operator: '>', value: 35 }],
           actions: [{ type: 'notify', content: '温度超过阈值\n请检查' }],
           time: t,
         },

@@ -5,6 +5,7 @@
  */
 
 import type { components } from '../../../specs/onenet/generated/types.ts';
+import { newMarker } from '../../core/observer.ts';
 import type { Rng } from '../../core/rng.ts';
 import { formatErrors, loadSchemas, type SchemaSet } from '../../core/schemas.ts';
 import { encrypt, NONCE_LENGTH, sign } from './codec.ts';
@@ -38,6 +39,8 @@ export interface PushProbe {
 export interface PushOptions {
   /** Characters the signature must contain (`+`, `/`): the nonce is searched until it does. */
   signatureHas?: string;
+  /** Characters the signature must not contain. */
+  signatureLacks?: string;
   /** Sign with this token instead of the run's (a forgery). */
   token?: string;
 }
@@ -52,7 +55,6 @@ export interface SenderOptions {
 
 /** Bound on the nonce search; the chance that 2,000 nonces give no signature with both + and / is < 1e-70. */
 const NONCE_TRIES = 2000;
-const ALPHA_LOWER = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
 let schemas: SchemaSet | undefined;
 
@@ -67,26 +69,34 @@ function validate(file: string, value: unknown): void {
 export class OneNetSender {
   constructor(private readonly opts: SenderOptions) {}
 
-  /** A fresh marker: `pc`, the run tag, and random characters. */
+  /** A fresh marker, unique to one message of this run. */
   marker(): string {
-    return `pc${this.opts.runTag}${this.opts.rng.string(10, ALPHA_LOWER)}`;
+    return newMarker(this.opts.runTag, this.opts.rng);
   }
 
-  /** A nonce whose signature over `msg` contains every character of `has`. */
-  nonceFor(token: string, msg: string, has = ''): string {
+  /** A nonce whose signature over `msg` contains every character of `has` and none of `lacks`. */
+  nonceFor(
+    token: string,
+    msg: string,
+    { signatureHas: has = '', signatureLacks: lacks = '' }: PushOptions = {},
+  ): string {
     for (let i = 0; i < NONCE_TRIES; i++) {
       const nonce = this.opts.rng.string(NONCE_LENGTH);
       const signature = sign(token, nonce, msg);
-      if ([...has].every((c) => signature.includes(c))) return nonce;
+      if ([...has].every((c) => signature.includes(c)) && ![...lacks].some((c) => signature.includes(c))) {
+        return nonce;
+      }
     }
-    throw new Error(`no nonce in ${NONCE_TRIES} gave a signature containing ${JSON.stringify(has)}`);
+    throw new Error(
+      `no nonce in ${NONCE_TRIES} gave a signature with ${JSON.stringify(has)} and without ${JSON.stringify(lacks)}`,
+    );
   }
 
   /** A verification GET as the platform sends it: a random msg, an 8-character nonce, a valid signature. */
   verification(opts: PushOptions = {}): VerificationProbe {
     const token = opts.token ?? this.opts.token;
     const msg = this.opts.rng.string(8 + this.opts.rng.int(24));
-    const nonce = this.nonceFor(token, msg, opts.signatureHas);
+    const nonce = this.nonceFor(token, msg, opts);
     const signature = sign(token, nonce, msg);
     validate('verification.json', { msg, nonce, signature });
     return {
@@ -108,7 +118,7 @@ export class OneNetSender {
     const plaintext = JSON.stringify(payload);
     const msg = this.opts.aesKey === undefined ? plaintext : encrypt(plaintext, this.opts.aesKey);
     const token = opts.token ?? this.opts.token;
-    const nonce = this.nonceFor(token, msg, opts.signatureHas);
+    const nonce = this.nonceFor(token, msg, opts);
     const body: Push = {
       msg,
       nonce,
