@@ -1,7 +1,8 @@
 /** Shared by pushcheck's own tests: run the real CLI as a user would, and read what it wrote. */
-import { execFile } from 'node:child_process';
+import { type ChildProcessByStdio, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import type { Readable } from 'node:stream';
 import { join } from 'node:path';
 import type { RunReport } from '../src/report/reporter.ts';
 
@@ -23,6 +24,23 @@ export function scratch(prefix = 'pushcheck-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
+/** This process's environment without the Playwright worker's own variables, for a child pushcheck. */
+export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(TEST_|PW_|PWTEST_)/.test(k))),
+    ...extra,
+  };
+}
+
+/** Starts `pushcheck run` against `target` as a child process, for tests that signal it. */
+export function spawnRun(target: string, reportDir: string): ChildProcessByStdio<null, Readable, Readable> {
+  const args = ['run', '--profile', 'onenet', '--target', target, '--token', TOKEN, '--report', reportDir];
+  return spawn(process.execPath, [join(ROOT, 'bin', 'pushcheck.js'), ...args], {
+    env: cleanEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
 /** Runs `pushcheck ...args` in a child process; reads DIR/report.json when `reportDir` is given. */
 export async function pushcheck(
   args: string[],
@@ -30,14 +48,11 @@ export async function pushcheck(
   env: NodeJS.ProcessEnv = {},
 ): Promise<CliResult> {
   const started = performance.now();
-  const cleanEnv = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !/^(TEST_|PW_|PWTEST_)/.test(k)),
-  );
   const result = await new Promise<Omit<CliResult, 'ms'>>((done) => {
     execFile(
       process.execPath,
       [join(ROOT, 'bin', 'pushcheck.js'), ...args],
-      { env: { ...cleanEnv, ...env }, maxBuffer: 16 * 1024 * 1024, timeout: 600_000 },
+      { env: cleanEnv(env), maxBuffer: 16 * 1024 * 1024, timeout: 600_000 },
       (err, stdout, stderr) => {
         const code = err && typeof err.code === 'number' ? err.code : err ? -1 : 0;
         done({ code, stdout, stderr });

@@ -3,13 +3,12 @@
  * understands, the run ends within its bound, and the exit code says non-conformant.
  */
 
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { idsWith, pushcheck, ROOT, scratch, TOKEN } from './helpers.ts';
+import { idsWith, pushcheck, scratch, spawnRun, TOKEN } from './helpers.ts';
 
 /** A TCP server that treats every connection with `onData`; `connections()` counts those it accepted. */
 async function tcp(
@@ -31,9 +30,6 @@ async function tcp(
   const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}/onenet`, server, connections: () => accepted };
 }
-
-const cleanEnv = () =>
-  Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(TEST_|PW_|PWTEST_)/.test(k)));
 
 const HOSTILE = [
   { name: 'never answers', reason: /no complete response within \d+ ms/, onData: () => {} },
@@ -77,24 +73,7 @@ test('Ctrl-C stops a run against a hung receiver at once, with an incomplete rep
   const { url, server } = await tcp(() => {});
   try {
     const dir = scratch();
-    const child = spawn(
-      process.execPath,
-      [
-        join(ROOT, 'bin', 'pushcheck.js'),
-        'run',
-        '--profile',
-        'onenet',
-        '--target',
-        url,
-        '--token',
-        TOKEN,
-        '--report',
-        dir,
-      ],
-      {
-        env: Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(TEST_|PW_|PWTEST_)/.test(k))),
-      },
-    );
+    const child = spawnRun(url, dir);
     let out = '';
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
@@ -119,22 +98,7 @@ test('Ctrl-C stops a run against a hung receiver at once, with an incomplete rep
 test('a pushcheck killed outright takes its Playwright run down with it: no traffic after', async () => {
   const { url, server, connections } = await tcp(() => {});
   try {
-    const child = spawn(
-      process.execPath,
-      [
-        join(ROOT, 'bin', 'pushcheck.js'),
-        'run',
-        '--profile',
-        'onenet',
-        '--target',
-        url,
-        '--token',
-        TOKEN,
-        '--report',
-        scratch(),
-      ],
-      { env: cleanEnv(), stdio: 'ignore' },
-    );
+    const child = spawnRun(url, scratch());
     for (let i = 0; i < 200 && connections() < 2; i++) await new Promise((r) => setTimeout(r, 50));
     expect(connections()).toBeGreaterThanOrEqual(2);
     child.kill('SIGKILL');
