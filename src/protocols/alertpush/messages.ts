@@ -91,6 +91,11 @@ export class EdgeBox {
     return newMarker(this.runTag, this.rng);
   }
 
+  /** `length` random characters of `alphabet` (forged tokens). */
+  random(length: number, alphabet: string): string {
+    return this.rng.string(length, alphabet);
+  }
+
   /** An alert id that starts with `marker` and is 24 characters long, like the box's own ids. */
   private id(marker: string): string {
     return (marker + this.rng.string(24, '0123456789abcdef')).slice(0, Math.max(24, marker.length));
