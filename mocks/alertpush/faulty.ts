@@ -71,6 +71,7 @@ export const faulty = {
       'alertpush.auth.missing-refused',
       'alertpush.auth.wrong-refused',
       'alertpush.auth.malformed-refused',
+      'alertpush.auth.refused-not-processed',
     ],
   },
   'missing-header-allowed': {
@@ -78,7 +79,7 @@ export const faulty = {
     behaviour: {
       authorized: (header, valid) => header === null || reference.authorized(header, valid),
     },
-    caughtBy: ['alertpush.auth.missing-refused'],
+    caughtBy: ['alertpush.auth.missing-refused', 'alertpush.auth.refused-not-processed'],
   },
   'truncating-compare': {
     defect: "compares tokens only over the shorter one's length (a hand-rolled constant-time compare)",
@@ -101,7 +102,7 @@ export const faulty = {
     behaviour: {
       authorized: (header, valid) => header !== null && valid.some((t) => header.includes(t)),
     },
-    caughtBy: ['alertpush.auth.malformed-refused'],
+    caughtBy: ['alertpush.auth.malformed-refused', 'alertpush.auth.refused-not-processed'],
   },
   'refuses-after-processing': {
     defect: 'stores the alert first and checks the token afterwards, so a refused alert is still processed',
