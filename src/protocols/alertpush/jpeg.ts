@@ -130,15 +130,15 @@ class BitWriter {
     if (b === 0xff) this.buf[this.pos++] = 0;
   }
 
+  /** Appends the low `length` (at most 16) bits of `value`, most significant first. */
   write(value: number, length: number): void {
-    for (let i = length - 1; i >= 0; i--) {
-      this.acc = (this.acc << 1) | ((value >> i) & 1);
-      if (++this.bits === 8) {
-        this.byte(this.acc);
-        this.acc = 0;
-        this.bits = 0;
-      }
+    this.acc = (this.acc << length) | (value & ((1 << length) - 1));
+    this.bits += length;
+    while (this.bits >= 8) {
+      this.bits -= 8;
+      this.byte((this.acc >>> this.bits) & 0xff);
     }
+    this.acc &= (1 << this.bits) - 1;
   }
 
   /** Pads the last byte with 1-bits (F.1.2.3) and returns everything written. */
@@ -240,29 +240,30 @@ export function encodeJpeg(image: RgbImage, opts: JpegOptions = {}): Buffer {
   );
   parts.push(segment(0xffda, Buffer.from([3, 1, 0x00, 2, 0x11, 3, 0x11, 0, 63, 0])));
 
+  // JFIF's YCbCr (full range), level-shifted by 128, one plane per component.
+  const planes = [0, 1, 2].map(() => new Float32Array(width * height));
+  const [yPlane, cbPlane, crPlane] = planes as [Float32Array, Float32Array, Float32Array];
+  for (let p = 0, i = 0; p < width * height; p++, i += 3) {
+    const r = pixels[i] ?? 0;
+    const g = pixels[i + 1] ?? 0;
+    const b = pixels[i + 2] ?? 0;
+    yPlane[p] = 0.299 * r + 0.587 * g + 0.114 * b - 128;
+    cbPlane[p] = -0.168736 * r - 0.331264 * g + 0.5 * b;
+    crPlane[p] = 0.5 * r - 0.418688 * g - 0.081312 * b;
+  }
   const out = new BitWriter();
   const block = new Float64Array(64);
   const tmp = new Float64Array(64);
+  const coef = new Int32Array(64);
   const previousDc = [0, 0, 0];
   for (let by = 0; by < height; by += 8) {
     for (let bx = 0; bx < width; bx += 8) {
       for (let c = 0; c < 3; c++) {
+        const plane = planes[c] as Float32Array;
         // Edge blocks repeat the last row and column, as libjpeg does.
         for (let y = 0; y < 8; y++) {
-          const py = Math.min(height - 1, by + y);
-          for (let x = 0; x < 8; x++) {
-            const i = (py * width + Math.min(width - 1, bx + x)) * 3;
-            const r = pixels[i] ?? 0;
-            const g = pixels[i + 1] ?? 0;
-            const b = pixels[i + 2] ?? 0;
-            // JFIF's YCbCr (full range), level-shifted by 128.
-            block[y * 8 + x] =
-              c === 0
-                ? 0.299 * r + 0.587 * g + 0.114 * b - 128
-                : c === 1
-                  ? -0.168736 * r - 0.331264 * g + 0.5 * b
-                  : 0.5 * r - 0.418688 * g - 0.081312 * b;
-          }
+          const row = Math.min(height - 1, by + y) * width;
+          for (let x = 0; x < 8; x++) block[y * 8 + x] = plane[row + Math.min(width - 1, bx + x)] ?? 0;
         }
         fdct(block, tmp);
         const t = c === 0 ? 0 : 1;
@@ -270,10 +271,11 @@ export function encodeJpeg(image: RgbImage, opts: JpegOptions = {}): Buffer {
         const dc = dcCodes[t] as HuffmanCode;
         const ac = acCodes[t] as HuffmanCode;
         // Clamped to baseline's ranges (DC categories up to 11, AC up to 10), which only quality 100 can reach.
-        const coef = ZIGZAG.map((n, k) => {
+        for (let k = 0; k < 64; k++) {
+          const n = ZIGZAG[k] ?? 0;
           const v = Math.round((block[n] ?? 0) / (q[n] ?? 1));
-          return k === 0 ? Math.max(-1024, Math.min(1023, v)) : Math.max(-1023, Math.min(1023, v));
-        });
+          coef[k] = k === 0 ? Math.max(-1024, Math.min(1023, v)) : Math.max(-1023, Math.min(1023, v));
+        }
         const dcValue = coef[0] ?? 0;
         const diff = dcValue - (previousDc[c] ?? 0);
         previousDc[c] = dcValue;

@@ -30,25 +30,38 @@ export function renderScene(
   const sky = [110 + rng.int(60), 150 + rng.int(50), 200 + rng.int(50)];
   const ground = [70 + rng.int(40), 90 + rng.int(40), 60 + rng.int(30)];
   const grain = 24;
+  // Sensor grain from a xorshift32 seeded by `rng`: millions of draws per frame, so cheaper than `rng` itself.
+  let state = (rng.int(0xffffffff) | 1) >>> 0;
+  const noise = (): number => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return ((state >>> 0) / 4294967296 - 0.5) * grain;
+  };
+  const [skyR, skyG, skyB] = sky as [number, number, number];
+  const [groundR, groundG, groundB] = ground as [number, number, number];
   for (let y = 0; y < height; y++) {
+    const shade = 0.8 + (0.2 * y) / horizon;
+    const depth = (y - horizon) / (height - horizon);
+    const half = width * (0.05 + 0.4 * depth);
+    const dashRow = Math.floor(depth * 20) % 2 === 0;
     for (let x = 0; x < width; x++) {
       const i = (y * width + x) * 3;
-      let rgb: number[];
+      let r: number;
+      let g: number;
+      let b: number;
       if (y < horizon) {
-        const t = y / horizon;
-        rgb = sky.map((c) => c * (0.8 + 0.2 * t));
+        [r, g, b] = [skyR * shade, skyG * shade, skyB * shade];
       } else {
         // A road narrowing towards the horizon, with a dashed centre line.
-        const depth = (y - horizon) / (height - horizon);
-        const half = width * (0.05 + 0.4 * depth);
         const dx = Math.abs(x - width / 2);
-        const onRoad = dx < half;
-        const dash = dx < 2 + 6 * depth && Math.floor(depth * 20) % 2 === 0;
-        rgb = dash ? [230, 230, 220] : onRoad ? [90, 90, 95] : ground;
+        if (dashRow && dx < 2 + 6 * depth) [r, g, b] = [230, 230, 220];
+        else if (dx < half) [r, g, b] = [90, 90, 95];
+        else [r, g, b] = [groundR, groundG, groundB];
       }
-      pixels[i] = clamp((rgb[0] ?? 0) + (rng.next() - 0.5) * grain);
-      pixels[i + 1] = clamp((rgb[1] ?? 0) + (rng.next() - 0.5) * grain);
-      pixels[i + 2] = clamp((rgb[2] ?? 0) + (rng.next() - 0.5) * grain);
+      pixels[i] = clamp(r + noise());
+      pixels[i + 1] = clamp(g + noise());
+      pixels[i + 2] = clamp(b + noise());
     }
   }
   const boxes: Box[] = [];
@@ -65,7 +78,7 @@ export function renderScene(
         const ey = (y - y1 - h / 2) / (h / 2);
         if (ex * ex + ey * ey > 1) continue;
         const i = (y * width + x) * 3;
-        for (let c = 0; c < 3; c++) pixels[i + c] = clamp((colour[c] ?? 0) + (rng.next() - 0.5) * grain);
+        for (let c = 0; c < 3; c++) pixels[i + c] = clamp((colour[c] ?? 0) + noise());
       }
     }
     boxes.push([x1, Math.max(0, y1), Math.min(width, x1 + w), Math.min(height, y1 + h)]);
