@@ -150,8 +150,17 @@ export const faulty = {
   'crash-on-malformed': {
     defect: 'dies on a body that is not JSON: every later request gets a closed connection',
     behaviour: { badInput: (kind) => (kind === 'not-json' ? 'crash' : 400) },
-    caughtBy: ['alertpush.robust.bad-json', 'alertpush.robust.survives-bad-input'],
-    collateral: 'a dead receiver fails every case that runs after it died',
+    caughtBy: ['alertpush.robust.bad-json'],
+    collateral:
+      'a dead server, token endpoint included, fails or leaves unassessed every case that runs after it died',
+  },
+  'breaker-on-bad-image': {
+    defect:
+      'answers an image that is not Base64 with 400, then trips a breaker that refuses every alert with 503 for a minute',
+    behaviour: { tripsOnBadImage: true },
+    caughtBy: ['alertpush.robust.survives-bad-input'],
+    collateral:
+      'for that minute every alert is refused, whichever case sends it (the self-test runs the robust cases alone)',
   },
 } as const satisfies Record<string, FaultyReceiver>;
 

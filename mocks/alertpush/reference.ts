@@ -65,6 +65,8 @@ export interface Behaviour {
   saved(decoded: Buffer, text: string): Buffer;
   /** Whether an accepted alert is recorded (processed). */
   records(alert: { alert_time: number }): boolean;
+  /** Whether an image that is not Base64 trips a breaker that refuses every alert with 503 for a minute. */
+  tripsOnBadImage: boolean;
   /** Whether the video URL is served. */
   videoRoute: boolean;
   /** The answer to bad input: a status, or `crash` (later requests get a closed connection). */
@@ -95,6 +97,7 @@ export const reference: Behaviour = {
   decode: (text) => (BASE64.test(text) ? Buffer.from(text, 'base64') : undefined),
   saved: (decoded) => decoded,
   records: () => true,
+  tripsOnBadImage: false,
   videoRoute: true,
   badInput: () => 400,
 };
@@ -135,6 +138,8 @@ function fileName(id: string, ext: string): string {
 export function alertpushHandlers(opts: ReceiverOptions, behaviour: Behaviour = reference): RequestHandler[] {
   const issued: { token: string; at: number }[] = [];
   let crashed = false;
+  /** Until when (epoch ms) a tripped breaker refuses alerts. */
+  let brokenUntil = 0;
 
   const validTokens = (): string[] => {
     if (opts.mode === 'fixed') return opts.bearer !== undefined ? [opts.bearer] : [];
@@ -175,6 +180,7 @@ export function alertpushHandlers(opts: ReceiverOptions, behaviour: Behaviour = 
     const authorized =
       opts.mode === 'none' || behaviour.authorized(request.headers.get('authorization'), validTokens());
     if (!authorized && !behaviour.processBeforeAuth) return refused();
+    if (Date.now() < brokenUntil) return HttpResponse.text('temporarily unavailable', { status: 503 });
     if (Number(request.headers.get('content-length') ?? 0) > behaviour.maxBodyBytes) {
       return HttpResponse.text('body too large', { status: 413 });
     }
@@ -193,8 +199,10 @@ export function alertpushHandlers(opts: ReceiverOptions, behaviour: Behaviour = 
     const alert = body as Alert | VideoAlert;
     const text = 'image' in alert ? alert.image : alert.video;
     const bytes = behaviour.decode(text);
-    if (bytes === undefined)
+    if (bytes === undefined) {
+      if (behaviour.tripsOnBadImage) brokenUntil = Date.now() + 60_000;
       return HttpResponse.text(`${kind === 'alert' ? 'image' : 'video'} is not Base64`, { status: 400 });
+    }
     if (kind === 'alert' && !bytes.subarray(0, 3).equals(JPEG_SOI)) {
       return HttpResponse.text('image is not a JPEG', { status: 400 });
     }
