@@ -227,23 +227,6 @@ export interface components {
             error: number;
             message: string;
         };
-        rest: {
-            /** @description The RESTful API endpoint. */
-            url: string;
-            /** @description “a case insensitive string whose value is among "get", "post", "put", "patch", "delete" and "head"” */
-            method?: string;
-            /** @enum {string} */
-            bodyType?: "none" | "json" | "text" | "html" | "xml" | "javascript" | "form";
-            /** @description Milliseconds; 5000 by default. */
-            timeout?: number;
-            headers?: {
-                [key: string]: string;
-            };
-            /** @description Each row of a result sent as its own request. */
-            sendSingle?: boolean;
-        } & {
-            [key: string]: unknown;
-        };
         /**
          * eKuiper REST API: a rule with a REST sink
          * @description POST /rules “accepts a JSON content and create and start a rule” (api/restapi/rules.md): {id, sql, actions}. pushcheck's rule selects everything from its stream and has one `rest` action (guide/sinks/builtin/rest.md) that POSTs each output row as JSON to pushcheck's callback.
@@ -265,14 +248,8 @@ export interface components {
         rule: {
             id: string;
             sql: string;
-            actions: ({
-                rest?: components["schemas"]["rest"];
-            } & {
-                [key: string]: Record<string, never>;
-            })[];
-            options?: Record<string, never>;
-            $defs: {
-                rest: {
+            actions: {
+                rest?: {
                     /** @description The RESTful API endpoint. */
                     url: string;
                     /** @description “a case insensitive string whose value is among "get", "post", "put", "patch", "delete" and "head"” */
@@ -289,7 +266,8 @@ export interface components {
                 } & {
                     [key: string]: unknown;
                 };
-            };
+            }[];
+            options?: Record<string, never>;
         };
         /**
          * eKuiper REST API: an httppush configuration key
