@@ -59,6 +59,8 @@ export class MockEkuiper {
   private readonly push: PushEndpoints;
   /** REST sink requests that failed (for tests): eKuiper logs them and goes on. */
   readonly sinkErrors: string[] = [];
+  /** Every stream statement and rule body it accepted, in order (for tests). */
+  readonly accepted: string[] = [];
 
   constructor(private readonly opts: MockEkuiperOptions = {}) {
     this.push = new PushEndpoints(opts.version ?? 2, opts.behaviour ?? reference, (row, endpoint) =>
@@ -118,6 +120,7 @@ export class MockEkuiper {
     for (const [, k, v] of (m[3] ?? '').matchAll(OPTION))
       if (k && v !== undefined) options[k.toUpperCase()] = v;
     this.streams.set(name, { name, options });
+    this.accepted.push(sql);
     return new HttpResponse(`Stream ${name} is created.`, { status: 201 });
   }
 
@@ -174,6 +177,7 @@ export class MockEkuiper {
       });
     }
     this.rules.set(rule.id, { id: rule.id, stream, rest });
+    this.accepted.push(text);
     this.lingering.delete(datasource);
     return new HttpResponse(`Rule ${rule.id} was created successfully.`, { status: 201 });
   }
