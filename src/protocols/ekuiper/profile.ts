@@ -21,6 +21,8 @@ export interface EkuiperSettings {
   api?: string;
   /** A bearer token for that REST API. Secret. */
   apiToken?: string;
+  /** Whether the run has an observe file (so the case needing an observer can say what to pass). */
+  observeFile?: boolean;
 }
 
 /** The default DATASOURCE: the docs' example and the UI's suggestion. */
@@ -89,12 +91,22 @@ export const ekuiperProfile: Profile<EkuiperSettings> = {
       burst: integerOption(values.burst, 'burst', 20, 1, 500),
       ...(api !== undefined ? { api } : {}),
       ...(apiToken !== undefined ? { apiToken } : {}),
+      ...(values['observe-file'] !== undefined ? { observeFile: true } : {}),
     };
   },
   secrets: (s) => (s.apiToken ? [s.apiToken] : []),
   mode: (s) =>
     [`v${s.version}`, s.method, ...(s.api !== undefined ? ['through the REST API'] : [])].join(', '),
   probe: (target, s) => s.api ?? target,
+  check(need, s) {
+    if (need === 'observer' && s.api === undefined && s.observeFile !== true) {
+      return {
+        notAssessed:
+          'needs to see what reached the rule: pass --ekuiper-api URL (pushcheck then makes its own observed rule) or --observe-file PATH (a file your rule appends each object to)',
+      };
+    }
+    return undefined;
+  },
   async demo(scratchDir) {
     const targets: DemoTarget<EkuiperSettings>[] = [];
     for (const [version, method] of [
@@ -106,7 +118,7 @@ export const ekuiperProfile: Profile<EkuiperSettings> = {
       targets.push({
         label: `ekuiper-v${version}-${method.toLowerCase()}`,
         target: `${server.origin}${DEFAULT_PATH}`,
-        settings: { method, version, burst: 20 },
+        settings: { method, version, burst: 20, observeFile: true },
         observeFile,
         close: () => server.close(),
       });
