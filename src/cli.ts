@@ -252,7 +252,7 @@ async function cmdRun(args: string[]): Promise<number> {
     ...(grep !== undefined ? { grep } : {}),
   };
   checkSpec(profile.name);
-  await reachable(target);
+  await reachable(profile.probe?.(target, settings) ?? target);
   return exitCodeOf(await runSuite(config));
 }
 

@@ -66,6 +66,11 @@ export interface Profile<S = unknown> {
    * run lacks something). `observer` is handled by the core.
    */
   check?(need: string, settings: S): { skip: string } | { notAssessed: string } | undefined;
+  /**
+   * The URL whose reachability shows the run can start, when it is not the target (eKuiper opens its data
+   * server only once a rule reads an httppush stream, which the run itself creates through the REST API).
+   */
+  probe?(target: string, settings: S): string;
   /** Starts the reference receivers `pushcheck demo` runs the suite against. */
   demo(scratchDir: string): Promise<DemoTarget<S>[]>;
   /** One-defect receivers, each naming the cases meant to catch it. */
