@@ -116,7 +116,8 @@ export function runCommand(command: string, timeoutMs: number): Promise<string> 
         resolve(Buffer.concat(out).toString('latin1'));
         return;
       }
-      const why = stderr.trim().split('\n').at(-1) ?? '';
+      // psql and most tools say what went wrong first, then where.
+      const why = stderr.trim().split('\n')[0] ?? '';
       reject(new Error(`the observe command exited ${code}${why ? ` (${why})` : ''}: ${command}`));
     });
   });
