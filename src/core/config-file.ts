@@ -61,8 +61,14 @@ async function load(file: string): Promise<unknown> {
     }
   }
   try {
-    const mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
-    return mod.default;
+    // tsx loads a TypeScript config whatever the module type of the folder it sits in.
+    const { tsImport } = await import('tsx/esm/api');
+    const mod = (await tsImport(pathToFileURL(file).href, import.meta.url)) as {
+      default?: unknown;
+    };
+    // A CommonJS-compiled default export arrives wrapped once more.
+    const value = mod.default as { default?: unknown; runs?: unknown } | undefined;
+    return value && value.runs === undefined && value.default !== undefined ? value.default : value;
   } catch (err) {
     return usage(`${file} did not load: ${(err as Error).message.split('\n')[0]}`);
   }
