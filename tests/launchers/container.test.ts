@@ -33,6 +33,8 @@ test.describe('in a container', () => {
   });
 
   test('the example config runs the suite against the receiver as a process and as a container', async () => {
+    // Two whole suites, one of them behind a container start.
+    test.setTimeout(360_000);
     const dir = scratch();
     cpSync(EXAMPLE, dir, { recursive: true });
     const before = await containersOf(EXAMPLE_IMAGE);
