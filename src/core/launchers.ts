@@ -21,6 +21,8 @@ export interface LaunchSpec {
   readyTimeoutMs: number;
   /** Where its stdout and stderr go. */
   logFile: string;
+  /** Aborted by a Ctrl-C: the launch stops what it started and fails. */
+  signal?: AbortSignal;
 }
 
 /** A receiver a launcher started. */
@@ -97,6 +99,9 @@ async function waitReady(spec: LaunchSpec, what: string, exited: () => string | 
     return lines.length ? `. Its last log lines:\n  ${lines.join('\n  ')}` : ' (it wrote no log)';
   };
   for (;;) {
+    if (spec.signal?.aborted) {
+      throw new UsageError(`interrupted while the receiver (${what}) was starting; it was stopped`);
+    }
     const gone = exited();
     if (gone !== undefined)
       throw new UsageError(`the receiver (${what}) ${gone} before it was ready${tail()}`);
@@ -248,15 +253,11 @@ export function containerLauncher(image: string): Launcher {
           log.end();
         }
       };
-      const onSignal = () => void stop();
-      process.once('SIGINT', onSignal);
       try {
         await waitReady(spec, `image ${image}`, () => exited);
       } catch (err) {
         await stop();
         throw err;
-      } finally {
-        process.off('SIGINT', onSignal);
       }
       return {
         kind: 'container',

@@ -197,10 +197,9 @@ export async function setUpRun(
     await sink?.close();
     rmSync(scratch, { recursive: true, force: true });
   };
-  // A Ctrl-C while the receiver starts must not leave it running.
-  const onSignal = () => {
-    void close().finally(() => process.exit(2));
-  };
+  // A Ctrl-C while the receiver starts must not leave it running: the launch stops it and fails.
+  const abort = new AbortController();
+  const onSignal = () => abort.abort();
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
   for (const s of signals) process.on(s, onSignal);
   try {
@@ -219,6 +218,7 @@ export async function setUpRun(
         ...(healthUrl !== undefined ? { healthUrl } : {}),
         readyTimeoutMs,
         logFile,
+        signal: abort.signal,
       });
       receiver = { kind: launched.kind, what: launched.what, readyMs: launched.readyMs, logFile };
       if (observeLog)

@@ -4,11 +4,12 @@
  * suite against the receiver as a process and as a container, each with the log observer. The report carries
  * the container's log, and the container is gone afterwards.
  */
+import { spawn } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { RunReport } from '../../src/report/reporter.ts';
-import { pushcheck, scratch, TOKEN } from '../helpers.ts';
+import { cleanEnv, pushcheck, ROOT, scratch, TOKEN } from '../helpers.ts';
 import {
   buildExampleImage,
   containersOf,
@@ -78,6 +79,36 @@ test.describe('in a container', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(await containersOf(EXAMPLE_IMAGE), 'the container is gone').toEqual(before);
     expect(await listening(elsewhere)).toBe(false);
+  });
+
+  test('Ctrl-C while the container starts stops and removes it', async () => {
+    const before = await containersOf(EXAMPLE_IMAGE);
+    const port = await freePort();
+    const child = spawn(
+      process.execPath,
+      [
+        ...[join(ROOT, 'bin', 'pushcheck.js'), 'run', '--profile', 'onenet', '--token', TOKEN],
+        ...['--receiver-image', EXAMPLE_IMAGE, '--receiver-env', `ONENET_TOKEN=${TOKEN}`],
+        // It listens elsewhere, so it is still "starting" when the Ctrl-C comes.
+        ...['--receiver-env', `PORT=${await freePort()}`, '--receiver-port', String(port)],
+        ...['--receiver-timeout', '120000'],
+      ],
+      { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const exited = new Promise<number | null>((done) => child.on('exit', done));
+    for (let i = 0; i < 120 && (await containersOf(EXAMPLE_IMAGE)).length === before.length; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    child.kill('SIGINT');
+    expect(await exited).toBe(2);
+    expect(stderr).toMatch(
+      /interrupted while the receiver \(image pushcheck\/onenet-example:local\) was starting; it was stopped/,
+    );
+    expect(await containersOf(EXAMPLE_IMAGE), 'the container is gone').toEqual(before);
   });
 });
 
