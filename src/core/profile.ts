@@ -78,7 +78,14 @@ export interface Profile<S = unknown> {
   /** The options of `pushcheck serve <name>` beyond --faulty, --host and --port. */
   serveOptions: OptionSpec;
   /** Serves the reference receiver, or the faulty one named. */
-  serve(opts: { faulty?: string; host: string; port: number; values: OptionValues }): Promise<Served>;
+  serve(opts: {
+    faulty?: string;
+    host: string;
+    port: number;
+    values: OptionValues;
+    /** Serve HTTPS with this key and certificate (`pushcheck serve --https`). */
+    tls?: { key: string; cert: string };
+  }): Promise<Served>;
   /** `pushcheck send <name>`: pushcheck as the sender, with the platform's retry policy. */
   send?: ProfileCommand;
   /** `pushcheck listen <name>`: pushcheck as the receiver, grading the sender under test. */

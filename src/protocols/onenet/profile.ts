@@ -94,14 +94,14 @@ export const onenetProfile: Profile<OneNetSettings> = {
     'aes-key': { type: 'string' },
     'observe-file': { type: 'string' },
   },
-  async serve({ faulty: name, host, port, values }) {
+  async serve({ faulty: name, host, port, values, tls }) {
     const aesKey = aesKeyOf(values, process.env);
     const token = stringOption(values.token) ?? process.env.PUSHCHECK_TOKEN ?? DEMO_TOKEN;
     const observeFile = stringOption(values['observe-file']);
     const behaviour = name ? faultyBehaviour(name as FaultyName) : reference;
     const server = await serve(
       onenetHandlers({ token, aesKey, observeFile: observeFile && resolve(observeFile) }, behaviour),
-      { host, port },
+      { host, port, ...(tls ? { tls } : {}) },
     );
     return {
       lines: [
