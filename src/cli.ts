@@ -15,6 +15,7 @@ import { loadSchemas, PACKAGE_ROOT, SpecError } from './core/schemas.ts';
 import { integerOption, stringOption, UsageError, usage } from './core/errors.ts';
 import type { OptionSpec, Profile } from './core/profile.ts';
 import { PROFILE_NAMES, PROFILES } from './profiles.ts';
+import { fuzzLines, runFuzz } from './fuzz/run.ts';
 import type { RunReport } from './report/reporter.ts';
 
 export const EXIT = { conformant: 0, nonConformant: 1, couldNotRun: 2 } as const;
@@ -51,6 +52,9 @@ Options of run, for every profile:
   --grep PATTERN       run only the cases whose id or title matches
   --seed N             reproduce a run's generated data (default: random, printed in the report)
   --observe-timeout MS how long processing may take to show in the observer (default 3000)
+  --fuzz N             after the cases, N malformed inputs, each followed by a valid message that must
+                       still be acked; a failure is shrunk and shown with its curl line (--strict: it
+                       fails the run)
 
 ${profiles}
 
@@ -177,6 +181,7 @@ const COMMON_RUN_OPTIONS: OptionSpec = {
   grep: { type: 'string' },
   seed: { type: 'string' },
   'observe-timeout': { type: 'string' },
+  fuzz: { type: 'string' },
 };
 
 /** The profile called `name`; `missing` says what to do when no name was given. */
@@ -242,9 +247,17 @@ async function cmdRun(args: string[]): Promise<number> {
     observeTimeoutMs: integerOption(values['observe-timeout'], 'observe-timeout', 3000, 1, 30_000),
     ...(grep !== undefined ? { grep } : {}),
   };
+  const fuzz = values.fuzz === undefined ? undefined : integerOption(values.fuzz, 'fuzz', 0, 1, 100_000);
+  if (fuzz !== undefined && !profile.fuzz)
+    fail(`the ${profile.name} profile has no fuzzer yet; run without --fuzz`);
   checkSpec(profile.name);
   await reachable(target);
-  return exitCodeOf(await runSuite(config));
+  const code = exitCodeOf(await runSuite(config));
+  if (fuzz === undefined || !profile.fuzz) return code;
+  const fuzzed = await runFuzz({ ...config, hook: profile.fuzz, inputs: fuzz });
+  for (const line of fuzzLines(fuzzed)) console.log(line);
+  // Answers to malformed input are SHOULD requirements (decisions/004): a finding fails only a strict run.
+  return fuzzed.finding && config.strict ? Math.max(code, EXIT.nonConformant) : code;
 }
 
 async function cmdDemo(args: string[]): Promise<number> {

@@ -7,6 +7,7 @@ import { requirements } from '../../../specs/onenet/requirements.ts';
 import { integerOption, stringOption, usage } from '../../core/errors.ts';
 import type { DemoTarget, OptionValues, Profile } from '../../core/profile.ts';
 import { AES_KEY_LENGTH } from './codec.ts';
+import { OneNetSender } from './sender.ts';
 
 /** What the OneNET cases read from a run. */
 export interface OneNetSettings {
@@ -79,6 +80,18 @@ export const onenetProfile: Profile<OneNetSettings> = {
     return targets;
   },
   faulty,
+  fuzz: {
+    valid(s, { runTag, rng }) {
+      const sender = new OneNetSender({ token: s.token, aesKey: s.aesKey, runTag, rng });
+      return {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: sender.push(rng.pick(['property', 'lifeCycle', 'event'] as const)).json,
+      };
+    },
+    // "HTTP响应状态码应设置为200，否则平台会认为请求发送失败" (onenet.seed.md §4 重推策略)
+    acked: (ex) => ex.error === undefined && ex.response?.status === 200,
+  },
   serveOptions: {
     token: { type: 'string' },
     'aes-key': { type: 'string' },
