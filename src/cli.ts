@@ -100,7 +100,8 @@ async function reachable(target: string, timeoutMs = 3000): Promise<void> {
     }, timeoutMs);
     socket.once('connect', () => {
       clearTimeout(timer);
-      socket.end();
+      // Not end(): against a receiver that never reads, a half-closed socket would keep pushcheck alive.
+      socket.destroy();
       ok();
     });
     socket.once('error', (err: NodeJS.ErrnoException) => {

@@ -24,6 +24,8 @@ export interface OutgoingRequest {
   deadlineMs: number;
   /** A short label for the wire log ("genuine push", "forged verification"). */
   label?: string;
+  /** Reuse connections through this agent; by default each request opens its own, as a platform's may. */
+  agent?: http.Agent;
 }
 
 export interface RecordedRequest {
@@ -159,7 +161,8 @@ export function send(req: OutgoingRequest): Promise<Exchange> {
       exchange.timings.totalMs = elapsed();
       if (error !== undefined) exchange.error = error;
       resolve(exchange);
-      request.destroy();
+      // A complete exchange on a kept-alive connection leaves the socket to its agent; anything else ends it.
+      if (error !== undefined || req.agent === undefined) request.destroy();
     };
     const lib = url.protocol === 'https:' ? https : http;
     let request: http.ClientRequest;
@@ -170,7 +173,7 @@ export function send(req: OutgoingRequest): Promise<Exchange> {
         port: url.port || (url.protocol === 'https:' ? 443 : 80),
         path: rawTarget,
         headers,
-        agent: false,
+        agent: req.agent ?? false,
         ...(url.username
           ? { auth: `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` }
           : {}),
