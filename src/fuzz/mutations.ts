@@ -88,7 +88,8 @@ function withoutContentType(headers: Record<string, string>): Record<string, str
 /** The JSON text of `obj` with `insert` (already JSON text) as the value of `key`. */
 function serializeWith(obj: Record<string, unknown>, key: string, insert: string): string {
   const marker = `__pushcheck_fuzz_${key.length}__`;
-  return JSON.stringify({ ...obj, [key]: marker }).replace(JSON.stringify(marker), insert);
+  // A replacer function, so that a `$` in the inserted text is not read as a replacement pattern.
+  return JSON.stringify({ ...obj, [key]: marker }).replace(JSON.stringify(marker), () => insert);
 }
 
 /** Applies `m` to `base`. A body that is not a JSON object gets the byte-level mutations only. */
