@@ -220,6 +220,14 @@ async function load(): Promise<void> {
         deadlineMs: profile.deadlineMs,
         keepAlive,
       });
+    // Warm-up, not counted: the first message loads and compiles the schemas every push is checked against.
+    await burst({
+      ...common,
+      concurrency: CONCURRENCY,
+      durationMs: 1000,
+      deadlineMs: profile.deadlineMs,
+      keepAlive: true,
+    });
     const kept = await run(true);
     const fresh = await run(false);
     const sample = profile.fuzz.valid(settings, { runTag: '4242', rng: createRng(2, 'bench') });
