@@ -130,6 +130,13 @@ export function applyMutation(base: FuzzMessage, m: Mutation): Mutated {
       return done(bytes.subarray(0, keep), `the valid body cut after ${keep} of ${bytes.length} bytes`);
     }
   }
+  if (obj && m.kind === 'extra') {
+    const name = m.key in obj ? `${m.key}_extra` : m.key;
+    return done(
+      JSON.stringify({ ...obj, [name]: m.value }),
+      `an extra field "${name}": ${JSON.stringify(m.value)}`,
+    );
+  }
   if (!obj || k === undefined) {
     const bytes = Buffer.from(text, 'utf8');
     return done(Buffer.concat([bytes, Buffer.from([0xff])]), 'the valid body followed by a 0xff byte');
@@ -139,13 +146,6 @@ export function applyMutation(base: FuzzMessage, m: Mutation): Mutated {
       const rest = { ...obj };
       delete rest[k];
       return done(JSON.stringify(rest), `field "${k}" left out`);
-    }
-    case 'extra': {
-      const name = m.key in obj ? `${m.key}_extra` : m.key;
-      return done(
-        JSON.stringify({ ...obj, [name]: m.value }),
-        `an extra field "${name}": ${JSON.stringify(m.value)}`,
-      );
     }
     case 'wrong-type': {
       const candidates = TYPED_VALUES.filter((v) => typeOf(v) !== typeOf(obj[k]));
@@ -182,6 +182,8 @@ export function applyMutation(base: FuzzMessage, m: Mutation): Mutated {
           : `field "${k}" replaced by a string of invalid UTF-8 (${hex})`,
       );
     }
+    case 'extra':
+      throw new Error('unreachable: an extra field is added above');
     case 'duplicate-key': {
       const json = JSON.stringify(obj);
       return done(
