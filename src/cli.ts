@@ -18,6 +18,7 @@ import { integerOption, stringOption, UsageError, usage } from './core/errors.ts
 import { selfSignedCertificate } from './core/tls.ts';
 import type { OptionSpec, Profile } from './core/profile.ts';
 import { PROFILE_NAMES, PROFILES } from './profiles.ts';
+import { fuzzLines, runFuzz } from './fuzz/run.ts';
 import type { RunReport } from './report/reporter.ts';
 
 export const EXIT = { conformant: 0, nonConformant: 1, couldNotRun: 2 } as const;
@@ -62,6 +63,9 @@ Options of run, for every profile:
   --grep PATTERN       run only the cases whose id or title matches
   --seed N             reproduce a run's generated data (default: random, printed in the report)
   --observe-timeout MS how long processing may take to show in the observer (default 3000)
+  --fuzz N             after the cases, N malformed inputs, each followed by a valid message that must
+                       still be acked; a failure is shrunk and shown with its curl line (--strict: it
+                       fails the run)
 
 ${SETUP_HELP}
 
@@ -111,7 +115,8 @@ async function reachable(target: string, timeoutMs = 3000): Promise<void> {
     }, timeoutMs);
     socket.once('connect', () => {
       clearTimeout(timer);
-      socket.end();
+      // Not end(): against a receiver that never reads, a half-closed socket would keep pushcheck alive.
+      socket.destroy();
       ok();
     });
     socket.once('error', (err: NodeJS.ErrnoException) => {
@@ -192,6 +197,7 @@ const COMMON_RUN_OPTIONS: OptionSpec = {
   grep: { type: 'string' },
   seed: { type: 'string' },
   'observe-timeout': { type: 'string' },
+  fuzz: { type: 'string' },
 };
 
 /** The profile called `name`; `missing` says what to do when no name was given. */
@@ -283,6 +289,9 @@ async function cmdRun(args: string[], extraSecrets: readonly string[] = []): Pro
     observeTimeoutMs: integerOption(values['observe-timeout'], 'observe-timeout', 3000, 1, 30_000),
     ...(grep !== undefined ? { grep } : {}),
   };
+  const fuzz = values.fuzz === undefined ? undefined : integerOption(values.fuzz, 'fuzz', 0, 1, 100_000);
+  if (fuzz !== undefined && !profile.fuzz)
+    fail(`the ${profile.name} profile has no fuzzer yet; run without --fuzz`);
   checkSpec(profile.name);
   // Launches the receiver, if asked: from here on, it is stopped however the run ends.
   const setup = await setUpRun(values, { target, observeFile, env: process.env });
@@ -295,7 +304,12 @@ async function cmdRun(args: string[], extraSecrets: readonly string[] = []): Pro
     };
     await reachable(profile.probe?.(setup.target, settings) ?? setup.target);
     await setup.checkTls();
-    return exitCodeOf(await runSuite(config));
+    const code = exitCodeOf(await runSuite(config));
+    if (fuzz === undefined || !profile.fuzz) return code;
+    const fuzzed = await runFuzz({ ...config, hook: profile.fuzz, inputs: fuzz });
+    for (const line of fuzzLines(fuzzed)) console.log(line);
+    // Answers to malformed input are SHOULD requirements (decisions/004): a finding fails only a strict run.
+    return fuzzed.finding && config.strict ? Math.max(code, EXIT.nonConformant) : code;
   } finally {
     await setup.close();
   }

@@ -5,6 +5,8 @@
  * this interface; `src/profiles.ts` lists them.
  */
 import type { Registry } from './case.ts';
+import type { Exchange } from './http.ts';
+import type { Rng } from './rng.ts';
 
 /** Options in node:util `parseArgs` form (every value arrives as a string or a boolean). */
 export type OptionSpec = Record<
@@ -14,6 +16,24 @@ export type OptionSpec = Record<
 
 /** Parsed option values, by option name. */
 export type OptionValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+/** A valid message as the platform sends it, for the fuzzer (src/fuzz/) to mutate and to probe liveness with. */
+export interface FuzzMessage {
+  method: 'POST' | 'PUT';
+  /** Appended to the target (a path and query); none for the target itself. */
+  path?: string;
+  headers: Record<string, string>;
+  /** The body as the platform sends it (JSON text, for the structural mutations to work on). */
+  body: string;
+}
+
+/** What a profile gives the fuzzer: `pushcheck run --fuzz N` works for every profile that has one. */
+export interface FuzzHook<S> {
+  /** A fresh valid message (signed, encrypted as the settings say), its values drawn from `rng`. */
+  valid(settings: S, ctx: { runTag: string; rng: Rng }): FuzzMessage;
+  /** Whether `ex`, the answer to a valid message, is the protocol's ack. */
+  acked(ex: Exchange): boolean;
+}
 
 /** A receiver `pushcheck demo` runs the suite against, started by the profile. */
 export interface DemoTarget<S> {
@@ -77,6 +97,8 @@ export interface Profile<S = unknown> {
   faulty: Readonly<Record<string, { defect: string; caughtBy: readonly string[] }>>;
   /** The options of `pushcheck serve <name>` beyond --faulty, --host and --port. */
   serveOptions: OptionSpec;
+  /** Valid messages and the ack, for `--fuzz`; a profile without it cannot be fuzzed yet. */
+  fuzz?: FuzzHook<S>;
   /** Serves the reference receiver, or the faulty one named. */
   serve(opts: {
     faulty?: string;

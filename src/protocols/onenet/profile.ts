@@ -8,6 +8,7 @@ import { integerOption, stringOption, timeScaleOption, usage } from '../../core/
 import type { DemoTarget, OptionValues, Profile } from '../../core/profile.ts';
 import { AES_KEY_LENGTH } from './codec.ts';
 import { listenCommand, sendCommand } from './commands.ts';
+import { OneNetSender } from './sender.ts';
 
 /** What the OneNET cases read from a run. */
 export interface OneNetSettings {
@@ -89,6 +90,18 @@ export const onenetProfile: Profile<OneNetSettings> = {
     return targets;
   },
   faulty,
+  fuzz: {
+    valid(s, { runTag, rng }) {
+      const sender = new OneNetSender({ token: s.token, aesKey: s.aesKey, runTag, rng });
+      return {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: sender.push(rng.pick(['property', 'lifeCycle', 'event'] as const)).json,
+      };
+    },
+    // "HTTP响应状态码应设置为200，否则平台会认为请求发送失败" (onenet.seed.md §4 重推策略)
+    acked: (ex) => ex.error === undefined && ex.response?.status === 200,
+  },
   serveOptions: {
     token: { type: 'string' },
     'aes-key': { type: 'string' },
