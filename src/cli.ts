@@ -15,6 +15,9 @@ import { loadSchemas, PACKAGE_ROOT, SpecError } from './core/schemas.ts';
 import { integerOption, stringOption, UsageError, usage } from './core/errors.ts';
 import type { OptionSpec, Profile } from './core/profile.ts';
 import { PROFILE_NAMES, PROFILES } from './profiles.ts';
+import { cmdExpectations, cmdReport, REPORT_COMMANDS_HELP } from './report/commands.ts';
+import { exitCodeOf as gateExitCode } from './report/model.ts';
+import { REPORT_RUN_HELP, REPORT_RUN_OPTIONS, reportRunConfig } from './report/options.ts';
 import type { RunReport } from './report/reporter.ts';
 
 export const EXIT = { conformant: 0, nonConformant: 1, couldNotRun: 2 } as const;
@@ -38,6 +41,7 @@ Usage:
                                      list the case catalogue (id, level, title, source)
   pushcheck serve P [--faulty NAME|help] [--port N] [--host H] [options]
                                      serve a reference (or faulty) receiver to try things against
+${REPORT_COMMANDS_HELP}
 
 Profiles: ${PROFILE_NAMES}
 
@@ -46,11 +50,13 @@ Options of run, for every profile:
   --target URL         your receiver's URL, as configured on the platform
   --observe-file PATH  a file your receiver appends what it processed to; cases that need to see
                        processing are not-assessed without it
-  --report DIR         where report.json and junit.xml go (default reports/<profile>)
+  --report DIR         where the report goes: index.html, report.json, junit.xml, report.md,
+                       badge.svg (default reports/<profile>)
   --strict             SHOULD failures fail the run too
   --grep PATTERN       run only the cases whose id or title matches
   --seed N             reproduce a run's generated data (default: random, printed in the report)
   --observe-timeout MS how long processing may take to show in the observer (default 3000)
+${REPORT_RUN_HELP}
 
 ${profiles}
 
@@ -126,6 +132,7 @@ export async function runSuite(config: RunConfig): Promise<RunReport> {
     config.profile,
   ];
   if (config.grep !== undefined) args.push('--grep', config.grep);
+  if (config.shard !== undefined) args.push('--shard', config.shard);
   // A run inside someone's Playwright worker must not inherit that worker's identity.
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !/^(TEST_|PW_|PWTEST_|PLAYWRIGHT_)/.test(k)),
@@ -158,9 +165,9 @@ export async function runSuite(config: RunConfig): Promise<RunReport> {
   return JSON.parse(readFileSync(file, 'utf8')) as RunReport;
 }
 
+/** The gate's exit code: 0 pass, 1 a new failure at a --fail-on level, 2 incomplete. */
 function exitCodeOf(report: RunReport): number {
-  if (report.verdict === 'conformant') return EXIT.conformant;
-  return report.verdict === 'non-conformant' ? EXIT.nonConformant : EXIT.couldNotRun;
+  return gateExitCode(report.gate);
 }
 
 function runTag(): string {
@@ -177,6 +184,7 @@ const COMMON_RUN_OPTIONS: OptionSpec = {
   grep: { type: 'string' },
   seed: { type: 'string' },
   'observe-timeout': { type: 'string' },
+  ...REPORT_RUN_OPTIONS,
 };
 
 /** The profile called `name`; `missing` says what to do when no name was given. */
@@ -241,6 +249,7 @@ async function cmdRun(args: string[]): Promise<number> {
     deadlineMs: profile.deadlineMs,
     observeTimeoutMs: integerOption(values['observe-timeout'], 'observe-timeout', 3000, 1, 30_000),
     ...(grep !== undefined ? { grep } : {}),
+    ...reportRunConfig(values),
   };
   checkSpec(profile.name);
   await reachable(target);
@@ -364,6 +373,10 @@ export async function main(argv: string[]): Promise<number> {
         return cmdCases(rest);
       case 'serve':
         return await cmdServe(rest);
+      case 'report':
+        return cmdReport(rest);
+      case 'expectations':
+        return cmdExpectations(rest);
       case '--version':
       case '-v':
         console.log(VERSION);

@@ -2,6 +2,8 @@
  * The run configuration the CLI hands to the Playwright workers (in one environment variable), and the
  * redaction every report and log goes through.
  */
+import type { Level } from './case.ts';
+
 export const CONFIG_ENV = 'PUSHCHECK_CONFIG';
 
 export interface RunConfig<S = unknown> {
@@ -21,6 +23,17 @@ export interface RunConfig<S = unknown> {
   runTag: string;
   reportDir: string;
   strict: boolean;
+  /** The lowest level whose failures fail the run (`--fail-on`); absent: SHOULD when strict, else MUST. */
+  failOn?: Level;
+  /** The expectations file the gate weighs (src/report/expectations.ts), as the CLI read it. */
+  expectations?: {
+    file: string;
+    entries: Record<string, { outcome: 'failed' | 'not-assessed'; reason: string }>;
+  };
+  /** Names the receiver in published reports (`--label`). */
+  label?: string;
+  /** `I/N`: this run is part I of N (Playwright's `--shard`); `pushcheck report merge` joins the parts. */
+  shard?: string;
   /** Only the cases whose title matches (recorded in the report, so a subset is never mistaken for a run). */
   grep?: string;
   /** The protocol's per-request deadline (the profile's `deadlineMs`). */
