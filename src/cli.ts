@@ -10,7 +10,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { CONFIG_ENV, type RunConfig } from './core/config.ts';
+import { CONFIG_ENV, type RunConfig, targetSecrets } from './core/config.ts';
 import { loadSchemas, PACKAGE_ROOT, SpecError } from './core/schemas.ts';
 import { integerOption, stringOption, UsageError, usage } from './core/errors.ts';
 import type { OptionSpec, Profile } from './core/profile.ts';
@@ -239,7 +239,7 @@ async function cmdRun(args: string[]): Promise<number> {
     profile: profile.name,
     target,
     settings,
-    secrets: profile.secrets(settings).filter((s) => s.length > 0),
+    secrets: [...profile.secrets(settings), ...targetSecrets(target)].filter((s) => s.length > 0),
     ...(mode !== undefined ? { mode } : {}),
     ...(observeFile !== undefined ? { observeFile: resolve(observeFile) } : {}),
     seed: integerOption(values.seed, 'seed', randomInt(0, 2 ** 31)),

@@ -80,6 +80,22 @@ export function redact(text: string, secrets: readonly string[]): string {
   return out;
 }
 
+/**
+ * The secrets a target URL carries: its password, and the Basic credentials made of it (a receiver that
+ * echoes request headers would show them).
+ */
+export function targetSecrets(target: string): string[] {
+  try {
+    const url = new URL(target);
+    if (!url.password) return [];
+    const password = decodeURIComponent(url.password);
+    const basic = `${decodeURIComponent(url.username)}:${password}`;
+    return [password, Buffer.from(basic).toString('base64')];
+  } catch {
+    return [];
+  }
+}
+
 /** {@link redact} applied to every string in a JSON-like value, before it is serialized or escaped. */
 export function redactDeep<T>(value: T, secrets: readonly string[]): T {
   if (typeof value === 'string') return redact(value, secrets) as T;
