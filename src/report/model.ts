@@ -221,15 +221,16 @@ export function gateOf(
   const fixed = cases.filter((c) => c.known !== undefined && c.outcome === 'passed').map((c) => c.id);
   const base = { expectations, newFailures, knownFailures, fixed };
   const known = knownFailures.length > 0 ? `; ${knownFailures.length} known failure(s) tolerated` : '';
+  // A run stopped early is incomplete whatever it found so far, as its verdict is.
+  if (problems.stopped) return { ...base, result: 'incomplete', reason: `the run ${problems.stopped}` };
   if (newFailures.length > 0) {
     const reason = `${newFailures.length} new failure(s): ${newFailures.join(', ')}${known}`;
     return { ...base, result: 'fail', reason };
   }
   const errors = cases.filter((c) => c.outcome === 'error').map((c) => c.id);
   const unassessed = cases.filter((c) => c.outcome === 'not-assessed' && c.level === 'MUST' && !listed(c));
-  const incomplete = problems.stopped
-    ? `the run ${problems.stopped}`
-    : errors.length > 0
+  const incomplete =
+    errors.length > 0
       ? `pushcheck itself failed in ${errors.join(', ')}`
       : problems.errors?.length
         ? `pushcheck itself failed: ${problems.errors.join('; ')}`
