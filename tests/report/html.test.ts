@@ -58,7 +58,7 @@ test('index.html, opened in Chromium and filtered to the failed cases, shows wha
     expect(visible.sort()).toEqual(failed);
 
     const echo = page.locator('article[id="onenet.verify.echo-verbatim"]');
-    await expect(echo.locator('summary')).toContainText('FAILED');
+    await expect(echo.locator(':scope > details > summary')).toContainText('FAILED');
     await expect(echo.locator('.requirement')).toContainText('需在响应中原样返回msg参数');
     await expect(echo.locator('.source')).toContainText('onenet.seed.md §2 实例验证');
     await expect(echo.locator('.expected')).toContainText('body "');
@@ -68,7 +68,7 @@ test('index.html, opened in Chromium and filtered to the failed cases, shows wha
     );
     await expect(echo.locator('table.wire tr')).toHaveCount(2);
     const robust = page.locator('article[id="onenet.robust.missing-fields"]');
-    await expect(robust.locator('summary')).toContainText('NON-STRICT');
+    await expect(robust.locator(':scope > details > summary')).toContainText('NON-STRICT');
     await expect(robust.locator('.actual')).toContainText('HTTP 500');
 
     await page.selectOption('#f-level', 'SHOULD');

@@ -49,6 +49,8 @@ test('no secret survives in any file of the report folder, the log, the job summ
         AES_KEY,
         '--grep',
         GREP,
+        '--report',
+        dir,
       ],
       dir,
       { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary },
