@@ -46,7 +46,7 @@ text-align:center;padding:1px 6px;border-radius:3px;color:#fff;font-size:11px;fo
 .not-assessed{background:var(--not-assessed)}.error{background:var(--error)}.none{background:#eaeef2;color:#57606a}
 .meta td:first-child{color:var(--muted)}.case{border:1px solid var(--line);border-radius:6px;margin:6px 0}
 .case>details>summary{padding:6px 10px;cursor:pointer;list-style:none}.case>details>summary::-webkit-details-marker{display:none}
-.case .body{padding:4px 12px 12px;border-top:1px solid var(--line)}.lvl{font-weight:600;width:56px;display:inline-block}
+.case .body{padding:4px 12px 12px;border-top:1px solid var(--line)}.lvl{font-weight:600;width:64px;display:inline-block}
 .id{font-family:ui-monospace,Menlo,monospace}.muted{color:var(--muted)}blockquote{margin:6px 0;padding:4px 10px;
 border-left:4px solid var(--line);background:#fbfbfc}.ev{display:grid;grid-template-columns:80px 1fr;gap:2px 8px}
 .bar{display:inline-block;height:9px;background:#54aeff;vertical-align:middle}.bar.late,.bar.err{background:var(--failed)}
@@ -98,7 +98,7 @@ export function latencyChart(r: RunReport): string {
   });
   parts.push(
     `<line x1="${x(r.deadlineMs)}" x2="${x(r.deadlineMs)}" y1="0" y2="${h - 18}" stroke="#cf222e" stroke-dasharray="4 2"/>`,
-    `<text x="${x(r.deadlineMs) + 3}" y="10" fill="#cf222e">deadline ${esc(fmtMs(r.deadlineMs))}</text>`,
+    `<text x="${x(r.deadlineMs) - 3}" y="10" text-anchor="end" fill="#cf222e">deadline ${esc(fmtMs(r.deadlineMs))}</text>`,
     '</svg>',
   );
   const sorted = [...all].sort((a, b) => a - b);

@@ -59,9 +59,10 @@ test('no secret survives in any file of the report folder, the log, the job summ
     server.close();
   }
   expect(r.code, r.stdout + r.stderr).toBe(1);
-  expect(r.report?.summary.failed, 'the leaks are in the failures, whose wire logs are kept').toBeGreaterThan(
-    5,
-  );
+  expect(
+    r.report?.summary.failed,
+    'the leaks are in the failures, whose wire logs are kept',
+  ).toBeGreaterThanOrEqual(4);
 
   const files = [...everyFile(dir), { path: 'summary', text: readFileSync(summary, 'utf8') }];
   for (const name of REPORT_FILES) expect(existsSync(join(dir, name)), name).toBe(true);
