@@ -33,7 +33,7 @@ async function pool<T>(jobs: (() => Promise<T>)[], width = 2): Promise<T[]> {
 }
 
 test('the site has a page per receiver and a matrix that shows each faulty receiver failing its cases', async () => {
-  test.setTimeout(900_000);
+  test.setTimeout(1_800_000);
   const root = scratch('pushcheck-site-in-');
   const shards = [1, 2].map(
     (n) => () =>
