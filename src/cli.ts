@@ -10,7 +10,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { CONFIG_ENV, type RunConfig } from './core/config.ts';
+import { CONFIG_ENV, type RunConfig, targetSecrets } from './core/config.ts';
 import { findConfigFile, planRuns } from './core/config-file.ts';
 import { SETUP_HELP, SETUP_OPTIONS, setUpRun } from './core/run-setup.ts';
 import { loadSchemas, PACKAGE_ROOT, SpecError } from './core/schemas.ts';
@@ -19,6 +19,9 @@ import { selfSignedCertificate } from './core/tls.ts';
 import type { OptionSpec, Profile } from './core/profile.ts';
 import { PROFILE_NAMES, PROFILES } from './profiles.ts';
 import { fuzzLines, runFuzz } from './fuzz/run.ts';
+import { cmdExpectations, cmdReport, REPORT_COMMANDS_HELP } from './report/commands.ts';
+import { exitCodeOf as gateExitCode } from './report/model.ts';
+import { REPORT_RUN_HELP, REPORT_RUN_OPTIONS, reportRunConfig } from './report/options.ts';
 import type { RunReport } from './report/reporter.ts';
 
 export const EXIT = { conformant: 0, nonConformant: 1, couldNotRun: 2 } as const;
@@ -50,6 +53,7 @@ Usage:
   pushcheck send P --target URL [options]
                                      play the platform (the sender) against a receiver, with its retries
   pushcheck listen P [options]       play the receiver and grade the sender that pushes to it
+${REPORT_COMMANDS_HELP}
 
 Profiles: ${PROFILE_NAMES}
 
@@ -58,7 +62,8 @@ Options of run, for every profile:
   --target URL         your receiver's URL, as configured on the platform
   --observe-file PATH  a file your receiver appends what it processed to; cases that need to see
                        processing are not-assessed without it
-  --report DIR         where report.json and junit.xml go (default reports/<profile>)
+  --report DIR         where the report goes: index.html, report.json, junit.xml, report.md,
+                       badge.svg (default reports/<profile>)
   --strict             SHOULD failures fail the run too
   --grep PATTERN       run only the cases whose id or title matches
   --seed N             reproduce a run's generated data (default: random, printed in the report)
@@ -68,6 +73,7 @@ Options of run, for every profile:
                        fails the run)
 
 ${SETUP_HELP}
+${REPORT_RUN_HELP}
 
 ${profiles}
 
@@ -146,6 +152,7 @@ export async function runSuite(config: RunConfig): Promise<RunReport> {
     config.profile,
   ];
   if (config.grep !== undefined) args.push('--grep', config.grep);
+  if (config.shard !== undefined) args.push('--shard', config.shard);
   // A run inside someone's Playwright worker must not inherit that worker's identity.
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !/^(TEST_|PW_|PWTEST_|PLAYWRIGHT_)/.test(k)),
@@ -178,9 +185,9 @@ export async function runSuite(config: RunConfig): Promise<RunReport> {
   return JSON.parse(readFileSync(file, 'utf8')) as RunReport;
 }
 
+/** The gate's exit code: 0 pass, 1 a new failure at a --fail-on level, 2 incomplete. */
 function exitCodeOf(report: RunReport): number {
-  if (report.verdict === 'conformant') return EXIT.conformant;
-  return report.verdict === 'non-conformant' ? EXIT.nonConformant : EXIT.couldNotRun;
+  return gateExitCode(report.gate);
 }
 
 function runTag(): string {
@@ -198,6 +205,7 @@ const COMMON_RUN_OPTIONS: OptionSpec = {
   seed: { type: 'string' },
   'observe-timeout': { type: 'string' },
   fuzz: { type: 'string' },
+  ...REPORT_RUN_OPTIONS,
 };
 
 /** The profile called `name`; `missing` says what to do when no name was given. */
@@ -288,6 +296,7 @@ async function cmdRun(args: string[], extraSecrets: readonly string[] = []): Pro
     deadlineMs: profile.deadlineMs,
     observeTimeoutMs: integerOption(values['observe-timeout'], 'observe-timeout', 3000, 1, 30_000),
     ...(grep !== undefined ? { grep } : {}),
+    ...reportRunConfig(values),
   };
   const fuzz = values.fuzz === undefined ? undefined : integerOption(values.fuzz, 'fuzz', 0, 1, 100_000);
   if (fuzz !== undefined && !profile.fuzz)
@@ -300,7 +309,12 @@ async function cmdRun(args: string[], extraSecrets: readonly string[] = []): Pro
       ...base,
       target: setup.target,
       ...setup.config,
-      secrets: [...profile.secrets(settings), ...setup.secrets, ...extraSecrets].filter((s) => s.length > 0),
+      secrets: [
+        ...profile.secrets(settings),
+        ...setup.secrets,
+        ...extraSecrets,
+        ...targetSecrets(setup.target),
+      ].filter((s) => s.length > 0),
     };
     await reachable(profile.probe?.(setup.target, settings) ?? setup.target);
     await setup.checkTls();
@@ -455,6 +469,10 @@ export async function main(argv: string[]): Promise<number> {
       case 'send':
       case 'listen':
         return await cmdDirection(command, rest);
+      case 'report':
+        return cmdReport(rest);
+      case 'expectations':
+        return cmdExpectations(rest);
       case '--version':
       case '-v':
         console.log(VERSION);

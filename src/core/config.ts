@@ -4,6 +4,7 @@
  */
 import type { TlsOptions } from './http.ts';
 import type { ObserverSpec } from './observers.ts';
+import type { Level } from './case.ts';
 
 export const CONFIG_ENV = 'PUSHCHECK_CONFIG';
 
@@ -42,6 +43,17 @@ export interface RunConfig<S = unknown> {
   runTag: string;
   reportDir: string;
   strict: boolean;
+  /** The lowest level whose failures fail the run (`--fail-on`); absent: SHOULD when strict, else MUST. */
+  failOn?: Level;
+  /** The expectations file the gate weighs (src/report/expectations.ts), as the CLI read it. */
+  expectations?: {
+    file: string;
+    entries: Record<string, { outcome: 'failed' | 'not-assessed'; reason: string }>;
+  };
+  /** Names the receiver in published reports (`--label`). */
+  label?: string;
+  /** `I/N`: this run is part I of N (Playwright's `--shard`); `pushcheck report merge` joins the parts. */
+  shard?: string;
   /** Only the cases whose title matches (recorded in the report, so a subset is never mistaken for a run). */
   grep?: string;
   /** The protocol's per-request deadline (the profile's `deadlineMs`). */
@@ -86,6 +98,22 @@ export function redact(text: string, secrets: readonly string[]): string {
     }
   }
   return out;
+}
+
+/**
+ * The secrets a target URL carries: its password, and the Basic credentials made of it (a receiver that
+ * echoes request headers would show them).
+ */
+export function targetSecrets(target: string): string[] {
+  try {
+    const url = new URL(target);
+    if (!url.password) return [];
+    const password = decodeURIComponent(url.password);
+    const basic = `${decodeURIComponent(url.username)}:${password}`;
+    return [password, Buffer.from(basic).toString('base64')];
+  } catch {
+    return [];
+  }
 }
 
 /** {@link redact} applied to every string in a JSON-like value, before it is serialized or escaped. */

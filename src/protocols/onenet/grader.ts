@@ -15,7 +15,7 @@ import type { Outcome } from '../../core/case.ts';
 import { curlLine } from '../../core/http.ts';
 import { intervalTolerance, judgeIntervals } from '../../core/retry.ts';
 import { formatErrors, loadSchemas } from '../../core/schemas.ts';
-import type { CaseReport, RunReport } from '../../report/reporter.ts';
+import { type CaseReport, gradeOf, type RunReport, type WireEntry } from '../../report/model.ts';
 import { decrypt, sign } from './codec.ts';
 import { ONENET_MAX_ATTEMPTS, ONENET_RETRY } from './retry.ts';
 
@@ -123,6 +123,8 @@ class Grader {
   private readonly checked = new Set<OneNetSenderCaseId>();
   private readonly schemas = loadSchemas('onenet');
   worstIntervalErrorMs = 0;
+  /** Wall-clock time of the origin the attempts are timed from. */
+  readonly startedAt = Date.now();
   /** The worst event-loop delay while listening: added to the interval tolerance. */
   lagMs = 0;
 
@@ -275,71 +277,80 @@ class Grader {
   /** The case reports, once the run is over (`nowMs` from the same origin as the attempts). */
   cases(nowMs: number): CaseReport[] {
     const failing = this.opts.respond.kind !== 'ok';
-    const scale = this.opts.timeScale;
     const retried = this.messages.filter((m) => m.attempts.length > 1);
     if (failing) this.judgeRetries(nowMs, retried);
-    return (Object.keys(REQS) as OneNetSenderCaseId[]).map((id) => {
-      const r = REQS[id];
-      const base = {
-        id,
-        title: r.title,
-        level: r.level,
-        interpreted: false,
-        requirement: r.text,
-        source: r.source,
-        durationMs: nowMs,
-      };
-      const needs: readonly string[] = 'needs' in r ? r.needs : [];
-      const f = this.findings.get(id);
-      if (f) {
-        const req = { method: 'POST' as const, url: f.req.url, headers: f.req.headers, body: f.req.text };
-        return {
-          ...base,
-          outcome: 'failed' as Outcome,
-          reason: `${r.title}: not so at request ${f.req.n}`,
-          expected: f.expected,
-          actual: f.actual,
-          exchanges: [
-            {
-              label: `request ${f.req.n} (+${Math.round(f.req.startMs)} ms)`,
-              request: { ...req, bodyBytes: Buffer.byteLength(f.req.text) },
-              response: f.req.answered === 'held' ? undefined : { status: f.req.answered },
-            },
-          ],
-          curl: curlLine({ ...req, deadlineMs: 5000 }),
-        };
-      }
-      if (needs.includes('aes-key') && this.opts.aesKey === undefined) {
-        return { ...base, outcome: 'skipped' as Outcome, reason: 'secure mode only: pass --aes-key KEY' };
-      }
-      if (needs.includes('failures') && !failing) {
-        return {
-          ...base,
-          outcome: 'not-assessed' as Outcome,
-          reason: 'every push was acked: pass --respond 500, timeout or fail-first=N to see retries',
-        };
-      }
-      if (!this.checked.has(id)) {
-        return {
-          ...base,
-          outcome: 'not-assessed' as Outcome,
-          reason:
-            this.requests.length === 0
-              ? 'the sender sent nothing'
-              : 'the run ended before the sender did what this case needs (give it more time: --duration, --count)',
-        };
-      }
-      const metrics =
-        id === 'onenet-sender.retry.schedule'
-          ? {
-              timeScale: scale,
-              worstIntervalErrorMs: this.worstIntervalErrorMs,
-              toleranceMs: 'max(100 ms, 5% of the scaled interval) + eventLoopLagMs',
-              eventLoopLagMs: this.lagMs,
-            }
-          : undefined;
-      return { ...base, outcome: 'passed' as Outcome, ...(metrics ? { metrics } : {}) };
+    return (Object.keys(REQS) as OneNetSenderCaseId[]).map((id) => this.caseReport(id, nowMs, failing));
+  }
+
+  private caseReport(id: OneNetSenderCaseId, nowMs: number, failing: boolean): CaseReport {
+    const r = REQS[id];
+    const f = this.findings.get(id);
+    const needs: readonly string[] = 'needs' in r ? r.needs : [];
+    const ended = (outcome: Outcome, rest: Partial<CaseReport> = {}): CaseReport => ({
+      id,
+      title: r.title,
+      level: r.level,
+      interpreted: false,
+      outcome,
+      grade: gradeOf(outcome, r.level),
+      requirement: r.text,
+      source: r.source,
+      durationMs: nowMs,
+      wire: f ? [this.wireEntry(f.req)] : [],
+      ...rest,
     });
+    if (f) {
+      const req = { method: 'POST' as const, url: f.req.url, headers: f.req.headers, body: f.req.text };
+      return ended('failed', {
+        reason: `${r.title}: not so at request ${f.req.n}`,
+        expected: f.expected,
+        actual: f.actual,
+        exchanges: [
+          {
+            label: `request ${f.req.n} (+${Math.round(f.req.startMs)} ms)`,
+            request: { ...req, bodyBytes: Buffer.byteLength(f.req.text) },
+            response: f.req.answered === 'held' ? undefined : { status: f.req.answered },
+          },
+        ],
+        curl: curlLine({ ...req, deadlineMs: 5000 }),
+      });
+    }
+    if (needs.includes('aes-key') && this.opts.aesKey === undefined) {
+      return ended('skipped', { reason: 'secure mode only: pass --aes-key KEY' });
+    }
+    if (needs.includes('failures') && !failing) {
+      return ended('not-assessed', {
+        reason: 'every push was acked: pass --respond 500, timeout or fail-first=N to see retries',
+      });
+    }
+    if (!this.checked.has(id)) {
+      return ended('not-assessed', {
+        reason:
+          this.requests.length === 0
+            ? 'the sender sent nothing'
+            : 'the run ended before the sender did what this case needs (give it more time: --duration, --count)',
+      });
+    }
+    if (id !== 'onenet-sender.retry.schedule') return ended('passed');
+    return ended('passed', {
+      metrics: {
+        timeScale: this.opts.timeScale,
+        worstIntervalErrorMs: this.worstIntervalErrorMs,
+        toleranceMs: 'max(100 ms, 5% of the scaled interval) + eventLoopLagMs',
+        eventLoopLagMs: this.lagMs,
+      },
+    });
+  }
+
+  /** A received request as a line of the wire log. */
+  private wireEntry(req: Received): WireEntry {
+    return {
+      label: `request ${req.n}`,
+      method: req.method,
+      ...(req.answered === 'held' ? { error: 'held until the sender gave up' } : { status: req.answered }),
+      startedAt: new Date(this.startedAt + req.startMs).toISOString(),
+      totalMs: Math.round(req.endMs - req.startMs),
+    };
   }
 
   private judgeRetries(nowMs: number, retried: Message[]): void {
