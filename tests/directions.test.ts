@@ -74,7 +74,8 @@ test('the emulator makes all 17 attempts of a push never acked, on the schedule,
       const due = Math.max(prev.atMs + (ONENET_RETRY.intervalsMs[i] ?? 0) * SCALE, prev.atMs + prev.tookMs);
       return a.atMs - due;
     });
-    for (const e of errors) expect(e).toBeGreaterThanOrEqual(-1);
+    // Never early, give or take a timer's 1 ms granularity and the rounding of the recorded times.
+    for (const e of errors) expect(e).toBeGreaterThanOrEqual(-2);
     for (const e of errors) expect(e).toBeLessThanOrEqual(intervalTolerance(0, lagMs));
     // And as the receiver saw them arrive, judged as the grader judges a sender.
     expect(judgeIntervals(rx.seen, ONENET_RETRY, SCALE, lagMs).offAt).toBeUndefined();
