@@ -9,7 +9,7 @@ import type { Exchange } from './http.ts';
 export type Level = 'MUST' | 'SHOULD' | 'MAY';
 
 /** What a case needs that a run may not have been given; without it the case is not assessed. */
-export type Need = 'observer' | 'aes-key' | 'plain-mode';
+export type Need = 'observer' | 'aes-key' | 'plain-mode' | 'state-hook';
 
 export interface Requirement {
   level: Level;
