@@ -15,6 +15,7 @@ import { loadSchemas, PACKAGE_ROOT, SpecError } from './core/schemas.ts';
 import { integerOption, stringOption, UsageError, usage } from './core/errors.ts';
 import type { OptionSpec, Profile } from './core/profile.ts';
 import { PROFILE_NAMES, PROFILES } from './profiles.ts';
+import { EMULATE_HELP, emulateCommand } from './protocols/controlid/emulate.ts';
 import type { RunReport } from './report/reporter.ts';
 
 export const EXIT = { conformant: 0, nonConformant: 1, couldNotRun: 2 } as const;
@@ -38,6 +39,7 @@ Usage:
                                      list the case catalogue (id, level, title, source)
   pushcheck serve P [--faulty NAME|help] [--port N] [--host H] [options]
                                      serve a reference (or faulty) receiver to try things against
+${EMULATE_HELP}
 
 Profiles: ${PROFILE_NAMES}
 
@@ -364,6 +366,8 @@ export async function main(argv: string[]): Promise<number> {
         return cmdCases(rest);
       case 'serve':
         return await cmdServe(rest);
+      case 'emulate':
+        return await emulateCommand(rest);
       case '--version':
       case '-v':
         console.log(VERSION);
