@@ -15,6 +15,8 @@ export interface ProviderState {
 export interface StateHook {
   /** The hook's URL, for the report. */
   readonly url: string;
+  /** Asks for `state` and resolves with the exchange, whatever the answer ({@link stateHeld} judges it). */
+  request(state: ProviderState): Promise<Exchange>;
   /**
    * Asks for `state`; resolves once the server says it holds. Any answer but a 2xx ends the case as not
    * assessed: a case cannot judge behaviour in a state it could not set up.
@@ -37,18 +39,23 @@ export function stateHook(
   deadlineMs: number,
   record: (ex: Exchange) => void = recordExchange,
 ): StateHook {
+  const request = async (state: ProviderState): Promise<Exchange> => {
+    const ex = await send({
+      method: 'POST',
+      url,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(state),
+      deadlineMs,
+      label: `provider state "${state.state}"`,
+    });
+    record(ex);
+    return ex;
+  };
   return {
     url,
+    request,
     async set(state) {
-      const ex = await send({
-        method: 'POST',
-        url,
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(state),
-        deadlineMs,
-        label: `provider state "${state.state}"`,
-      });
-      record(ex);
+      const ex = await request(state);
       if (!stateHeld(ex)) {
         notAssessed(
           `the state hook (--state-url) did not set up the state "${state.state}": ${describeResponse(ex)}; a 2xx is expected once the state holds`,

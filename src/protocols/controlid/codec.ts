@@ -118,6 +118,14 @@ export function commandDifference(queued: Command, delivered: Command): string |
   return undefined;
 }
 
+/**
+ * Whether `delivered` is recognisably `queued` (the same endpoint and body), whatever else is wrong with it:
+ * cases that track which command came use this, and leave the exact fields to controlid.command.delivered.
+ */
+export function isSameCommand(queued: Command, delivered: Command): boolean {
+  return delivered.endpoint === queued.endpoint && isDeepStrictEqual(bodyValue(delivered), bodyValue(queued));
+}
+
 /** int64 bounds, as BigInt. */
 const INT64_MAX = 2n ** 63n - 1n;
 const INT64_MIN = -(2n ** 63n);
