@@ -7,6 +7,7 @@ import { requirements } from '../../../specs/onenet/requirements.ts';
 import { integerOption, stringOption, usage } from '../../core/errors.ts';
 import type { DemoTarget, OptionValues, Profile } from '../../core/profile.ts';
 import { AES_KEY_LENGTH } from './codec.ts';
+import { listenCommand, sendCommand } from './commands.ts';
 
 /** What the OneNET cases read from a run. */
 export interface OneNetSettings {
@@ -101,4 +102,6 @@ export const onenetProfile: Profile<OneNetSettings> = {
       close: () => server.close(),
     };
   },
+  send: sendCommand,
+  listen: listenCommand,
 };
