@@ -3,11 +3,23 @@
  * executed by the device, the server must send an empty response.”
  */
 import { describeResponse, fail, percentile, recordMetrics } from '../../src/core/case.ts';
+import type { Rng } from '../../src/core/rng.ts';
 import { describeAnswer, randomLargeId } from '../../src/protocols/controlid/codec.ts';
 import type { Poll } from '../../src/protocols/controlid/emulator.ts';
 import { conformance, test } from './fixtures.ts';
 
 const EMPTY = 'a 2xx with an empty body (a zero-length body; {} is read as empty too)';
+
+/** `n` distinct random ids above 2^53, none of them `exclude`; bounded, though a clash is a 1-in-2^62 draw. */
+function freshIds(rng: Rng, n: number, exclude: string): string[] {
+  const ids = new Set<string>();
+  for (let tries = 0; ids.size < n && tries < n * 10; tries++) {
+    const id = randomLargeId(rng);
+    if (id !== exclude) ids.add(id);
+  }
+  if (ids.size < n) throw new Error(`drew fewer than ${n} distinct device ids`);
+  return [...ids];
+}
 
 function expectEmpty(poll: Poll, why: string): void {
   if (poll.answer.kind !== 'empty') {
@@ -37,8 +49,7 @@ test(
 
 test(
   ...conformance('controlid.poll.unknown-device-empty', async ({ deviceAs, settings, rng }) => {
-    let id = randomLargeId(rng);
-    while (id === settings.deviceId) id = randomLargeId(rng);
+    const [id = ''] = freshIds(rng, 1, settings.deviceId);
     const poll = await deviceAs(id).poll(`poll as device ${id}, never seen before`);
     expectEmpty(poll, 'a device the server does not know has nothing to do: an empty response');
   }),
@@ -46,13 +57,9 @@ test(
 
 test(
   ...conformance('controlid.poll.concurrent-devices', async ({ deviceAs, settings, rng }) => {
-    const ids = new Set<string>();
-    while (ids.size < settings.devices) {
-      const id = randomLargeId(rng);
-      if (id !== settings.deviceId) ids.add(id);
-    }
+    const ids = freshIds(rng, settings.devices, settings.deviceId);
     const polls = await Promise.all(
-      [...ids].map((id, i) => deviceAs(id).poll(`poll ${i + 1}/${settings.devices}, device ${id}`)),
+      ids.map((id, i) => deviceAs(id).poll(`poll ${i + 1}/${settings.devices}, device ${id}`)),
     );
     const latencies = polls.map((p) => p.exchange.timings.totalMs);
     recordMetrics({
