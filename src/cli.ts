@@ -11,8 +11,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { CONFIG_ENV, type RunConfig } from './core/config.ts';
+import { findConfigFile, planRuns } from './core/config-file.ts';
+import { SETUP_HELP, SETUP_OPTIONS, setUpRun } from './core/run-setup.ts';
 import { loadSchemas, PACKAGE_ROOT, SpecError } from './core/schemas.ts';
 import { integerOption, stringOption, UsageError, usage } from './core/errors.ts';
+import { selfSignedCertificate } from './core/tls.ts';
 import type { OptionSpec, Profile } from './core/profile.ts';
 import { PROFILE_NAMES, PROFILES } from './profiles.ts';
 import { EMULATE_HELP, emulateCommand } from './protocols/controlid/emulate.ts';
@@ -37,6 +40,7 @@ function help(): string {
 Usage:
   pushcheck run --profile P --target URL [options]
                                      play the platform against your receiver and write a report
+  pushcheck run [--config FILE]      every run of the config file (default: pushcheck.config.ts or .json)
   pushcheck demo [--profile P] [--report DIR]
                                      run the suites against the built-in reference receivers
   pushcheck cases [--profile P] [--json]
@@ -60,6 +64,8 @@ Options of run, for every profile:
   --grep PATTERN       run only the cases whose id or title matches
   --seed N             reproduce a run's generated data (default: random, printed in the report)
   --observe-timeout MS how long processing may take to show in the observer (default 3000)
+
+${SETUP_HELP}
 
 ${profiles}
 
@@ -216,11 +222,39 @@ function checkSpec(profile: string): void {
   }
 }
 
-async function cmdRun(args: string[]): Promise<number> {
+/** `pushcheck run` with no flags, or only `--config FILE`: every run of the config file, one after another. */
+async function cmdRunConfig(file: string | undefined): Promise<number> {
+  const path = file ?? findConfigFile(process.cwd());
+  if (path === undefined) {
+    return fail(
+      'run needs --profile and --target, or a pushcheck.config.json (or .ts) in this folder; see `pushcheck --help`',
+    );
+  }
+  const runs = await planRuns(resolve(path), process.env);
+  const codes: number[] = [];
+  for (const run of runs) {
+    console.log(`\n== ${run.name}`);
+    codes.push(await cmdRun(run.args, run.secrets));
+  }
+  return Math.max(...codes);
+}
+
+async function cmdRun(args: string[], extraSecrets: readonly string[] = []): Promise<number> {
+  if (args.length === 0) return cmdRunConfig(undefined);
+  if (args[0] === '--config' || args[0]?.startsWith('--config=')) {
+    if (args.length > (args[0].includes('=') ? 1 : 2)) fail('--config FILE takes no other options');
+    return cmdRunConfig(peek(args, 'config'));
+  }
   const profile = profileNamed(peek(args, 'profile'), '--profile is required');
-  const { values, positionals } = parse(args, { ...COMMON_RUN_OPTIONS, ...profile.options });
+  const { values, positionals } = parse(args, {
+    ...COMMON_RUN_OPTIONS,
+    ...SETUP_OPTIONS,
+    ...profile.options,
+  });
   if (positionals.length) fail(`unexpected argument "${positionals[0]}"; see \`pushcheck --help\``);
-  const target = targetUrl(stringOption(values.target));
+  const launches = values['receiver-cmd'] !== undefined || values['receiver-image'] !== undefined;
+  const given = stringOption(values.target);
+  const target = given === undefined && launches ? undefined : targetUrl(given);
   const settings = profile.configure(values, process.env);
   const observeFile = stringOption(values['observe-file']);
   if (observeFile !== undefined && !existsSync(dirname(resolve(observeFile)))) {
@@ -238,11 +272,9 @@ async function cmdRun(args: string[]): Promise<number> {
     }
   }
   const mode = profile.mode?.(settings);
-  const config: RunConfig = {
+  const base = {
     profile: profile.name,
-    target,
     settings,
-    secrets: profile.secrets(settings).filter((s) => s.length > 0),
     ...(mode !== undefined ? { mode } : {}),
     ...(observeFile !== undefined ? { observeFile: resolve(observeFile) } : {}),
     seed: integerOption(values.seed, 'seed', randomInt(0, 2 ** 31)),
@@ -254,8 +286,21 @@ async function cmdRun(args: string[]): Promise<number> {
     ...(grep !== undefined ? { grep } : {}),
   };
   checkSpec(profile.name);
-  await reachable(target);
-  return exitCodeOf(await runSuite(config));
+  // Launches the receiver, if asked: from here on, it is stopped however the run ends.
+  const setup = await setUpRun(values, { target, observeFile, env: process.env });
+  try {
+    const config: RunConfig = {
+      ...base,
+      target: setup.target,
+      ...setup.config,
+      secrets: [...profile.secrets(settings), ...setup.secrets, ...extraSecrets].filter((s) => s.length > 0),
+    };
+    await reachable(profile.probe?.(setup.target, settings) ?? setup.target);
+    await setup.checkTls();
+    return exitCodeOf(await runSuite(config));
+  } finally {
+    await setup.close();
+  }
 }
 
 async function cmdDemo(args: string[]): Promise<number> {
@@ -324,6 +369,13 @@ function cmdCases(args: string[]): number {
   return 0;
 }
 
+/** A certificate made now for `serve --https`; says where its CA file is (what `run --ca` takes). */
+function httpsCertificate(): { key: string; cert: string } {
+  const { key, cert, certFile } = selfSignedCertificate();
+  console.log(`HTTPS with a certificate made now: pass --ca ${certFile} to pushcheck run`);
+  return { key, cert };
+}
+
 async function cmdServe(args: string[]): Promise<number> {
   const profile = profileNamed(
     args[0]?.startsWith('-') ? undefined : args[0],
@@ -333,6 +385,7 @@ async function cmdServe(args: string[]): Promise<number> {
     faulty: { type: 'string' },
     port: { type: 'string' },
     host: { type: 'string', default: '127.0.0.1' },
+    https: { type: 'boolean', default: false },
     ...profile.serveOptions,
   });
   if (positionals.length) fail(`unexpected argument "${positionals[0]}"; see \`pushcheck --help\``);
@@ -352,6 +405,7 @@ async function cmdServe(args: string[]): Promise<number> {
     host: stringOption(values.host) ?? '127.0.0.1',
     port: integerOption(values.port, 'port', 0, 0, 65_535),
     values,
+    ...(values.https === true ? { tls: httpsCertificate() } : {}),
   });
   for (const line of [...served.lines, 'Ctrl-C stops it.']) console.log(line);
   await new Promise<void>((done) => {

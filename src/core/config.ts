@@ -2,7 +2,22 @@
  * The run configuration the CLI hands to the Playwright workers (in one environment variable), and the
  * redaction every report and log goes through.
  */
+import type { TlsOptions } from './http.ts';
+import type { ObserverSpec } from './observers.ts';
+
 export const CONFIG_ENV = 'PUSHCHECK_CONFIG';
+
+/** A receiver pushcheck started for the run (src/core/launchers.ts). */
+export interface LaunchedReceiver {
+  /** `process` or `container`. */
+  kind: string;
+  /** The command, or the image and container id. */
+  what: string;
+  /** Milliseconds from launch to ready. */
+  readyMs: number;
+  /** Its stdout and stderr; the report quotes the end of it, redacted. */
+  logFile: string;
+}
 
 export interface RunConfig<S = unknown> {
   profile: string;
@@ -15,6 +30,12 @@ export interface RunConfig<S = unknown> {
   /** The profile's mode, when it has one ("secure mode"). */
   mode?: string;
   observeFile?: string;
+  /** The run's observer, when it is not `observeFile` (src/core/observers.ts). */
+  observer?: ObserverSpec;
+  /** How an https:// target's certificate is checked (`--ca`, `--insecure`). */
+  tls?: TlsOptions;
+  /** The receiver pushcheck launched (`--receiver-cmd`, `--receiver-image`). */
+  receiver?: LaunchedReceiver;
   /** Reproduces every generated value (nonces, payloads, keys searched for). */
   seed: number;
   /** Makes message ids and markers unique to this run, so reruns do not collide in a receiver's memory. */

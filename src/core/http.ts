@@ -23,6 +23,18 @@ export interface OutgoingRequest {
   deadlineMs: number;
   /** A short label for the wire log ("genuine push", "forged verification"). */
   label?: string;
+  /** For https:// targets: the CA to trust (`--ca`), or no certificate check at all (`--insecure`). */
+  tls?: TlsOptions;
+}
+
+/** How an https:// target's certificate is checked; by default against Node's own CA list. */
+export interface TlsOptions {
+  /** PEM certificates to trust, in place of the default list. */
+  ca?: string;
+  /** Accept any certificate. */
+  insecure?: boolean;
+  /** The --ca file, for the curl line. */
+  caFile?: string;
 }
 
 export interface RecordedRequest {
@@ -87,6 +99,8 @@ export function curlLine(req: OutgoingRequest): string {
     if (bytes > BODY_PREVIEW_BYTES) parts.push('--data-binary', `@body.bin  # ${bytes} bytes, not shown`);
     else parts.push('--data-binary', shellQuote(text));
   }
+  if (req.tls?.insecure) parts.push('--insecure');
+  else if (req.tls?.caFile !== undefined) parts.push('--cacert', shellQuote(req.tls.caFile));
   parts.push('--path-as-is', shellQuote(req.url));
   return parts.join(' ');
 }
@@ -162,6 +176,8 @@ export function send(req: OutgoingRequest): Promise<Exchange> {
         path: rawTarget,
         headers,
         agent: false,
+        ...(url.protocol === 'https:' && req.tls?.ca !== undefined ? { ca: req.tls.ca } : {}),
+        ...(url.protocol === 'https:' && req.tls?.insecure ? { rejectUnauthorized: false } : {}),
         ...(url.username
           ? { auth: `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` }
           : {}),

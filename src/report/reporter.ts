@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import type { FullResult, Reporter, TestCase, TestError, TestResult } from '@playwright/test/reporter';
 import { ANNOTATE, ATTACH, type Level, type Outcome } from '../core/case.ts';
 import { type RunConfig, readRunConfig, redact, redactDeep } from '../core/config.ts';
+import { logTail } from '../core/launchers.ts';
+import { describeObserver, observerOf } from '../core/observers.ts';
 import { PROFILES } from '../profiles.ts';
 import { toJunit } from './junit.ts';
 
@@ -29,7 +31,21 @@ export interface CaseReport {
   curl?: string;
   metrics?: Record<string, number | string>;
   observations?: unknown[];
+  /** The observer that assessed the case (file, log, http, command), when one looked. */
+  assessedBy?: string;
 }
+
+/** The receiver pushcheck launched for the run, with the end of its log. */
+export interface ReceiverReport {
+  launcher: string;
+  what: string;
+  readyMs: number;
+  /** Its last log lines (stdout and stderr), secrets redacted. */
+  log: string[];
+}
+
+/** How many of a launched receiver's last log lines the report keeps. */
+const REPORT_LOG_LINES = 200;
 
 export type Verdict = 'conformant' | 'non-conformant' | 'incomplete';
 
@@ -42,6 +58,8 @@ export interface RunReport {
   /** The --grep filter, when the run was limited to some cases. */
   grep: string | null;
   observer: string | null;
+  /** The receiver pushcheck launched, if it did. */
+  receiver?: ReceiverReport;
   /** The profile's mode ("secure mode"), if it has one. */
   mode: string | null;
   /** The profile's settings, secrets redacted. */
@@ -193,6 +211,7 @@ export default class PushcheckReporter implements Reporter {
       number | string
     >;
     const observations = jsonAttachments(result, ATTACH.observation);
+    const assessedBy = (observations as { observer?: string }[]).find((o) => o.observer)?.observer;
     const report: CaseReport = {
       id,
       title: req.title,
@@ -205,6 +224,7 @@ export default class PushcheckReporter implements Reporter {
       ...(reason !== undefined ? { reason: verdict?.message ?? reason } : {}),
       ...(Object.keys(metrics).length ? { metrics } : {}),
       ...(observations.length ? { observations } : {}),
+      ...(assessedBy !== undefined ? { assessedBy } : {}),
     };
     if (outcome === 'failed' || outcome === 'error') {
       if (verdict) Object.assign(report, { expected: verdict.expected, actual: verdict.actual });
@@ -217,7 +237,8 @@ export default class PushcheckReporter implements Reporter {
       .filter(([k]) => k.endsWith('Ms'))
       .map(([k, v]) => `${k.slice(0, -2)} ${v} ms`)
       .join(', ');
-    const why = outcome === 'passed' ? (figures ? `  — ${figures}` : '') : `  — ${report.reason}`;
+    const by = assessedBy !== undefined ? `  [${assessedBy} observer]` : '';
+    const why = (outcome === 'passed' ? (figures ? `  — ${figures}` : '') : `  — ${report.reason}`) + by;
     this.say(`  ${ICON[outcome]} ${req.level.padEnd(6)} ${id} (${report.durationMs} ms)${why}`);
   }
 
@@ -240,7 +261,17 @@ export default class PushcheckReporter implements Reporter {
       seed: c.seed,
       runTag: c.runTag,
       grep: c.grep ?? null,
-      observer: c.observeFile ? `file ${c.observeFile}` : null,
+      observer: ((o) => (o ? describeObserver(o) : null))(observerOf(c)),
+      ...(c.receiver
+        ? {
+            receiver: {
+              launcher: c.receiver.kind,
+              what: c.receiver.what,
+              readyMs: c.receiver.readyMs,
+              log: logTail(c.receiver.logFile, REPORT_LOG_LINES),
+            },
+          }
+        : {}),
       mode: c.mode ?? null,
       settings: c.settings,
       strict: c.strict,

@@ -7,7 +7,7 @@ import {
   faultySenders,
 } from '../../../mocks/onenet/faulty-senders.ts';
 import { redact } from '../../core/config.ts';
-import { integerOption, stringOption, usage } from '../../core/errors.ts';
+import { integerOption, stringOption, timeScaleOption, usage } from '../../core/errors.ts';
 import type { OptionValues, ProfileCommand } from '../../core/profile.ts';
 import { verdictOf } from '../../report/reporter.ts';
 import { summarize, writeReport } from '../../report/write.ts';
@@ -23,17 +23,6 @@ function secretsOf(values: OptionValues): { token: string; aesKey?: string } {
     usage(`--aes-key must be the ${AES_KEY_LENGTH}-character key; got ${Buffer.byteLength(aesKey)} bytes`);
   }
   return { token, ...(aesKey !== undefined ? { aesKey } : {}) };
-}
-
-function timeScale(value: unknown): number {
-  if (value === undefined) return 1;
-  const f = Number(value);
-  if (typeof value !== 'string' || !(f > 0 && f <= 1)) {
-    usage(
-      `--time-scale must be a number above 0 and at most 1 (0.001 runs the 2 h 45 min schedule in about 10 s), got "${String(value)}"`,
-    );
-  }
-  return f;
 }
 
 function positiveNumber(value: unknown, name: string, fallback: number): number {
@@ -90,7 +79,7 @@ export const sendCommand: ProfileCommand = {
       ...secrets,
       count: integerOption(values.count, 'count', 1, 1, 100_000),
       rate: positiveNumber(values.rate, 'rate', 1),
-      timeScale: timeScale(values['time-scale']),
+      timeScale: timeScaleOption(values['time-scale'], 'time-scale', 1),
       deadlineMs: integerOption(values['ack-deadline'], 'ack-deadline', 5000, 1, 60_000),
       seed: integerOption(values.seed, 'seed', randomInt(0, 2 ** 31)),
       ...(faulty ? { behaviour: faultySenderBehaviour(faulty as FaultySenderName) } : {}),
@@ -133,7 +122,7 @@ export const listenCommand: ProfileCommand = {
   async run(values) {
     const secrets = secretsOf(values);
     const respond = respondOf(values.respond);
-    const scale = timeScale(values['time-scale']);
+    const scale = timeScaleOption(values['time-scale'], 'time-scale', 1);
     const count =
       values.count === undefined ? undefined : integerOption(values.count, 'count', 1, 1, 100_000);
     const reportDir = resolve(stringOption(values.report) ?? join('reports', 'onenet-sender'));
