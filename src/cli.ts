@@ -22,6 +22,7 @@ import { fuzzLines, runFuzz } from './fuzz/run.ts';
 import { cmdExpectations, cmdReport, REPORT_COMMANDS_HELP } from './report/commands.ts';
 import { exitCodeOf as gateExitCode } from './report/model.ts';
 import { REPORT_RUN_HELP, REPORT_RUN_OPTIONS, reportRunConfig } from './report/options.ts';
+import { EMULATE_HELP, emulateCommand } from './protocols/controlid/emulate.ts';
 import type { RunReport } from './report/reporter.ts';
 
 export const EXIT = { conformant: 0, nonConformant: 1, couldNotRun: 2 } as const;
@@ -54,6 +55,7 @@ Usage:
                                      play the platform (the sender) against a receiver, with its retries
   pushcheck listen P [options]       play the receiver and grade the sender that pushes to it
 ${REPORT_COMMANDS_HELP}
+${EMULATE_HELP}
 
 Profiles: ${PROFILE_NAMES}
 
@@ -473,6 +475,8 @@ export async function main(argv: string[]): Promise<number> {
         return cmdReport(rest);
       case 'expectations':
         return cmdExpectations(rest);
+      case 'emulate':
+        return await emulateCommand(rest);
       case '--version':
       case '-v':
         console.log(VERSION);
