@@ -4,6 +4,7 @@
  * documents it: a network error.
  */
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { getResponse, type RequestHandler } from 'msw';
 
@@ -13,6 +14,8 @@ export interface ServeOptions {
   port?: number;
   /** Bodies larger than this are refused with 413 without being buffered. */
   maxBodyBytes?: number;
+  /** Serve HTTPS with this PEM key and certificate (src/core/tls.ts makes one). */
+  tls?: { key: string; cert: string };
 }
 
 export interface RunningServer {
@@ -44,7 +47,7 @@ export async function serve(handlers: RequestHandler[], opts: ServeOptions = {})
   const host = opts.host ?? '127.0.0.1';
   const max = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;
   let origin = '';
-  const server = http.createServer(async (req, res) => {
+  const listener: http.RequestListener = async (req, res) => {
     try {
       const body = req.method === 'GET' || req.method === 'HEAD' ? Buffer.alloc(0) : await readBody(req, max);
       if (body === 'too-large') {
@@ -76,13 +79,14 @@ export async function serve(handlers: RequestHandler[], opts: ServeOptions = {})
       if (!res.headersSent) res.writeHead(500).end(String(err));
       else res.destroy();
     }
-  });
+  };
+  const server = opts.tls ? https.createServer(opts.tls, listener) : http.createServer(listener);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, host, resolve);
   });
   const { port } = server.address() as AddressInfo;
-  origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  origin = `${opts.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
   return {
     origin,
     close: () =>

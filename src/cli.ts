@@ -10,11 +10,19 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { CONFIG_ENV, type RunConfig } from './core/config.ts';
+import { CONFIG_ENV, type RunConfig, targetSecrets } from './core/config.ts';
+import { findConfigFile, planRuns } from './core/config-file.ts';
+import { SETUP_HELP, SETUP_OPTIONS, setUpRun } from './core/run-setup.ts';
 import { loadSchemas, PACKAGE_ROOT, SpecError } from './core/schemas.ts';
 import { integerOption, stringOption, UsageError, usage } from './core/errors.ts';
+import { selfSignedCertificate } from './core/tls.ts';
 import type { OptionSpec, Profile } from './core/profile.ts';
 import { PROFILE_NAMES, PROFILES } from './profiles.ts';
+import { fuzzLines, runFuzz } from './fuzz/run.ts';
+import { cmdExpectations, cmdReport, REPORT_COMMANDS_HELP } from './report/commands.ts';
+import { exitCodeOf as gateExitCode } from './report/model.ts';
+import { REPORT_RUN_HELP, REPORT_RUN_OPTIONS, reportRunConfig } from './report/options.ts';
+import { EMULATE_HELP, emulateCommand } from './protocols/controlid/emulate.ts';
 import type { RunReport } from './report/reporter.ts';
 
 export const EXIT = { conformant: 0, nonConformant: 1, couldNotRun: 2 } as const;
@@ -27,17 +35,27 @@ function help(): string {
   const profiles = Object.values(PROFILES)
     .map((p) => `Options of run --profile ${p.name} (${p.summary}):\n${p.help}`)
     .join('\n\n');
+  const directions = Object.values(PROFILES)
+    .flatMap((p) => [p.send?.help, p.listen?.help])
+    .filter((h) => h !== undefined)
+    .join('\n');
   return `pushcheck ${VERSION}: conformance tests for the HTTP push protocols of IoT platforms and devices
 
 Usage:
   pushcheck run --profile P --target URL [options]
                                      play the platform against your receiver and write a report
+  pushcheck run [--config FILE]      every run of the config file (default: pushcheck.config.ts or .json)
   pushcheck demo [--profile P] [--report DIR]
                                      run the suites against the built-in reference receivers
   pushcheck cases [--profile P] [--json]
                                      list the case catalogue (id, level, title, source)
   pushcheck serve P [--faulty NAME|help] [--port N] [--host H] [options]
                                      serve a reference (or faulty) receiver to try things against
+  pushcheck send P --target URL [options]
+                                     play the platform (the sender) against a receiver, with its retries
+  pushcheck listen P [options]       play the receiver and grade the sender that pushes to it
+${REPORT_COMMANDS_HELP}
+${EMULATE_HELP}
 
 Profiles: ${PROFILE_NAMES}
 
@@ -46,13 +64,22 @@ Options of run, for every profile:
   --target URL         your receiver's URL, as configured on the platform
   --observe-file PATH  a file your receiver appends what it processed to; cases that need to see
                        processing are not-assessed without it
-  --report DIR         where report.json and junit.xml go (default reports/<profile>)
+  --report DIR         where the report goes: index.html, report.json, junit.xml, report.md,
+                       badge.svg (default reports/<profile>)
   --strict             SHOULD failures fail the run too
   --grep PATTERN       run only the cases whose id or title matches
   --seed N             reproduce a run's generated data (default: random, printed in the report)
   --observe-timeout MS how long processing may take to show in the observer (default 3000)
+  --fuzz N             after the cases, N malformed inputs, each followed by a valid message that must
+                       still be acked; a failure is shrunk and shown with its curl line (--strict: it
+                       fails the run)
+
+${SETUP_HELP}
+${REPORT_RUN_HELP}
 
 ${profiles}
+
+${directions}
 
 Exit codes: 0 conformant, 1 non-conformant, 2 could not run.`;
 }
@@ -96,7 +123,8 @@ async function reachable(target: string, timeoutMs = 3000): Promise<void> {
     }, timeoutMs);
     socket.once('connect', () => {
       clearTimeout(timer);
-      socket.end();
+      // Not end(): against a receiver that never reads, a half-closed socket would keep pushcheck alive.
+      socket.destroy();
       ok();
     });
     socket.once('error', (err: NodeJS.ErrnoException) => {
@@ -126,6 +154,7 @@ export async function runSuite(config: RunConfig): Promise<RunReport> {
     config.profile,
   ];
   if (config.grep !== undefined) args.push('--grep', config.grep);
+  if (config.shard !== undefined) args.push('--shard', config.shard);
   // A run inside someone's Playwright worker must not inherit that worker's identity.
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !/^(TEST_|PW_|PWTEST_|PLAYWRIGHT_)/.test(k)),
@@ -158,9 +187,9 @@ export async function runSuite(config: RunConfig): Promise<RunReport> {
   return JSON.parse(readFileSync(file, 'utf8')) as RunReport;
 }
 
+/** The gate's exit code: 0 pass, 1 a new failure at a --fail-on level, 2 incomplete. */
 function exitCodeOf(report: RunReport): number {
-  if (report.verdict === 'conformant') return EXIT.conformant;
-  return report.verdict === 'non-conformant' ? EXIT.nonConformant : EXIT.couldNotRun;
+  return gateExitCode(report.gate);
 }
 
 function runTag(): string {
@@ -177,6 +206,8 @@ const COMMON_RUN_OPTIONS: OptionSpec = {
   grep: { type: 'string' },
   seed: { type: 'string' },
   'observe-timeout': { type: 'string' },
+  fuzz: { type: 'string' },
+  ...REPORT_RUN_OPTIONS,
 };
 
 /** The profile called `name`; `missing` says what to do when no name was given. */
@@ -205,11 +236,39 @@ function checkSpec(profile: string): void {
   }
 }
 
-async function cmdRun(args: string[]): Promise<number> {
+/** `pushcheck run` with no flags, or only `--config FILE`: every run of the config file, one after another. */
+async function cmdRunConfig(file: string | undefined): Promise<number> {
+  const path = file ?? findConfigFile(process.cwd());
+  if (path === undefined) {
+    return fail(
+      'run needs --profile and --target, or a pushcheck.config.json (or .ts) in this folder; see `pushcheck --help`',
+    );
+  }
+  const runs = await planRuns(resolve(path), process.env);
+  const codes: number[] = [];
+  for (const run of runs) {
+    console.log(`\n== ${run.name}`);
+    codes.push(await cmdRun(run.args, run.secrets));
+  }
+  return Math.max(...codes);
+}
+
+async function cmdRun(args: string[], extraSecrets: readonly string[] = []): Promise<number> {
+  if (args.length === 0) return cmdRunConfig(undefined);
+  if (args[0] === '--config' || args[0]?.startsWith('--config=')) {
+    if (args.length > (args[0].includes('=') ? 1 : 2)) fail('--config FILE takes no other options');
+    return cmdRunConfig(peek(args, 'config'));
+  }
   const profile = profileNamed(peek(args, 'profile'), '--profile is required');
-  const { values, positionals } = parse(args, { ...COMMON_RUN_OPTIONS, ...profile.options });
+  const { values, positionals } = parse(args, {
+    ...COMMON_RUN_OPTIONS,
+    ...SETUP_OPTIONS,
+    ...profile.options,
+  });
   if (positionals.length) fail(`unexpected argument "${positionals[0]}"; see \`pushcheck --help\``);
-  const target = targetUrl(stringOption(values.target));
+  const launches = values['receiver-cmd'] !== undefined || values['receiver-image'] !== undefined;
+  const given = stringOption(values.target);
+  const target = given === undefined && launches ? undefined : targetUrl(given);
   const settings = profile.configure(values, process.env);
   const observeFile = stringOption(values['observe-file']);
   if (observeFile !== undefined && !existsSync(dirname(resolve(observeFile)))) {
@@ -227,11 +286,9 @@ async function cmdRun(args: string[]): Promise<number> {
     }
   }
   const mode = profile.mode?.(settings);
-  const config: RunConfig = {
+  const base = {
     profile: profile.name,
-    target,
     settings,
-    secrets: profile.secrets(settings).filter((s) => s.length > 0),
     ...(mode !== undefined ? { mode } : {}),
     ...(observeFile !== undefined ? { observeFile: resolve(observeFile) } : {}),
     seed: integerOption(values.seed, 'seed', randomInt(0, 2 ** 31)),
@@ -241,10 +298,37 @@ async function cmdRun(args: string[]): Promise<number> {
     deadlineMs: profile.deadlineMs,
     observeTimeoutMs: integerOption(values['observe-timeout'], 'observe-timeout', 3000, 1, 30_000),
     ...(grep !== undefined ? { grep } : {}),
+    ...reportRunConfig(values),
   };
+  const fuzz = values.fuzz === undefined ? undefined : integerOption(values.fuzz, 'fuzz', 0, 1, 100_000);
+  if (fuzz !== undefined && !profile.fuzz)
+    fail(`the ${profile.name} profile has no fuzzer yet; run without --fuzz`);
   checkSpec(profile.name);
-  await reachable(target);
-  return exitCodeOf(await runSuite(config));
+  // Launches the receiver, if asked: from here on, it is stopped however the run ends.
+  const setup = await setUpRun(values, { target, observeFile, env: process.env });
+  try {
+    const config: RunConfig = {
+      ...base,
+      target: setup.target,
+      ...setup.config,
+      secrets: [
+        ...profile.secrets(settings),
+        ...setup.secrets,
+        ...extraSecrets,
+        ...targetSecrets(setup.target),
+      ].filter((s) => s.length > 0),
+    };
+    await reachable(profile.probe?.(setup.target, settings) ?? setup.target);
+    await setup.checkTls();
+    const code = exitCodeOf(await runSuite(config));
+    if (fuzz === undefined || !profile.fuzz) return code;
+    const fuzzed = await runFuzz({ ...config, hook: profile.fuzz, inputs: fuzz });
+    for (const line of fuzzLines(fuzzed)) console.log(line);
+    // Answers to malformed input are SHOULD requirements (decisions/004): a finding fails only a strict run.
+    return fuzzed.finding && config.strict ? Math.max(code, EXIT.nonConformant) : code;
+  } finally {
+    await setup.close();
+  }
 }
 
 async function cmdDemo(args: string[]): Promise<number> {
@@ -313,6 +397,13 @@ function cmdCases(args: string[]): number {
   return 0;
 }
 
+/** A certificate made now for `serve --https`; says where its CA file is (what `run --ca` takes). */
+function httpsCertificate(): { key: string; cert: string } {
+  const { key, cert, certFile } = selfSignedCertificate();
+  console.log(`HTTPS with a certificate made now: pass --ca ${certFile} to pushcheck run`);
+  return { key, cert };
+}
+
 async function cmdServe(args: string[]): Promise<number> {
   const profile = profileNamed(
     args[0]?.startsWith('-') ? undefined : args[0],
@@ -322,6 +413,7 @@ async function cmdServe(args: string[]): Promise<number> {
     faulty: { type: 'string' },
     port: { type: 'string' },
     host: { type: 'string', default: '127.0.0.1' },
+    https: { type: 'boolean', default: false },
     ...profile.serveOptions,
   });
   if (positionals.length) fail(`unexpected argument "${positionals[0]}"; see \`pushcheck --help\``);
@@ -341,6 +433,7 @@ async function cmdServe(args: string[]): Promise<number> {
     host: stringOption(values.host) ?? '127.0.0.1',
     port: integerOption(values.port, 'port', 0, 0, 65_535),
     values,
+    ...(values.https === true ? { tls: httpsCertificate() } : {}),
   });
   for (const line of [...served.lines, 'Ctrl-C stops it.']) console.log(line);
   await new Promise<void>((done) => {
@@ -349,6 +442,17 @@ async function cmdServe(args: string[]): Promise<number> {
   });
   await served.close();
   return 0;
+}
+
+/** `pushcheck send <profile>` and `pushcheck listen <profile>`, where the profile has them. */
+async function cmdDirection(command: 'send' | 'listen', args: string[]): Promise<number> {
+  const name = args[0]?.startsWith('-') ? undefined : args[0];
+  const profile = profileNamed(name, `${command} needs a profile, as in \`pushcheck ${command} onenet\``);
+  const cmd = profile[command];
+  if (!cmd) fail(`the ${profile.name} profile has no \`${command}\` yet`);
+  const { values, positionals } = parse(args.slice(1), cmd.options);
+  if (positionals.length) fail(`unexpected argument "${positionals[0]}"; see \`pushcheck --help\``);
+  return cmd.run(values);
 }
 
 /** Runs the command line `argv` (without node and the script); resolves with the exit code. */
@@ -364,6 +468,15 @@ export async function main(argv: string[]): Promise<number> {
         return cmdCases(rest);
       case 'serve':
         return await cmdServe(rest);
+      case 'send':
+      case 'listen':
+        return await cmdDirection(command, rest);
+      case 'report':
+        return cmdReport(rest);
+      case 'expectations':
+        return cmdExpectations(rest);
+      case 'emulate':
+        return await emulateCommand(rest);
       case '--version':
       case '-v':
         console.log(VERSION);

@@ -18,7 +18,8 @@ import {
 } from '../src/core/case.ts';
 import { type RunConfig, readRunConfig } from '../src/core/config.ts';
 import { type Exchange, type OutgoingRequest, send } from '../src/core/http.ts';
-import { FileObserver, type Observer, waitForCount } from '../src/core/observer.ts';
+import { type Observer, waitForCount } from '../src/core/observer.ts';
+import { createObserver, observerOf } from '../src/core/observers.ts';
 import { PROFILES } from '../src/profiles.ts';
 
 export interface Target {
@@ -60,13 +61,15 @@ export const test = base.extend<
 >({
   run: [async ({}, use) => use(readRunConfig()), { scope: 'worker' }],
   observer: [
-    async ({ run }, use) =>
-      use(run.observeFile ? await FileObserver.create(run.observeFile, run.runTag) : undefined),
+    async ({ run }, use) => {
+      const spec = observerOf(run);
+      await use(spec ? await createObserver(spec, run.runTag) : undefined);
+    },
     { scope: 'worker' },
   ],
   target: async ({ run }, use) => {
     const sendRecorded = async (req: OutgoingRequest): Promise<Exchange> => {
-      const ex = await send(req);
+      const ex = await send(run.tls ? { ...req, tls: run.tls } : req);
       recordExchange(ex);
       return ex;
     };
@@ -100,7 +103,9 @@ export const test = base.extend<
       for (const v of verdicts) if (v && 'skip' in v) notApplicable(v.skip);
       for (const v of verdicts) if (v && 'notAssessed' in v) notAssessed(v.notAssessed);
       if (needs.includes('observer') && !observer) {
-        notAssessed('needs an observer to see what the receiver processed: pass --observe-file PATH');
+        notAssessed(
+          'needs an observer to see what the receiver processed: pass --observe-file PATH (or --observe-log, --observe-http or --observe-cmd)',
+        );
       }
       await use(undefined);
     },
@@ -123,7 +128,7 @@ export const test = base.extend<
       async countAfter(marker, sentinel) {
         if ((await counted(sentinel, 1, 'sentinel')) === 0) {
           notAssessed(
-            `the observer never recorded the genuine sentinel push (marker ${sentinel}) within ${run.observeTimeoutMs} ms, so the absence of another marker proves nothing: is --observe-file the file your receiver records processed messages in?`,
+            `the observer never recorded the genuine sentinel push (marker ${sentinel}) within ${run.observeTimeoutMs} ms, so the absence of another marker proves nothing: is the observer (${observer?.kind} ${observer?.where}) looking where your receiver records processed messages?`,
           );
         }
         await new Promise((r) => setTimeout(r, SETTLE_MS));

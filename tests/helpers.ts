@@ -41,18 +41,22 @@ export function spawnRun(target: string, reportDir: string): ChildProcessByStdio
   });
 }
 
-/** Runs `pushcheck ...args` in a child process; reads DIR/report.json when `reportDir` is given. */
+/**
+ * Runs `pushcheck ...args` in a child process (in `cwd`, if given); reads DIR/report.json when `reportDir` is
+ * given.
+ */
 export async function pushcheck(
   args: string[],
   reportDir?: string,
   env: NodeJS.ProcessEnv = {},
+  cwd?: string,
 ): Promise<CliResult> {
   const started = performance.now();
   const result = await new Promise<Omit<CliResult, 'ms'>>((done) => {
     execFile(
       process.execPath,
       [join(ROOT, 'bin', 'pushcheck.js'), ...args],
-      { env: cleanEnv(env), maxBuffer: 16 * 1024 * 1024, timeout: 600_000 },
+      { env: cleanEnv(env), maxBuffer: 16 * 1024 * 1024, timeout: 600_000, ...(cwd ? { cwd } : {}) },
       (err, stdout, stderr) => {
         const code = err && typeof err.code === 'number' ? err.code : err ? -1 : 0;
         done({ code, stdout, stderr });

@@ -101,7 +101,13 @@ export function describeResponse(ex: Exchange): string {
   const r = ex.response;
   if (!r) return 'no response';
   const body = r.bodyBytes === 0 ? 'an empty body' : `body ${JSON.stringify(r.body)}`;
-  return `HTTP ${r.status} with ${body} after ${ex.timings.totalMs} ms`;
+  const location = r.headers.location;
+  // The platform posts to the configured URL only, so pushcheck follows no redirect (decisions/009).
+  const redirect =
+    r.status >= 300 && r.status < 400 && location !== undefined
+      ? ` redirecting to ${JSON.stringify(location)} (not followed: the ack must come from the configured URL)`
+      : '';
+  return `HTTP ${r.status}${redirect} with ${body} after ${ex.timings.totalMs} ms`;
 }
 
 /** The status must be exactly `status` and the response complete. */

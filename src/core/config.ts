@@ -2,7 +2,23 @@
  * The run configuration the CLI hands to the Playwright workers (in one environment variable), and the
  * redaction every report and log goes through.
  */
+import type { TlsOptions } from './http.ts';
+import type { ObserverSpec } from './observers.ts';
+import type { Level } from './case.ts';
+
 export const CONFIG_ENV = 'PUSHCHECK_CONFIG';
+
+/** A receiver pushcheck started for the run (src/core/launchers.ts). */
+export interface LaunchedReceiver {
+  /** `process` or `container`. */
+  kind: string;
+  /** The command, or the image and container id. */
+  what: string;
+  /** Milliseconds from launch to ready. */
+  readyMs: number;
+  /** Its stdout and stderr; the report quotes the end of it, redacted. */
+  logFile: string;
+}
 
 export interface RunConfig<S = unknown> {
   profile: string;
@@ -15,12 +31,29 @@ export interface RunConfig<S = unknown> {
   /** The profile's mode, when it has one ("secure mode"). */
   mode?: string;
   observeFile?: string;
+  /** The run's observer, when it is not `observeFile` (src/core/observers.ts). */
+  observer?: ObserverSpec;
+  /** How an https:// target's certificate is checked (`--ca`, `--insecure`). */
+  tls?: TlsOptions;
+  /** The receiver pushcheck launched (`--receiver-cmd`, `--receiver-image`). */
+  receiver?: LaunchedReceiver;
   /** Reproduces every generated value (nonces, payloads, keys searched for). */
   seed: number;
   /** Makes message ids and markers unique to this run, so reruns do not collide in a receiver's memory. */
   runTag: string;
   reportDir: string;
   strict: boolean;
+  /** The lowest level whose failures fail the run (`--fail-on`); absent: SHOULD when strict, else MUST. */
+  failOn?: Level;
+  /** The expectations file the gate weighs (src/report/expectations.ts), as the CLI read it. */
+  expectations?: {
+    file: string;
+    entries: Record<string, { outcome: 'failed' | 'not-assessed'; reason: string }>;
+  };
+  /** Names the receiver in published reports (`--label`). */
+  label?: string;
+  /** `I/N`: this run is part I of N (Playwright's `--shard`); `pushcheck report merge` joins the parts. */
+  shard?: string;
   /** Only the cases whose title matches (recorded in the report, so a subset is never mistaken for a run). */
   grep?: string;
   /** The protocol's per-request deadline (the profile's `deadlineMs`). */
@@ -65,6 +98,22 @@ export function redact(text: string, secrets: readonly string[]): string {
     }
   }
   return out;
+}
+
+/**
+ * The secrets a target URL carries: its password, and the Basic credentials made of it (a receiver that
+ * echoes request headers would show them).
+ */
+export function targetSecrets(target: string): string[] {
+  try {
+    const url = new URL(target);
+    if (!url.password) return [];
+    const password = decodeURIComponent(url.password);
+    const basic = `${decodeURIComponent(url.username)}:${password}`;
+    return [password, Buffer.from(basic).toString('base64')];
+  } catch {
+    return [];
+  }
 }
 
 /** {@link redact} applied to every string in a JSON-like value, before it is serialized or escaped. */

@@ -1,7 +1,8 @@
 /**
  * The one HTTP helper every case goes through. It sends exactly the bytes it is given (the request target is
  * not normalized, so a raw `+` stays raw), records the exchange and its timings, never waits past its
- * deadline, and never buffers more of a response than it can show.
+ * deadline, never buffers more of a response than it can show, and never follows a redirect (a 3xx is the
+ * receiver's answer, recorded as it is: decisions/009).
  *
  * Built on node:http rather than Playwright's request context: a conformance verdict needs the exact request
  * bytes, the time to the last response byte, a hard cut-off and the raw connection errors (decisions/001).
@@ -23,6 +24,20 @@ export interface OutgoingRequest {
   deadlineMs: number;
   /** A short label for the wire log ("genuine push", "forged verification"). */
   label?: string;
+  /** Reuse connections through this agent; by default each request opens its own, as a platform's may. */
+  agent?: http.Agent;
+  /** For https:// targets: the CA to trust (`--ca`), or no certificate check at all (`--insecure`). */
+  tls?: TlsOptions;
+}
+
+/** How an https:// target's certificate is checked; by default against Node's own CA list. */
+export interface TlsOptions {
+  /** PEM certificates to trust, in place of the default list. */
+  ca?: string;
+  /** Accept any certificate. */
+  insecure?: boolean;
+  /** The --ca file, for the curl line. */
+  caFile?: string;
 }
 
 export interface RecordedRequest {
@@ -87,11 +102,20 @@ export function curlLine(req: OutgoingRequest): string {
     if (bytes > BODY_PREVIEW_BYTES) parts.push('--data-binary', `@body.bin  # ${bytes} bytes, not shown`);
     else parts.push('--data-binary', shellQuote(text));
   }
+  if (req.tls?.insecure) parts.push('--insecure');
+  else if (req.tls?.caFile !== undefined) parts.push('--cacert', shellQuote(req.tls.caFile));
   parts.push('--path-as-is', shellQuote(req.url));
   return parts.join(' ');
 }
 
 function describeError(err: NodeJS.ErrnoException): string {
+  // Node reports a TLS handshake the receiver closed as a reset with this message.
+  if (/before secure TLS connection was established/.test(err.message)) {
+    return 'the receiver closed the connection during the TLS handshake';
+  }
+  if (err.code?.startsWith('ERR_SSL_') || err.code === 'EPROTO') {
+    return `the TLS handshake failed (${err.code})`;
+  }
   switch (err.code) {
     case 'ECONNREFUSED':
       return 'connection refused (nothing listens at the target)';
@@ -101,12 +125,13 @@ function describeError(err: NodeJS.ErrnoException): string {
       return 'the receiver closed the connection while the request was being sent';
     case 'ENOTFOUND':
       return 'the target host name does not resolve';
-    case 'HPE_INVALID_CONSTANT':
-    case 'HPE_INVALID_VERSION':
-    case 'HPE_INVALID_STATUS':
-    case 'HPE_INVALID_HEADER_TOKEN':
-      return `the receiver answered with something that is not HTTP (${err.code})`;
+    case 'HPE_HEADER_OVERFLOW':
+      return 'the receiver sent response headers larger than 16 KiB (pushcheck stopped reading them)';
     default:
+      // Every llhttp parse error: a status line, header or framing that is not HTTP/1.1.
+      if (err.code?.startsWith('HPE_')) {
+        return `the receiver answered with something that is not valid HTTP (${err.code})`;
+      }
       return err.code ? `${err.code}: ${err.message}` : err.message;
   }
 }
@@ -150,7 +175,8 @@ export function send(req: OutgoingRequest): Promise<Exchange> {
       exchange.timings.totalMs = elapsed();
       if (error !== undefined) exchange.error = error;
       resolve(exchange);
-      request.destroy();
+      // A complete exchange on a kept-alive connection leaves the socket to its agent; anything else ends it.
+      if (error !== undefined || req.agent === undefined) request.destroy();
     };
     const lib = url.protocol === 'https:' ? https : http;
     let request: http.ClientRequest;
@@ -161,7 +187,9 @@ export function send(req: OutgoingRequest): Promise<Exchange> {
         port: url.port || (url.protocol === 'https:' ? 443 : 80),
         path: rawTarget,
         headers,
-        agent: false,
+        agent: req.agent ?? false,
+        ...(url.protocol === 'https:' && req.tls?.ca !== undefined ? { ca: req.tls.ca } : {}),
+        ...(url.protocol === 'https:' && req.tls?.insecure ? { rejectUnauthorized: false } : {}),
         ...(url.username
           ? { auth: `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` }
           : {}),
@@ -172,10 +200,14 @@ export function send(req: OutgoingRequest): Promise<Exchange> {
       resolve(exchange);
       return;
     }
-    const timer = setTimeout(
-      () => finish(`no complete response within ${req.deadlineMs} ms (cut off at the deadline)`),
-      req.deadlineMs,
-    );
+    // Whatever the receiver sends, or fails to send, the exchange ends at the deadline: a trickle of one
+    // byte a second never extends it.
+    const timer = setTimeout(() => {
+      const got = exchange.response
+        ? `HTTP ${exchange.response.status} arrived after ${exchange.timings.headersMs} ms, then ${exchange.response.bodyBytes} body bytes`
+        : `${request.socket?.bytesRead ?? 0} bytes of response arrived, not a complete response head`;
+      finish(`no complete response within ${req.deadlineMs} ms (${got}; cut off at the deadline)`);
+    }, req.deadlineMs);
     request.on('response', (res) => {
       exchange.timings.headersMs = elapsed();
       const chunks: Buffer[] = [];
@@ -198,6 +230,8 @@ export function send(req: OutgoingRequest): Promise<Exchange> {
       record();
       res.on('data', (chunk: Buffer) => {
         read += chunk.length;
+        // Keeps the deadline message's byte count current without copying the body on every chunk.
+        if (exchange.response) exchange.response.bodyBytes = read;
         if (read > RESPONSE_READ_LIMIT) {
           truncated = true;
           record();

@@ -13,6 +13,8 @@ export interface Observer {
   readonly where: string;
   /** How many times the marker has appeared since the observer was created. */
   count(marker: string): Promise<number>;
+  /** How often to ask, when asking is costly (a command); default {@link POLL_MS}. */
+  readonly pollMs?: number;
 }
 
 /** Polling cadence, in milliseconds. */
@@ -42,7 +44,7 @@ export async function waitForCount(
   for (;;) {
     const n = await observer.count(marker);
     if (n >= atLeast || performance.now() >= deadline) return n;
-    await new Promise((r) => setTimeout(r, POLL_MS));
+    await new Promise((r) => setTimeout(r, observer.pollMs ?? POLL_MS));
   }
 }
 
@@ -55,7 +57,6 @@ const READ_CHUNK = 1024 * 1024;
  * (rotated or truncated) is read again from its start.
  */
 export class FileObserver implements Observer {
-  readonly kind = 'file';
   private readonly counts = new Map<string, number>();
   private readonly pattern: RegExp;
   private readonly markerLength: number;
@@ -63,17 +64,22 @@ export class FileObserver implements Observer {
   private reading: Promise<void> = Promise.resolve();
 
   private constructor(
-    readonly where: string,
+    private readonly path: string,
     private position: number,
     runTag: string,
+    readonly kind: string,
+    readonly where: string,
   ) {
     this.pattern = markerPattern(runTag);
     this.markerLength = 2 + runTag.length + MARKER_RANDOM;
   }
 
-  /** Starts watching `path` for the markers of the run tagged `runTag`; the file need not exist yet. */
-  static async create(path: string, runTag: string): Promise<FileObserver> {
-    const observer = new FileObserver(path, 0, runTag);
+  /**
+   * Starts watching `path` for the markers of the run tagged `runTag`; the file need not exist yet. `kind` and
+   * `where` name what the file holds when another observer feeds it (a receiver's log, an HTTP sink).
+   */
+  static async create(path: string, runTag: string, kind = 'file', where = path): Promise<FileObserver> {
+    const observer = new FileObserver(path, 0, runTag, kind, where);
     observer.position = await observer.size();
     return observer;
   }
@@ -91,10 +97,10 @@ export class FileObserver implements Observer {
   /** The file, or undefined while it does not exist; any other error is the user's to fix. */
   private async open(): Promise<Awaited<ReturnType<typeof open>> | undefined> {
     try {
-      return await open(this.where, 'r');
+      return await open(this.path, 'r');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw new Error(`cannot read the observe file ${this.where}: ${(err as Error).message}`, {
+      throw new Error(`cannot read the observed file ${this.path}: ${(err as Error).message}`, {
         cause: err,
       });
     }

@@ -5,6 +5,8 @@
  * this interface; `src/profiles.ts` lists them.
  */
 import type { Registry } from './case.ts';
+import type { Exchange } from './http.ts';
+import type { Rng } from './rng.ts';
 
 /** Options in node:util `parseArgs` form (every value arrives as a string or a boolean). */
 export type OptionSpec = Record<
@@ -14,6 +16,24 @@ export type OptionSpec = Record<
 
 /** Parsed option values, by option name. */
 export type OptionValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+/** A valid message as the platform sends it, for the fuzzer (src/fuzz/) to mutate and to probe liveness with. */
+export interface FuzzMessage {
+  method: 'POST' | 'PUT';
+  /** Appended to the target (a path and query); none for the target itself. */
+  path?: string;
+  headers: Record<string, string>;
+  /** The body as the platform sends it (JSON text, for the structural mutations to work on). */
+  body: string;
+}
+
+/** What a profile gives the fuzzer: `pushcheck run --fuzz N` works for every profile that has one. */
+export interface FuzzHook<S> {
+  /** A fresh valid message (signed, encrypted as the settings say), its values drawn from `rng`. */
+  valid(settings: S, ctx: { runTag: string; rng: Rng }): FuzzMessage;
+  /** Whether `ex`, the answer to a valid message, is the protocol's ack. */
+  acked(ex: Exchange): boolean;
+}
 
 /** A receiver `pushcheck demo` runs the suite against, started by the profile. */
 export interface DemoTarget<S> {
@@ -30,6 +50,15 @@ export interface Served {
   /** What to print: where it listens and how to use it (no secrets but demo ones). */
   lines: string[];
   close(): Promise<void>;
+}
+
+/** A command a profile adds (`pushcheck send <profile>`, `pushcheck listen <profile>`). */
+export interface ProfileCommand {
+  options: OptionSpec;
+  /** The usage line and the options' help lines. */
+  help: string;
+  /** Runs it with the parsed options; resolves with the exit code. Throws `UsageError` on bad input. */
+  run(values: OptionValues): Promise<number>;
 }
 
 export interface Profile<S = unknown> {
@@ -57,12 +86,30 @@ export interface Profile<S = unknown> {
    * run lacks something). `observer` is handled by the core.
    */
   check?(need: string, settings: S): { skip: string } | { notAssessed: string } | undefined;
+  /**
+   * The URL whose reachability shows the run can start, when it is not the target (eKuiper opens its data
+   * server only once a rule reads an httppush stream, which the run itself creates through the REST API).
+   */
+  probe?(target: string, settings: S): string;
   /** Starts the reference receivers `pushcheck demo` runs the suite against. */
   demo(scratchDir: string): Promise<DemoTarget<S>[]>;
   /** One-defect receivers, each naming the cases meant to catch it. */
   faulty: Readonly<Record<string, { defect: string; caughtBy: readonly string[] }>>;
   /** The options of `pushcheck serve <name>` beyond --faulty, --host and --port. */
   serveOptions: OptionSpec;
+  /** Valid messages and the ack, for `--fuzz`; a profile without it cannot be fuzzed yet. */
+  fuzz?: FuzzHook<S>;
   /** Serves the reference receiver, or the faulty one named. */
-  serve(opts: { faulty?: string; host: string; port: number; values: OptionValues }): Promise<Served>;
+  serve(opts: {
+    faulty?: string;
+    host: string;
+    port: number;
+    values: OptionValues;
+    /** Serve HTTPS with this key and certificate (`pushcheck serve --https`). */
+    tls?: { key: string; cert: string };
+  }): Promise<Served>;
+  /** `pushcheck send <name>`: pushcheck as the sender, with the platform's retry policy. */
+  send?: ProfileCommand;
+  /** `pushcheck listen <name>`: pushcheck as the receiver, grading the sender under test. */
+  listen?: ProfileCommand;
 }

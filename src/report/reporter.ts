@@ -1,60 +1,46 @@
 /**
- * The Playwright reporter of a pushcheck run: a line per case as it ends, then `report.json`, `junit.xml`
- * and a terminal summary naming each failed case and why. Every string it writes passes through redaction.
+ * The Playwright reporter of a pushcheck run: a line per case as it ends, then the report folder
+ * (report.json, junit.xml, report.md, index.html, badge.svg: src/report/write.ts), a terminal summary naming
+ * each failed case and why, and on GitHub Actions annotations and the job summary. Every string it writes
+ * passes through redaction.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FullResult, Reporter, TestCase, TestError, TestResult } from '@playwright/test/reporter';
+import type {
+  FullConfig,
+  FullResult,
+  Reporter,
+  TestCase,
+  TestError,
+  TestResult,
+} from '@playwright/test/reporter';
 import { ANNOTATE, ATTACH, type Level, type Outcome } from '../core/case.ts';
-import { type RunConfig, readRunConfig, redact, redactDeep } from '../core/config.ts';
+import { type RunConfig, readRunConfig, redact } from '../core/config.ts';
+import { logTail } from '../core/launchers.ts';
+import { describeObserver, observerOf } from '../core/observers.ts';
+import { PACKAGE_ROOT } from '../core/schemas.ts';
 import { PROFILES } from '../profiles.ts';
-import { toJunit } from './junit.ts';
+import { annotations, type Location, writeJobSummary } from './github.ts';
+import { toMarkdown } from './markdown.ts';
+import {
+  type CaseReport,
+  type Expectation,
+  exitCodeOf,
+  gateOf,
+  gradeOf,
+  type RunReport,
+  summarize,
+  verdictOf,
+  type WireEntry,
+} from './model.ts';
+import { redactFolder, writeReportFolder } from './write.ts';
 
-export interface CaseReport {
-  id: string;
-  title: string;
-  level: Level;
-  interpreted: boolean;
-  outcome: Outcome;
-  requirement: string;
-  source: string;
-  durationMs: number;
-  /** Why it failed, was not assessed or was skipped. */
-  reason?: string;
-  expected?: string;
-  actual?: string;
-  /** Failures only: the timed wire log. */
-  exchanges?: unknown[];
-  /** Failures only: reproduces the last request. */
-  curl?: string;
-  metrics?: Record<string, number | string>;
-  observations?: unknown[];
-}
+export type { CaseReport, RunReport, Verdict } from './model.ts';
+export { verdictOf } from './model.ts';
 
-export type Verdict = 'conformant' | 'non-conformant' | 'incomplete';
+export const PUSHCHECK_VERSION = '0.1.0';
 
-export interface RunReport {
-  pushcheck: string;
-  profile: string;
-  target: string;
-  seed: number;
-  runTag: string;
-  /** The --grep filter, when the run was limited to some cases. */
-  grep: string | null;
-  observer: string | null;
-  /** The profile's mode ("secure mode"), if it has one. */
-  mode: string | null;
-  /** The profile's settings, secrets redacted. */
-  settings: unknown;
-  strict: boolean;
-  startedAt: string;
-  durationMs: number;
-  verdict: Verdict;
-  /** Why the verdict is what it is, in one sentence. */
-  verdictReason: string;
-  summary: Record<Outcome, number> & { total: number; failedByLevel: Record<Level, number> };
-  cases: CaseReport[];
-}
+/** How many of a launched receiver's last log lines the report keeps. */
+const REPORT_LOG_LINES = 200;
 
 const ICON: Record<Outcome, string> = {
   passed: '✓',
@@ -101,57 +87,52 @@ function outcomeOf(test: TestCase, result: TestResult): { outcome: Outcome; reas
   return { outcome: 'failed', reason: first };
 }
 
-/**
- * Non-conformant when a MUST failed (with strict, a SHOULD too). Otherwise conformant only when every MUST of
- * the run was assessed and pushcheck itself did not fail; else incomplete.
- */
-export function verdictOf(
-  cases: readonly CaseReport[],
-  strict: boolean,
-  grep?: string,
-): { verdict: Verdict; reason: string } {
-  const ids = (outcome: Outcome, level?: Level) =>
-    cases.filter((c) => c.outcome === outcome && (level === undefined || c.level === level)).map((c) => c.id);
-  const failedMust = ids('failed', 'MUST');
-  const failedShould = ids('failed', 'SHOULD');
-  const subset = grep === undefined ? '' : ` (only the cases matching --grep ${grep})`;
-  if (failedMust.length > 0) {
-    return { verdict: 'non-conformant', reason: `${failedMust.length} MUST requirement(s) failed${subset}` };
-  }
-  if (strict && failedShould.length > 0) {
-    return {
-      verdict: 'non-conformant',
-      reason: `${failedShould.length} SHOULD requirement(s) failed (--strict)${subset}`,
-    };
-  }
-  const errors = ids('error');
-  if (errors.length > 0) {
-    return { verdict: 'incomplete', reason: `pushcheck itself failed in ${errors.join(', ')}` };
-  }
-  if (ids('passed').length + ids('failed').length === 0)
-    return { verdict: 'incomplete', reason: 'no case was assessed' };
-  const unassessed = ids('not-assessed', 'MUST');
-  if (unassessed.length > 0) {
-    return {
-      verdict: 'incomplete',
-      reason: `no MUST failed, but ${unassessed.length} MUST requirement(s) were not assessed: ${unassessed.join(', ')}`,
-    };
-  }
-  const soft = failedShould.length + ids('failed', 'MAY').length;
+interface RecordedExchange {
+  label: string;
+  request: { method: string };
+  response?: { status: number };
+  error?: string;
+  startedAt: string;
+  timings: { headersMs?: number; totalMs: number };
+  curl?: string;
+}
+
+function wireEntry(e: RecordedExchange): WireEntry {
   return {
-    verdict: 'conformant',
-    reason:
-      (soft > 0
-        ? `no MUST failed; ${soft} SHOULD/MAY requirement(s) failed (non-strict)`
-        : 'every assessed requirement passed') + subset,
+    label: e.label,
+    method: e.request.method,
+    ...(e.response ? { status: e.response.status } : {}),
+    ...(e.error !== undefined ? { error: e.error } : {}),
+    startedAt: e.startedAt,
+    ...(e.timings.headersMs !== undefined ? { headersMs: e.timings.headersMs } : {}),
+    totalMs: e.timings.totalMs,
   };
+}
+
+/** The receiver's name on a published site: `--label`, else the target's host and path without credentials. */
+export function labelOf(config: Pick<RunConfig, 'label' | 'target'>): string {
+  if (config.label) return config.label;
+  try {
+    const url = new URL(config.target);
+    return `${url.host}${url.pathname === '/' ? '' : url.pathname}`;
+  } catch {
+    return config.target;
+  }
+}
+
+/** The --fail-on level of a run and the flag that set it, for the verdict's reason. */
+export function failOnOf(config: Pick<RunConfig, 'failOn' | 'strict'>): { level: Level; flag: string } {
+  if (config.failOn) return { level: config.failOn, flag: `--fail-on ${config.failOn.toLowerCase()}` };
+  return config.strict ? { level: 'SHOULD', flag: '--strict' } : { level: 'MUST', flag: '--fail-on must' };
 }
 
 export default class PushcheckReporter implements Reporter {
   private readonly config: RunConfig = readRunConfig();
   private readonly secrets = this.config.secrets;
   private readonly cases: CaseReport[] = [];
+  private readonly locations = new Map<string, Location>();
   private readonly started = new Date();
+  private shard: RunReport['shard'] = null;
   /** Errors outside any case (a suite file that does not load, a worker that died). */
   private readonly errors: string[] = [];
 
@@ -169,9 +150,11 @@ export default class PushcheckReporter implements Reporter {
     process.stdout.write(`${redact(line, this.secrets)}\n`);
   }
 
-  onBegin(): void {
+  onBegin(config: FullConfig): void {
+    this.shard = config.shard ? { current: config.shard.current, total: config.shard.total } : null;
     const c = this.config;
-    this.say(`pushcheck ${c.profile} → ${c.target}  (seed ${c.seed}${c.mode ? `, ${c.mode}` : ''})`);
+    const shard = this.shard ? `, shard ${this.shard.current}/${this.shard.total}` : '';
+    this.say(`pushcheck ${c.profile} → ${c.target}  (seed ${c.seed}${c.mode ? `, ${c.mode}` : ''}${shard})`);
   }
 
   onError(error: TestError): void {
@@ -184,27 +167,34 @@ export default class PushcheckReporter implements Reporter {
     const id = test.annotations.find((a) => a.type === ANNOTATE.id)?.description;
     const req = id ? PROFILES[this.config.profile]?.registry[id] : undefined;
     if (!id || !req) return;
+    this.locations.set(id, { file: test.location.file, line: test.location.line });
     const { outcome, reason } = outcomeOf(test, result);
     const verdict = jsonAttachments(result, ATTACH.verdict).at(-1) as
       { message: string; expected: string; actual: string } | undefined;
-    const exchanges = jsonAttachments(result, ATTACH.exchange) as { curl?: string }[];
+    const exchanges = jsonAttachments(result, ATTACH.exchange) as RecordedExchange[];
     const metrics = Object.assign({}, ...jsonAttachments(result, ATTACH.metrics)) as Record<
       string,
       number | string
     >;
     const observations = jsonAttachments(result, ATTACH.observation);
+    const assessedBy = (observations as { observer?: string }[]).find((o) => o.observer)?.observer;
+    const known: Expectation | undefined = this.config.expectations?.entries[id];
     const report: CaseReport = {
       id,
       title: req.title,
       level: req.level,
       interpreted: req.interpreted ?? false,
       outcome,
+      grade: gradeOf(outcome, req.level),
       requirement: req.text,
       source: req.source,
       durationMs: Math.round(result.duration),
       ...(reason !== undefined ? { reason: verdict?.message ?? reason } : {}),
+      wire: exchanges.map(wireEntry),
       ...(Object.keys(metrics).length ? { metrics } : {}),
       ...(observations.length ? { observations } : {}),
+      ...(assessedBy !== undefined ? { assessedBy } : {}),
+      ...(known ? { known: { outcome: known.outcome, reason: known.reason } } : {}),
     };
     if (outcome === 'failed' || outcome === 'error') {
       if (verdict) Object.assign(report, { expected: verdict.expected, actual: verdict.actual });
@@ -217,53 +207,73 @@ export default class PushcheckReporter implements Reporter {
       .filter(([k]) => k.endsWith('Ms'))
       .map(([k, v]) => `${k.slice(0, -2)} ${v} ms`)
       .join(', ');
-    const why = outcome === 'passed' ? (figures ? `  — ${figures}` : '') : `  — ${report.reason}`;
-    this.say(`  ${ICON[outcome]} ${req.level.padEnd(6)} ${id} (${report.durationMs} ms)${why}`);
+    const by = assessedBy !== undefined ? `  [${assessedBy} observer]` : '';
+    const why = (outcome === 'passed' ? (figures ? `  — ${figures}` : '') : `  — ${report.reason}`) + by;
+    const tag = known && outcome !== 'passed' ? ' (known)' : '';
+    this.say(`  ${ICON[outcome]} ${req.level.padEnd(6)} ${id}${tag} (${report.durationMs} ms)${why}`);
   }
 
   onEnd(result: FullResult): void {
     const c = this.config;
-    const count = (o: Outcome) => this.cases.filter((k) => k.outcome === o).length;
-    const failedBy = (l: Level) => this.cases.filter((k) => k.outcome === 'failed' && k.level === l).length;
-    let { verdict, reason } = verdictOf(this.cases, c.strict, c.grep);
-    if (result.status === 'interrupted' || result.status === 'timedout') {
+    const failOn = failOnOf(c);
+    const stopped =
+      result.status === 'interrupted'
+        ? 'was interrupted'
+        : result.status === 'timedout'
+          ? 'hit its global time limit'
+          : undefined;
+    this.cases.sort((a, b) => a.id.localeCompare(b.id));
+    let { verdict, reason } = verdictOf(this.cases, failOn.level, {
+      grep: c.grep,
+      flag: failOn.flag,
+      errors: this.errors,
+    });
+    if (stopped) {
       verdict = 'incomplete';
-      reason = `the run ${result.status === 'timedout' ? 'hit its global time limit' : 'was interrupted'}`;
-    } else if (this.errors.length > 0 && verdict !== 'non-conformant') {
-      verdict = 'incomplete';
-      reason = `pushcheck itself failed: ${this.errors.join('; ')}`;
+      reason = `the run ${stopped}`;
     }
+    const expectations = c.expectations?.file ?? null;
     const report: RunReport = {
-      pushcheck: '0.1.0',
+      pushcheck: PUSHCHECK_VERSION,
       profile: c.profile,
+      label: labelOf(c),
       target: c.target,
       seed: c.seed,
       runTag: c.runTag,
       grep: c.grep ?? null,
-      observer: c.observeFile ? `file ${c.observeFile}` : null,
+      shard: this.shard,
+      observer: ((o) => (o ? describeObserver(o) : null))(observerOf(c)),
+      ...(c.receiver
+        ? {
+            receiver: {
+              launcher: c.receiver.kind,
+              what: c.receiver.what,
+              readyMs: c.receiver.readyMs,
+              log: logTail(c.receiver.logFile, REPORT_LOG_LINES),
+            },
+          }
+        : {}),
       mode: c.mode ?? null,
       settings: c.settings,
-      strict: c.strict,
+      strict: failOn.level !== 'MUST',
+      failOn: failOn.level,
+      deadlineMs: c.deadlineMs,
       startedAt: this.started.toISOString(),
       durationMs: Date.now() - this.started.getTime(),
       verdict,
       verdictReason: reason,
-      summary: {
-        total: this.cases.length,
-        passed: count('passed'),
-        failed: count('failed'),
-        'not-assessed': count('not-assessed'),
-        skipped: count('skipped'),
-        error: count('error'),
-        failedByLevel: { MUST: failedBy('MUST'), SHOULD: failedBy('SHOULD'), MAY: failedBy('MAY') },
-      },
-      cases: this.cases.sort((a, b) => a.id.localeCompare(b.id)),
+      gate: gateOf(this.cases, failOn.level, expectations, { stopped, errors: this.errors }),
+      summary: summarize(this.cases),
+      errors: this.errors,
+      cases: this.cases,
     };
-    const redacted = redactDeep(report, this.secrets);
-    mkdirSync(c.reportDir, { recursive: true });
-    writeFileSync(join(c.reportDir, 'report.json'), `${JSON.stringify(redacted, null, 2)}\n`);
-    writeFileSync(join(c.reportDir, 'junit.xml'), toJunit(redacted));
-    this.summary(report);
+    const written = writeReportFolder(c.reportDir, report, this.secrets);
+    redactFolder(join(c.reportDir, '.artifacts'), this.secrets);
+    this.summary(written);
+    if (process.env.GITHUB_ACTIONS === 'true') {
+      for (const line of annotations(written, this.locations, PACKAGE_ROOT)) this.say(line);
+    }
+    writeJobSummary(redact(toMarkdown(written), this.secrets));
   }
 
   private summary(r: RunReport): void {
@@ -274,12 +284,21 @@ export default class PushcheckReporter implements Reporter {
         (s.error > 0 ? `, ${s.error} pushcheck error(s)` : ''),
     );
     for (const k of r.cases.filter((x) => x.outcome === 'failed' || x.outcome === 'error')) {
-      this.say(`  ${k.outcome === 'failed' ? 'FAILED' : 'ERROR'} ${k.level} ${k.id}: ${k.title}`);
+      const known = r.gate.knownFailures.includes(k.id) ? ' (known failure)' : '';
+      this.say(`  ${k.outcome === 'failed' ? 'FAILED' : 'ERROR'} ${k.level} ${k.id}: ${k.title}${known}`);
       this.say(`    ${k.reason ?? ''}`);
       if (k.expected !== undefined) this.say(`    expected: ${k.expected}`);
       if (k.actual !== undefined) this.say(`    actual:   ${k.actual}`);
     }
+    if (r.gate.fixed.length > 0) {
+      this.say(
+        `  listed as failing in ${r.gate.expectations} but now passing: ${r.gate.fixed.join(', ')}; tighten the file with \`pushcheck expectations update --report ${this.config.reportDir}\``,
+      );
+    }
     this.say(`  verdict: ${r.verdict.toUpperCase()} (${r.verdictReason})`);
-    this.say(`  report: ${join(this.config.reportDir, 'report.json')}`);
+    this.say(`  gate: ${r.gate.result.toUpperCase()} (${r.gate.reason}), exit ${exitCodeOf(r.gate)}`);
+    this.say(
+      `  report: ${join(this.config.reportDir, 'index.html')} (and report.json, junit.xml, report.md, badge.svg)`,
+    );
   }
 }

@@ -1,0 +1,202 @@
+/**
+ * The fuzzer (`pushcheck run --fuzz N`): N structural mutations of valid messages, each followed by a
+ * liveness probe (a fresh valid message must still be acked). A failure is shrunk by fast-check to the least
+ * damage that still shows it, and reported with the exact bytes and a `curl` line. Seeded by the run's
+ * `--seed`, bounded in time, and protocol-agnostic: the profile's fuzz hook gives the valid messages.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describeResponse } from '../core/case.ts';
+import { redact } from '../core/config.ts';
+import { type Exchange, send } from '../core/http.ts';
+import type { FuzzHook, FuzzMessage } from '../core/profile.ts';
+import { createRng } from '../core/rng.ts';
+import { applyMutation, type Mutated, type Mutation, mutation } from './mutations.ts';
+
+/** The whole fuzz, shrinking included, stops here; what ran by then is reported. */
+export const FUZZ_BUDGET_MS = 120_000;
+
+export interface FuzzOptions<S> {
+  hook: FuzzHook<S>;
+  settings: S;
+  target: string;
+  seed: number;
+  runTag: string;
+  /** Inputs to try. */
+  inputs: number;
+  /** Each request is cut off here (the profile's deadline). */
+  deadlineMs: number;
+  /** Where `fuzz.json` and the failing body go. */
+  reportDir: string;
+  secrets: readonly string[];
+  budgetMs?: number;
+}
+
+export interface FuzzFinding {
+  /** What the smallest failing input does to the valid message. */
+  input: string;
+  /** Why it failed: the answer to it, or the liveness probe's. */
+  failure: string;
+  /** Reproduces the input; its body is `bodyFile`. */
+  curl: string;
+  bodyFile: string;
+  bodyBytes: number;
+  shrinks: number;
+  /** The first failing input, before shrinking: a receiver that stays broken fails every later input. */
+  firstInput: string;
+  firstFailure: string;
+}
+
+export interface FuzzReport {
+  seed: number;
+  requested: number;
+  /** Inputs run (to the first failure, when one failed). */
+  ran: number;
+  interrupted: boolean;
+  durationMs: number;
+  finding: FuzzFinding | null;
+}
+
+interface Attempt {
+  mutated: Mutated;
+  message: FuzzMessage;
+  failure: string;
+}
+
+/** A shell-quoted string. */
+function q(s: string): string {
+  return `'${s.replaceAll("'", `'\\''`)}'`;
+}
+
+function curlFor(
+  url: string,
+  msg: FuzzMessage,
+  mutated: Mutated,
+  bodyFile: string,
+  deadlineMs: number,
+): string {
+  const headers = Object.entries(mutated.headers).flatMap(([k, v]) => ['-H', q(`${k}: ${v}`)]);
+  // curl adds a form Content-Type to --data-binary unless told otherwise; an empty value removes it.
+  if (!Object.keys(mutated.headers).some((k) => k.toLowerCase() === 'content-type'))
+    headers.push('-H', q('Content-Type:'));
+  const time = String(Math.ceil(deadlineMs / 1000));
+  return [
+    'curl',
+    '-sS',
+    '-i',
+    '-X',
+    msg.method,
+    '--max-time',
+    time,
+    ...headers,
+    '--data-binary',
+    `@${q(bodyFile)}`,
+    q(url),
+  ].join(' ');
+}
+
+/** Why an answer to bad input is a failure, or undefined: any complete answer below 500 is right. */
+function badAnswer(ex: Exchange): string | undefined {
+  const status = ex.response?.status;
+  if (ex.error === undefined && status !== undefined && status < 500) return undefined;
+  return `the mutated message got ${describeResponse(ex)}; expected any complete answer below 500`;
+}
+
+/** Runs the fuzz; writes `fuzz.json` (and, on a failure, `fuzz-input.bin`) to the report folder. */
+export async function runFuzz<S>(opts: FuzzOptions<S>): Promise<FuzzReport> {
+  const started = performance.now();
+  const url = (m: FuzzMessage): string => `${opts.target}${m.path ?? ''}`;
+  // Valid messages come from their own stream, so probes do not shift the inputs fast-check replays.
+  const rng = createRng(opts.seed, 'fuzz');
+  const valid = (): FuzzMessage => opts.hook.valid(opts.settings, { runTag: opts.runTag, rng });
+  let first: Attempt | undefined;
+  let last: Attempt | undefined;
+
+  const property = fc.asyncProperty(mutation, async (m: Mutation) => {
+    const message = valid();
+    const mutated = applyMutation(message, m);
+    const ex = await send({
+      method: message.method,
+      url: url(message),
+      headers: mutated.headers,
+      body: mutated.body,
+      deadlineMs: opts.deadlineMs,
+      label: 'fuzz input',
+    });
+    let failure = badAnswer(ex);
+    if (failure === undefined) {
+      const probe = valid();
+      const ack = await send({
+        method: probe.method,
+        url: url(probe),
+        headers: probe.headers,
+        body: probe.body,
+        deadlineMs: opts.deadlineMs,
+        label: 'liveness probe',
+      });
+      if (!opts.hook.acked(ack)) {
+        failure = `after it, a valid message was not acked: ${describeResponse(ack)}`;
+      }
+    }
+    if (failure !== undefined) {
+      // fast-check's counterexample is the last input that failed, so the last failure recorded is its.
+      last = { mutated, message, failure };
+      first ??= last;
+      throw new Error(failure);
+    }
+  });
+
+  const details = await fc.check(property, {
+    seed: opts.seed,
+    numRuns: opts.inputs,
+    interruptAfterTimeLimit: opts.budgetMs ?? FUZZ_BUDGET_MS,
+    markInterruptAsFailure: false,
+  });
+
+  let finding: FuzzFinding | null = null;
+  if (details.failed && last !== undefined && first !== undefined) {
+    const bodyFile = join(opts.reportDir, 'fuzz-input.bin');
+    writeFileSync(bodyFile, last.mutated.body);
+    finding = {
+      input: last.mutated.what,
+      failure: redact(last.failure, opts.secrets),
+      curl: redact(
+        curlFor(url(last.message), last.message, last.mutated, bodyFile, opts.deadlineMs),
+        opts.secrets,
+      ),
+      bodyFile,
+      bodyBytes: last.mutated.body.length,
+      shrinks: details.numShrinks,
+      firstInput: first.mutated.what,
+      firstFailure: redact(first.failure, opts.secrets),
+    };
+  }
+  const report: FuzzReport = {
+    seed: opts.seed,
+    requested: opts.inputs,
+    ran: details.numRuns,
+    interrupted: details.interrupted,
+    durationMs: Math.round(performance.now() - started),
+    finding,
+  };
+  writeFileSync(join(opts.reportDir, 'fuzz.json'), `${JSON.stringify(report, null, 2)}\n`);
+  return report;
+}
+
+/** The terminal lines of a fuzz report. */
+export function fuzzLines(r: FuzzReport): string[] {
+  const ran = `${r.ran} of ${r.requested} inputs in ${(r.durationMs / 1000).toFixed(1)} s (seed ${r.seed})`;
+  const cut = r.interrupted ? `; stopped at the ${FUZZ_BUDGET_MS / 1000} s budget` : '';
+  if (!r.finding) return [`fuzz: no failure in ${ran}${cut}`];
+  const f = r.finding;
+  return [
+    `fuzz: FAILED after ${ran}${cut}`,
+    `  smallest failing input (${f.shrinks} shrinks): ${f.input}`,
+    `  ${f.failure}`,
+    `  reproduce: ${f.curl}`,
+    ...(f.firstInput !== f.input
+      ? [`  first failing input: ${f.firstInput} (a receiver that stays broken fails every later input too)`]
+      : []),
+  ];
+}

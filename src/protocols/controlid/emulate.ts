@@ -1,0 +1,83 @@
+/**
+ * `pushcheck emulate controlid`: a simulated device polls your push server as a real one does, executes what
+ * it is given and posts the results, printing each step. Bounded: `--polls` turns, each draining at most
+ * `--max-commands` chained commands, `--period` seconds apart.
+ */
+import { parseArgs } from 'node:util';
+import { integerOption, usage } from '../../core/errors.ts';
+import { DEFAULT_REQUEST_PERIOD_S } from './codec.ts';
+import { DeviceEmulator } from './emulator.ts';
+import { baseUrlOption, deviceIdOption, requestTimeoutOption } from './profile.ts';
+
+export const EMULATE_HELP = `  pushcheck emulate controlid --target URL [--device-id N] [--polls N] [--period S]
+                    [--request-timeout MS] [--max-commands N]
+                                     play a Control iD device against your push server`;
+
+/** Runs the emulator from command-line arguments (after `emulate`); resolves with the exit code. */
+export async function emulateCommand(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        target: { type: 'string' },
+        'device-id': { type: 'string' },
+        polls: { type: 'string' },
+        period: { type: 'string' },
+        'request-timeout': { type: 'string' },
+        'max-commands': { type: 'string' },
+      },
+    });
+  } catch (err) {
+    return usage(`${(err as Error).message.replace(/\. To specify.*$/s, '')}. See \`pushcheck --help\`.`);
+  }
+  const { values, positionals } = parsed;
+  if (positionals[0] !== 'controlid' || positionals.length > 1) {
+    usage('emulate plays a Control iD device: `pushcheck emulate controlid --target URL`');
+  }
+  const base = baseUrlOption(values.target, '--target');
+  const polls = integerOption(values.polls, 'polls', 1, 1, 100_000);
+  const periodS = integerOption(values.period, 'period', DEFAULT_REQUEST_PERIOD_S, 0, 86_400);
+  const maxCommands = integerOption(values['max-commands'], 'max-commands', 100, 0, 10_000);
+  const emulator = new DeviceEmulator({
+    base,
+    deviceId: deviceIdOption(values),
+    requestTimeoutMs: requestTimeoutOption(values),
+  });
+  let stopped = false;
+  let wake: () => void = () => {};
+  const stop = () => {
+    stopped = true;
+    wake();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  let failures = 0;
+  try {
+    console.log(`device ${emulator.deviceId} polling ${base}/push`);
+    for (let turn = 1; turn <= polls && !stopped; turn++) {
+      const done = await emulator.cycle(maxCommands, (line) => console.log(line));
+      const first = done[0];
+      if (turn === 1 && first?.exchange.response === undefined) {
+        usage(`cannot poll ${base}/push: ${first?.exchange.error ?? 'no response'}. Is the server running?`);
+      }
+      failures += done.filter((p) => p.answer.kind === 'invalid').length;
+      if (turn < polls && !stopped) {
+        await new Promise<void>((r) => {
+          const timer = setTimeout(r, periodS * 1000);
+          wake = () => {
+            clearTimeout(timer);
+            r();
+          };
+        });
+      }
+    }
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+  console.log(failures ? `${failures} answers a device cannot use` : 'done');
+  return failures ? 1 : 0;
+}

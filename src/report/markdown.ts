@@ -1,0 +1,88 @@
+/** `report.md`: the run as a pull-request comment or a GitHub job summary (kept under GitHub's size limit). */
+import type { CaseReport, RunReport } from './model.ts';
+import { LEVELS, OUTCOMES } from './model.ts';
+import { GRADE_LABEL } from './html.ts';
+
+/** GitHub refuses comments and summaries past 65,536 characters; details are cut well before. */
+const LIMIT = 60_000;
+
+const ICON = { pass: '✅', fail: '❌', incomplete: '⚠️' } as const;
+
+function cell(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+function fence(s: string): string {
+  const ticks = '`'.repeat(Math.max(3, ...[...s.matchAll(/`+/g)].map((m) => m[0].length + 1)));
+  return `${ticks}\n${s}\n${ticks}`;
+}
+
+function failure(c: CaseReport): string {
+  const lines = [
+    `<details><summary><b>${GRADE_LABEL[c.grade]}</b> ${c.level} <code>${c.id}</code>: ${cell(c.title)}${c.known ? ' (known)' : ''}</summary>`,
+    '',
+    `> ${cell(c.requirement)}`,
+    `> — ${cell(c.source)}`,
+    '',
+    `**${c.reason ?? c.outcome}**`,
+    '',
+  ];
+  if (c.expected !== undefined) lines.push(`- expected: ${cell(c.expected)}`);
+  if (c.actual !== undefined) lines.push(`- actual: ${cell(c.actual)}`);
+  if (c.known) lines.push(`- known failure: ${cell(c.known.reason)}`);
+  if (c.curl) lines.push('', fence(c.curl));
+  lines.push('', '</details>', '');
+  return lines.join('\n');
+}
+
+/** The Markdown of a run. */
+export function toMarkdown(r: RunReport): string {
+  const s = r.summary;
+  const g = r.gate;
+  const head = [
+    `## ${ICON[g.result]} pushcheck ${r.profile} · ${r.label}: ${r.verdict.toUpperCase()}`,
+    '',
+    `**Verdict:** ${r.verdict} (${r.verdictReason})  `,
+    `**CI gate:** ${g.result} (${g.reason}), failing on ${r.failOn} and above${g.expectations ? `, with ${g.expectations}` : ''}  `,
+    `**Target:** \`${r.target}\`${r.mode ? ` (${r.mode})` : ''} · seed ${r.seed} · ${(r.durationMs / 1000).toFixed(1)} s${r.grep ? ` · only --grep ${r.grep}` : ''}${r.shard ? ` · shard ${r.shard.current}/${r.shard.total}` : ''}`,
+    '',
+    `| level | ${OUTCOMES.join(' | ')} |`,
+    `| --- | ${OUTCOMES.map(() => '---:').join(' | ')} |`,
+    ...[...LEVELS, 'all' as const].map((l) => {
+      const counts = l === 'all' ? s : s.byLevel[l];
+      return `| ${l} | ${OUTCOMES.map((o) => counts[o]).join(' | ')} |`;
+    }),
+    '',
+  ];
+  if (g.fixed.length) {
+    head.push(
+      `**Listed in the expectations file but now passing** (tighten it with \`pushcheck expectations update\`): ${g.fixed.map((id) => `\`${id}\``).join(', ')}`,
+      '',
+    );
+  }
+  const bad = r.cases.filter((c) => c.outcome === 'failed' || c.outcome === 'error');
+  const out = [...head];
+  if (bad.length) out.push(`### Failures (${bad.length})`, '');
+  let size = out.join('\n').length;
+  let cut = 0;
+  for (const c of bad) {
+    const text = failure(c);
+    if (size + text.length > LIMIT) {
+      cut++;
+      continue;
+    }
+    out.push(text);
+    size += text.length;
+  }
+  if (cut) out.push(`… and ${cut} more failure(s): see report.json or index.html.`, '');
+  const na = r.cases.filter((c) => c.outcome === 'not-assessed');
+  if (na.length) {
+    out.push(
+      `### Not assessed (${na.length})`,
+      '',
+      ...na.map((c) => `- \`${c.id}\` (${c.level}): ${cell(c.reason ?? '')}`),
+      '',
+    );
+  }
+  return `${out.join('\n')}\n`;
+}

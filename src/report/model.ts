@@ -1,0 +1,289 @@
+/**
+ * The report of one run (report.json, described by specs/report.schema.json), and the three judgements made
+ * of it: each case's **grade** (as Autobahn|Testsuite grades them), the receiver's **verdict** under
+ * `--fail-on`, and the CI **gate**, which also weighs the known failures of an expectations file.
+ */
+import type { Level, Outcome } from '../core/case.ts';
+
+/**
+ * Autobahn's grades, plus the two outcomes that say nothing about the receiver: a MUST failure is `failed`, a
+ * SHOULD failure `non-strict`, a MAY failure `informational`, a capability the receiver's configuration does
+ * not offer `unimplemented`; `not-assessed` (the run lacked something) and `error` (pushcheck's own) grade
+ * nothing.
+ */
+export type Grade =
+  'ok' | 'failed' | 'non-strict' | 'informational' | 'unimplemented' | 'not-assessed' | 'error';
+
+export const GRADES: readonly Grade[] = [
+  'ok',
+  'failed',
+  'non-strict',
+  'informational',
+  'unimplemented',
+  'not-assessed',
+  'error',
+];
+export const LEVELS: readonly Level[] = ['MUST', 'SHOULD', 'MAY'];
+export const OUTCOMES: readonly Outcome[] = ['passed', 'failed', 'not-assessed', 'skipped', 'error'];
+
+/** One request of a case, timed: kept for every case, so the report can chart every ack's latency. */
+export interface WireEntry {
+  label: string;
+  method: string;
+  /** Absent when no response came. */
+  status?: number;
+  error?: string;
+  startedAt: string;
+  headersMs?: number;
+  totalMs: number;
+}
+
+/** A case's listing in the expectations file, as it stood when the run began. */
+export interface Expectation {
+  outcome: 'failed' | 'not-assessed';
+  /** Why it is tolerated: a sentence, an issue link, or both. */
+  reason: string;
+}
+
+export interface CaseReport {
+  id: string;
+  title: string;
+  level: Level;
+  interpreted: boolean;
+  outcome: Outcome;
+  grade: Grade;
+  requirement: string;
+  source: string;
+  durationMs: number;
+  /** Why it failed, was not assessed or was skipped. */
+  reason?: string;
+  expected?: string;
+  actual?: string;
+  /** Every request of the case with its timings. */
+  wire: WireEntry[];
+  /** Failures only: the full timed wire log (requests and responses, bodies previewed). */
+  exchanges?: unknown[];
+  /** Failures only: reproduces the last request. */
+  curl?: string;
+  metrics?: Record<string, number | string>;
+  observations?: unknown[];
+  /** The observer that assessed the case (file, log, http, command), when one looked. */
+  assessedBy?: string;
+  /** Present when the expectations file lists the case. */
+  known?: Expectation;
+}
+
+export type Verdict = 'conformant' | 'non-conformant' | 'incomplete';
+
+/** The CI gate: `pass` exits 0, `fail` 1, `incomplete` 2. */
+export interface Gate {
+  result: 'pass' | 'fail' | 'incomplete';
+  /** One sentence. */
+  reason: string;
+  /** The expectations file the run was judged with, if any. */
+  expectations: string | null;
+  /** Failures (at a --fail-on level) the expectations file does not list. */
+  newFailures: string[];
+  /** Listed failures that failed again: tolerated. */
+  knownFailures: string[];
+  /** Listed cases that now pass: the file can be tightened with `pushcheck expectations update`. */
+  fixed: string[];
+}
+
+export type Counts = Record<Outcome, number>;
+
+/** The receiver pushcheck launched for the run, with the end of its log. */
+export interface ReceiverReport {
+  launcher: string;
+  what: string;
+  readyMs: number;
+  /** Its last log lines (stdout and stderr), secrets redacted. */
+  log: string[];
+}
+
+export interface RunReport {
+  pushcheck: string;
+  profile: string;
+  /** Names the receiver on a published site (`--label`, else the target without credentials). */
+  label: string;
+  target: string;
+  seed: number;
+  runTag: string;
+  /** The --grep filter, when the run was limited to some cases. */
+  grep: string | null;
+  /** This report's part of a run split with --shard, or null. */
+  shard: { current: number; total: number } | null;
+  observer: string | null;
+  /** The receiver pushcheck launched, if it did. */
+  receiver?: ReceiverReport;
+  /** The profile's mode ("secure mode"), if it has one. */
+  mode: string | null;
+  /** The profile's settings, secrets redacted. */
+  settings: unknown;
+  /** True when SHOULD failures fail the run (`--strict` or `--fail-on should|may`). */
+  strict: boolean;
+  /** The lowest level whose failures fail the run. */
+  failOn: Level;
+  /** The protocol's per-request deadline, drawn on the latency charts. */
+  deadlineMs: number;
+  startedAt: string;
+  durationMs: number;
+  verdict: Verdict;
+  /** Why the verdict is what it is, in one sentence. */
+  verdictReason: string;
+  gate: Gate;
+  summary: Counts & {
+    total: number;
+    failedByLevel: Record<Level, number>;
+    byLevel: Record<Level, Counts>;
+    grades: Record<Grade, number>;
+  };
+  /** Errors outside any case (a suite that did not load, a worker that died). */
+  errors: string[];
+  cases: CaseReport[];
+}
+
+/** A case's grade from its outcome and level. */
+export function gradeOf(outcome: Outcome, level: Level): Grade {
+  switch (outcome) {
+    case 'passed':
+      return 'ok';
+    case 'skipped':
+      return 'unimplemented';
+    case 'not-assessed':
+    case 'error':
+      return outcome;
+    case 'failed':
+      return level === 'MUST' ? 'failed' : level === 'SHOULD' ? 'non-strict' : 'informational';
+  }
+}
+
+/** Whether a failure at `level` fails a run judged with `--fail-on failOn`. */
+export function gates(level: Level, failOn: Level): boolean {
+  return LEVELS.indexOf(level) <= LEVELS.indexOf(failOn);
+}
+
+/**
+ * Non-conformant when a failure at a --fail-on level occurred. Otherwise conformant only when every MUST of
+ * the run was assessed and pushcheck itself did not fail; else incomplete. `flag` names the option that set
+ * the level, for the reason ("--strict").
+ */
+export function verdictOf(
+  cases: readonly CaseReport[],
+  failOn: Level,
+  opts: { grep?: string | undefined; flag?: string | undefined; errors?: readonly string[] } = {},
+): { verdict: Verdict; reason: string } {
+  const ids = (outcome: Outcome, level?: Level) =>
+    cases.filter((c) => c.outcome === outcome && (level === undefined || c.level === level)).map((c) => c.id);
+  const subset = opts.grep === undefined ? '' : ` (only the cases matching --grep ${opts.grep})`;
+  const flag = opts.flag ?? `--fail-on ${failOn.toLowerCase()}`;
+  for (const level of LEVELS) {
+    const failed = ids('failed', level);
+    if (gates(level, failOn) && failed.length > 0) {
+      const why = level === 'MUST' ? '' : ` (${flag})`;
+      return {
+        verdict: 'non-conformant',
+        reason: `${failed.length} ${level} requirement(s) failed${why}${subset}`,
+      };
+    }
+  }
+  const errors = ids('error');
+  if (errors.length > 0) {
+    return { verdict: 'incomplete', reason: `pushcheck itself failed in ${errors.join(', ')}` };
+  }
+  if (opts.errors?.length) {
+    return { verdict: 'incomplete', reason: `pushcheck itself failed: ${opts.errors.join('; ')}` };
+  }
+  if (ids('passed').length + ids('failed').length === 0) {
+    return { verdict: 'incomplete', reason: 'no case was assessed' };
+  }
+  const unassessed = ids('not-assessed', 'MUST');
+  if (unassessed.length > 0) {
+    return {
+      verdict: 'incomplete',
+      reason: `no MUST failed, but ${unassessed.length} MUST requirement(s) were not assessed: ${unassessed.join(', ')}`,
+    };
+  }
+  const soft = cases.filter((c) => c.outcome === 'failed').length;
+  return {
+    verdict: 'conformant',
+    reason:
+      (soft > 0
+        ? `no failure at --fail-on ${failOn.toLowerCase()} or above; ${soft} lower-level requirement(s) failed (graded, not failing)`
+        : 'every assessed requirement passed') + subset,
+  };
+}
+
+/**
+ * The CI gate, as web-platform-tests keeps expectations: a listed failure does not fail it, a new failure
+ * does, and a listed case that now passes is reported so the file can be tightened. A listed `not-assessed`
+ * MUST (say, a CI job that cannot have an observer) does not make the gate incomplete; errors still do.
+ * `stopped` says why the run stopped early, if it did.
+ */
+export function gateOf(
+  cases: readonly CaseReport[],
+  failOn: Level,
+  expectations: string | null,
+  problems: { stopped?: string | undefined; errors?: readonly string[] } = {},
+): Gate {
+  const listed = (c: CaseReport) => c.known !== undefined && c.known.outcome === c.outcome;
+  const newFailures = cases
+    .filter((c) => c.outcome === 'failed' && gates(c.level, failOn) && !listed(c))
+    .map((c) => c.id);
+  const knownFailures = cases.filter((c) => c.outcome !== 'passed' && listed(c)).map((c) => c.id);
+  const fixed = cases.filter((c) => c.known !== undefined && c.outcome === 'passed').map((c) => c.id);
+  const base = { expectations, newFailures, knownFailures, fixed };
+  const known = knownFailures.length > 0 ? `; ${knownFailures.length} known failure(s) tolerated` : '';
+  // A run stopped early is incomplete whatever it found so far, as its verdict is.
+  if (problems.stopped) return { ...base, result: 'incomplete', reason: `the run ${problems.stopped}` };
+  if (newFailures.length > 0) {
+    const reason = `${newFailures.length} new failure(s): ${newFailures.join(', ')}${known}`;
+    return { ...base, result: 'fail', reason };
+  }
+  const errors = cases.filter((c) => c.outcome === 'error').map((c) => c.id);
+  const unassessed = cases.filter((c) => c.outcome === 'not-assessed' && c.level === 'MUST' && !listed(c));
+  const incomplete =
+    errors.length > 0
+      ? `pushcheck itself failed in ${errors.join(', ')}`
+      : problems.errors?.length
+        ? `pushcheck itself failed: ${problems.errors.join('; ')}`
+        : !cases.some((c) => c.outcome === 'passed' || c.outcome === 'failed')
+          ? 'no case was assessed'
+          : unassessed.length > 0
+            ? `${unassessed.length} MUST requirement(s) were not assessed: ${unassessed.map((c) => c.id).join(', ')}`
+            : undefined;
+  if (incomplete !== undefined) return { ...base, result: 'incomplete', reason: `${incomplete}${known}` };
+  const tighten =
+    fixed.length > 0
+      ? `; ${fixed.length} listed case(s) now pass: run \`pushcheck expectations update\``
+      : '';
+  return {
+    ...base,
+    result: 'pass',
+    reason: `no new failure at --fail-on ${failOn.toLowerCase()} or above${known}${tighten}`,
+  };
+}
+
+/** The exit code of a gate. */
+export function exitCodeOf(gate: Gate): number {
+  return gate.result === 'pass' ? 0 : gate.result === 'fail' ? 1 : 2;
+}
+
+/** Counts by outcome, by level and outcome, and by grade. */
+export function summarize(cases: readonly CaseReport[]): RunReport['summary'] {
+  const counts = (list: readonly CaseReport[]): Counts =>
+    Object.fromEntries(OUTCOMES.map((o) => [o, list.filter((c) => c.outcome === o).length])) as Counts;
+  const byLevel = Object.fromEntries(
+    LEVELS.map((l) => [l, counts(cases.filter((c) => c.level === l))]),
+  ) as Record<Level, Counts>;
+  return {
+    total: cases.length,
+    ...counts(cases),
+    failedByLevel: { MUST: byLevel.MUST.failed, SHOULD: byLevel.SHOULD.failed, MAY: byLevel.MAY.failed },
+    byLevel,
+    grades: Object.fromEntries(GRADES.map((g) => [g, cases.filter((c) => c.grade === g).length])) as Record<
+      Grade,
+      number
+    >,
+  };
+}

@@ -1,0 +1,222 @@
+/**
+ * `pushcheck report merge DIR… --out SITE`: a static site, as Autobahn|Testsuite publishes one for WebSocket
+ * implementations: a page per receiver (its run's index.html, report.json, junit.xml, report.md, badge.svg)
+ * and a matrix of receivers × cases across profiles. The parts of a run split with `--shard` are joined into
+ * one report first; parts of the same receiver are recognised by profile, label and shard count.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { usage } from '../core/errors.ts';
+import { chip, esc, filterBar, GRADE_LABEL, STYLE } from './html.ts';
+import {
+  type CaseReport,
+  gateOf,
+  type Grade,
+  LEVELS,
+  type RunReport,
+  summarize,
+  verdictOf,
+} from './model.ts';
+import { reportProblems } from './schema.ts';
+import { writeReportFolder } from './write.ts';
+
+/** How deep under each DIR report.json files are looked for (CI artifacts unpack one or two levels down). */
+const MAX_DEPTH = 4;
+
+/** Every report.json under `dir` (itself included), skipping Playwright's artifacts. */
+export function findReports(dir: string, depth = 0): string[] {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) usage(`${dir} is not a folder`);
+  const here = join(dir, 'report.json');
+  if (existsSync(here)) return [here];
+  if (depth >= MAX_DEPTH) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules')
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap((e) => findReports(join(dir, e.name), depth + 1));
+}
+
+/** Reads and validates one report.json; a UsageError names the file and its first problems. */
+export function readReport(file: string): RunReport {
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    return usage(`${file} is not valid JSON: ${(err as Error).message}`);
+  }
+  const problems = reportProblems(data);
+  if (problems)
+    usage(`${file} is not a pushcheck report (specs/report.schema.json): ${problems.slice(0, 300)}`);
+  return data as RunReport;
+}
+
+/**
+ * Joins the parts of a sharded run into one report: the cases of every part, counts, verdict and gate
+ * recomputed. A missing part makes the merged run incomplete, and says which.
+ */
+export function joinShards(parts: readonly RunReport[]): RunReport {
+  const first = parts[0];
+  if (!first?.shard) throw new Error('joinShards needs sharded reports');
+  const total = first.shard.total;
+  const seen = new Set<number>();
+  for (const p of parts) {
+    const n = p.shard?.current ?? 0;
+    if (seen.has(n)) {
+      usage(
+        `two reports are shard ${n}/${total} of ${first.profile} ${first.label}: give each run's folders to its own merge, or --label the receivers apart`,
+      );
+    }
+    seen.add(n);
+  }
+  const missing = Array.from({ length: total }, (_, i) => i + 1).filter((n) => !seen.has(n));
+  const cases: CaseReport[] = parts.flatMap((p) => p.cases).sort((a, b) => a.id.localeCompare(b.id));
+  const errors = [
+    ...parts.flatMap((p) => p.errors),
+    ...missing.map((n) => `shard ${n}/${total} is missing from the merge`),
+  ];
+  const start = Math.min(...parts.map((p) => Date.parse(p.startedAt)));
+  const end = Math.max(...parts.map((p) => Date.parse(p.startedAt) + p.durationMs));
+  const stopped = parts.some((p) => p.verdictReason.startsWith('the run '));
+  const { verdict, reason } = verdictOf(cases, first.failOn, {
+    grep: first.grep ?? undefined,
+    flag: `--fail-on ${first.failOn.toLowerCase()}`,
+    errors,
+  });
+  return {
+    ...first,
+    runTag: [...new Set(parts.map((p) => p.runTag))].join(','),
+    seed: first.seed,
+    shard: null,
+    startedAt: new Date(start).toISOString(),
+    durationMs: end - start,
+    verdict: stopped ? 'incomplete' : verdict,
+    verdictReason: stopped ? 'a part of the run stopped early' : reason,
+    gate: gateOf(cases, first.failOn, first.gate.expectations, {
+      stopped: stopped ? 'stopped early in one of its parts' : undefined,
+      errors,
+    }),
+    summary: summarize(cases),
+    errors,
+    cases,
+  };
+}
+
+/** Groups reports by receiver and joins sharded runs. */
+export function receivers(reports: readonly RunReport[]): RunReport[] {
+  const whole = reports.filter((r) => r.shard === null);
+  const parts = new Map<string, RunReport[]>();
+  for (const r of reports) {
+    if (r.shard === null) continue;
+    const key = JSON.stringify([r.profile, r.label, r.shard.total]);
+    parts.set(key, [...(parts.get(key) ?? []), r]);
+  }
+  return [...whole, ...[...parts.values()].map(joinShards)].sort(
+    (a, b) => a.profile.localeCompare(b.profile) || a.label.localeCompare(b.label),
+  );
+}
+
+function slug(s: string): string {
+  return (
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'receiver'
+  );
+}
+
+const SHORT: Record<Grade, string> = {
+  ok: 'OK',
+  failed: 'FAIL',
+  'non-strict': 'NON-STRICT',
+  informational: 'INFO',
+  unimplemented: 'UNIMPL',
+  'not-assessed': 'N/A',
+  error: 'ERROR',
+};
+
+function matrixPage(rows: RunReport[], dirs: string[], title: string): string {
+  const ids = new Map<string, CaseReport>();
+  for (const r of rows) for (const c of r.cases) if (!ids.has(c.id)) ids.set(c.id, c);
+  const cases = [...ids.values()].sort((a, b) => a.id.localeCompare(b.id));
+  const profiles = [...new Set(rows.map((r) => r.profile))];
+  const head = rows
+    .map(
+      (r, i) =>
+        `<th class="rcv"><a href="${esc(dirs[i] ?? '')}/index.html">${esc(r.profile)} · ${esc(r.label)}</a><br><span class="verdict v-${r.verdict}">${esc(r.verdict)}</span><br><span class="muted">${r.summary.passed}/${r.summary.total - r.summary.skipped}</span></th>`,
+    )
+    .join('');
+  const body = cases.map((k) => {
+    const cells = rows.map((r, i) => {
+      const c = r.cases.find((x) => x.id === k.id);
+      if (!c) return '<td class="cell"><span class="chip none">—</span></td>';
+      const tip = `${r.label}: ${GRADE_LABEL[c.grade]}${c.reason ? ` — ${c.reason}` : ''}`;
+      return `<td class="cell"><a href="${esc(dirs[i] ?? '')}/index.html#${esc(c.id)}" title="${esc(tip)}"><span class="chip ${c.grade}">${SHORT[c.grade]}</span></a></td>`;
+    });
+    const profile = k.id.slice(0, k.id.indexOf('.'));
+    return `<tr class="row" data-profile="${esc(profile)}" data-level="${k.level}"><th class="case-id"><span class="lvl">${k.level}</span> <span class="id">${esc(k.id)}</span><br><span class="muted">${esc(k.title)}</span></th>${cells.join('')}</tr>`;
+  });
+  const { bar, script } = filterBar(
+    [
+      { name: 'profile', label: 'Profile', values: profiles },
+      { name: 'level', label: 'Level', values: LEVELS },
+    ],
+    'tr.row',
+  );
+  const legend = (Object.keys(SHORT) as Grade[]).map((g) => `${chip(g)} ${esc(SHORT[g])}`).join(' ');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src 'self' data:">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(title)}</title>
+<style>${STYLE}body{max-width:none}.rcv{writing-mode:vertical-rl;transform:rotate(180deg);white-space:nowrap;font-weight:400;font-size:12px}
+.cell{text-align:center;padding:2px}.cell .chip{min-width:0;font-size:10px}.case-id{font-weight:400;min-width:360px}</style></head>
+<body><h1>${esc(title)}</h1>
+<p>${rows.length} receiver(s), ${cases.length} case(s) across ${profiles.length} profile(s). Grades as Autobahn|Testsuite gives them: ${legend}; — not run on that receiver.</p>
+${bar}
+<table id="matrix"><tr><th>case</th>${head}</tr>${body.join('\n')}</table>
+${script}
+</body></html>
+`;
+}
+
+export interface MergeResult {
+  receivers: { profile: string; label: string; dir: string; verdict: string; shards: number }[];
+  files: number;
+}
+
+/** Builds the site in `out` from the report folders under `dirs`. */
+export function mergeReports(
+  dirs: readonly string[],
+  out: string,
+  title = 'pushcheck conformance',
+): MergeResult {
+  if (dirs.length === 0)
+    usage('report merge needs at least one report folder: pushcheck report merge DIR… --out SITE');
+  const files = dirs.flatMap((d) => findReports(d));
+  if (files.length === 0) usage(`no report.json under ${dirs.join(', ')}`);
+  const reports = files.map(readReport);
+  const rows = receivers(reports);
+  mkdirSync(out, { recursive: true });
+  const used = new Set<string>();
+  const subdirs = rows.map((r) => {
+    let name = slug(`${r.profile}-${r.label}`);
+    for (let n = 2; used.has(name); n++) name = `${slug(`${r.profile}-${r.label}`)}-${n}`;
+    used.add(name);
+    // Already redacted by the run that wrote it; re-rendered so every page has this version's layout.
+    writeReportFolder(join(out, name), r, []);
+    return name;
+  });
+  writeFileSync(join(out, 'index.html'), matrixPage(rows, subdirs, title));
+  const index = rows.map((r, i) => ({
+    profile: r.profile,
+    label: r.label,
+    dir: subdirs[i] ?? '',
+    verdict: r.verdict,
+    shards: reports.filter((p) => p.shard && p.profile === r.profile && p.label === r.label).length,
+  }));
+  writeFileSync(join(out, 'index.json'), `${JSON.stringify({ title, receivers: index }, null, 2)}\n`);
+  return { receivers: index, files: files.length };
+}
+
+/** Paths relative to the working directory, for messages. */
+export function shown(path: string): string {
+  return relative(process.cwd(), path) || '.';
+}

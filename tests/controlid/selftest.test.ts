@@ -1,0 +1,124 @@
+/**
+ * The Control iD suite's test of honesty: through the real CLI and real HTTP, it passes against the reference
+ * push server and catches every faulty one with the case meant to catch it.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { type FaultyName, faulty, faultyBehaviour } from '../../mocks/controlid/faulty.ts';
+import {
+  type Behaviour,
+  controlidHandlers,
+  DEFAULT_STATE_PATH,
+  reference,
+} from '../../mocks/controlid/reference.ts';
+import { serve } from '../../mocks/serve.ts';
+import { requirements } from '../../specs/controlid/requirements.ts';
+import { DEFAULT_DEVICE_ID } from '../../src/protocols/controlid/profile.ts';
+import { type CliResult, idsWith, pushcheck, scratch } from '../helpers.ts';
+
+type Id = keyof typeof requirements;
+const ALL_IDS = Object.keys(requirements) as Id[];
+const needing = (need: string) =>
+  ALL_IDS.filter((id) => (requirements[id] as { needs?: readonly string[] }).needs?.includes(need));
+
+interface RunOptions {
+  stateHook?: boolean | string;
+  observe?: boolean;
+  extra?: readonly string[];
+}
+
+/** Serves `behaviour` on loopback and runs `pushcheck run --profile controlid` against it. */
+async function runAgainst(behaviour: Behaviour, opts: RunOptions = {}): Promise<CliResult & { dir: string }> {
+  const dir = scratch('pushcheck-controlid-');
+  const observeFile = join(dir, 'results.log');
+  const server = await serve(controlidHandlers({ observeFile, enrolled: [DEFAULT_DEVICE_ID] }, behaviour));
+  try {
+    const args = ['run', '--profile', 'controlid', '--target', `${server.origin}/api`, '--seed', '11'];
+    args.push('--report', join(dir, 'report'), ...(opts.extra ?? []));
+    if (opts.stateHook !== false) {
+      const path =
+        typeof opts.stateHook === 'string' ? opts.stateHook : `${DEFAULT_STATE_PATH}?key=s3cr3t-hook-key`;
+      args.push('--state-url', `${server.origin}${path}`);
+    }
+    if (opts.observe !== false) args.push('--observe-file', observeFile);
+    return { ...(await pushcheck(args, join(dir, 'report'))), dir };
+  } finally {
+    await server.close();
+  }
+}
+
+test.describe('the reference push server', () => {
+  test('passes every case with --strict, and the state hook key is never written', async () => {
+    const r = await runAgainst(reference, { extra: ['--strict'] });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.report?.verdict).toBe('conformant');
+    expect(r.report?.summary.passed).toBe(ALL_IDS.length);
+    for (const file of ['report.json', 'junit.xml']) {
+      expect(readFileSync(join(r.dir, 'report', file), 'utf8')).not.toContain('s3cr3t-hook-key');
+    }
+    expect(r.stdout + r.stderr).not.toContain('s3cr3t-hook-key');
+  });
+
+  test('without --state-url, the cases that need it are not assessed, and the run is incomplete', async () => {
+    const r = await runAgainst(reference, { stateHook: false });
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(r.report?.verdict).toBe('incomplete');
+    expect(r.report?.verdictReason).toContain('controlid.command.delivered');
+    expect(idsWith(r.report, 'not-assessed').sort()).toEqual(needing('state-hook').sort());
+    expect(idsWith(r.report, 'failed')).toEqual([]);
+    expect(r.report?.cases.find((c) => c.outcome === 'not-assessed')?.reason).toContain('--state-url');
+  });
+
+  test('a state hook that refuses leaves only the cases that need it not assessed, saying what it answered', async () => {
+    const r = await runAgainst(reference, { stateHook: '/no/such/hook' });
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(idsWith(r.report, 'not-assessed').sort()).toEqual(needing('state-hook').sort());
+    expect(idsWith(r.report, 'failed')).toEqual([]);
+    const one = r.report?.cases.find((c) => c.id === 'controlid.command.delivered');
+    expect(one?.reason).toMatch(/state hook .* "reset": HTTP 404/);
+  });
+
+  test('without an observer, only the processing case is not assessed, and a SHOULD does not make it incomplete', async () => {
+    const r = await runAgainst(reference, { observe: false });
+    expect(idsWith(r.report, 'not-assessed')).toEqual(['controlid.result.processed']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+  });
+});
+
+test.describe('each faulty push server', () => {
+  for (const [name, f] of Object.entries(faulty) as [FaultyName, (typeof faulty)[FaultyName]][]) {
+    test(`"${name}" is caught by ${f.caughtBy.join(' and ')}`, async () => {
+      const r = await runAgainst(faultyBehaviour(name), { extra: 'runWith' in f ? f.runWith : [] });
+      const failed = idsWith(r.report, 'failed');
+      for (const id of f.caughtBy) expect(failed, r.stdout).toContain(id);
+      if (!('collateral' in f)) {
+        expect(failed.sort(), 'a one-defect server fails only its cases').toEqual([...f.caughtBy].sort());
+      }
+      const must = failed.some((id) => requirements[id as Id].level === 'MUST');
+      expect(r.code, r.stdout + r.stderr).toBe(must ? 1 : 0);
+      const c = r.report?.cases.find((k) => k.id === f.caughtBy[0]);
+      expect(c?.expected, 'a failure says what was expected').toBeTruthy();
+      expect(c?.actual, 'and what happened').toBeTruthy();
+      expect(c?.curl, 'and how to reproduce it').toMatch(/^curl /);
+      expect(r.stdout).toContain(`FAILED ${c?.level} ${c?.id}`);
+    });
+  }
+
+  test('a SHOULD failure fails the run with --strict', async () => {
+    const r = await runAgainst(faultyBehaviour('idle-json-object'), {
+      extra: ['--strict', '--grep', 'controlid\\.poll'],
+    });
+    expect(idsWith(r.report, 'failed')).toEqual(['controlid.poll.idle-zero-length']);
+    expect(r.code).toBe(1);
+  });
+
+  test('a slow poll is cut off at --request-timeout, not waited for', async () => {
+    const r = await runAgainst(faultyBehaviour('slow-poll'), {
+      extra: ['--request-timeout', '1000', '--grep', 'controlid\\.poll\\.idle-empty'],
+    });
+    const c = r.report?.cases.find((k) => k.id === 'controlid.poll.idle-empty');
+    expect(c?.actual).toMatch(/no complete response within 1000 ms/);
+    expect(c?.durationMs).toBeLessThan(1900);
+  });
+});

@@ -1,0 +1,98 @@
+/**
+ * The HTML report in real Chromium (Debian's, driven by Playwright): a full-catalogue run against a receiver
+ * with a MUST and two SHOULD defects, filtered to the failed cases, checked for what it shows, screenshotted
+ * (kept as a test artifact), and timed.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, expect, test } from '@playwright/test';
+import { faulty } from '../../mocks/onenet/faulty.ts';
+import { reference } from '../../mocks/onenet/reference.ts';
+import { idsWith } from '../helpers.ts';
+import { runOnenet } from './helpers.ts';
+
+/** Debian's Chromium, with the flags the machines need (/work/shared/ENVIRONMENT.md). */
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
+
+test('index.html, opened in Chromium and filtered to the failed cases, shows what failed and why', async ({}, testInfo) => {
+  test.setTimeout(300_000);
+  expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`).toBe(true);
+  const receiver = {
+    ...reference,
+    ...faulty['quoted-echo'].behaviour,
+    ...faulty['unvalidated-500'].behaviour,
+  };
+  const r = await runOnenet(receiver);
+  const failed = idsWith(r.report, 'failed').sort();
+  expect(failed, r.stdout).toEqual([
+    'onenet.robust.missing-fields',
+    'onenet.robust.wrong-types',
+    'onenet.verify.echo-verbatim',
+  ]);
+  const file = join(r.dir, 'index.html');
+  const bytes = statSync(file).size;
+
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const requests: string[] = [];
+    page.on('request', (req) => requests.push(req.url()));
+    const t0 = performance.now();
+    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+    const renderMs = Math.round(performance.now() - t0);
+
+    await expect(page.locator('#verdict')).toHaveText('NON-CONFORMANT');
+    await expect(page.locator('#gate')).toHaveText('FAIL');
+    const total = r.report?.summary.total ?? 0;
+    await expect(page.locator('#shown')).toHaveText(`${total} of ${total} shown`);
+    await expect(page.locator('#counts tr').nth(1)).toContainText('MUST');
+    expect(
+      await page.locator('svg[aria-label="ack latency of every request"] circle').count(),
+    ).toBeGreaterThan(20);
+
+    await page.selectOption('#f-outcome', 'failed');
+    await expect(page.locator('#shown')).toHaveText(`3 of ${total} shown`);
+    const visible = await page.locator('article.case:visible').evaluateAll((els) => els.map((e) => e.id));
+    expect(visible.sort()).toEqual(failed);
+
+    const echo = page.locator('article[id="onenet.verify.echo-verbatim"]');
+    await expect(echo.locator(':scope > details > summary')).toContainText('FAILED');
+    await expect(echo.locator('.requirement')).toContainText('需在响应中原样返回msg参数');
+    await expect(echo.locator('.source')).toContainText('onenet.seed.md §2 实例验证');
+    await expect(echo.locator('.expected')).toContainText('body "');
+    await expect(echo.locator('.actual')).toContainText('HTTP 200 with body "\\"');
+    await expect(echo.locator('.curl')).toHaveText(
+      /^curl -sS -i -X GET .*--path-as-is 'http:\/\/127\.0\.0\.1:\d+\/onenet\?msg=/,
+    );
+    await expect(echo.locator('table.wire tr')).toHaveCount(2);
+    const robust = page.locator('article[id="onenet.robust.missing-fields"]');
+    await expect(robust.locator(':scope > details > summary')).toContainText('NON-STRICT');
+    await expect(robust.locator('.actual')).toContainText('HTTP 500');
+
+    await page.selectOption('#f-level', 'SHOULD');
+    await expect(page.locator('article.case:visible')).toHaveCount(2);
+    await page.selectOption('#f-level', 'MUST');
+    await expect(page.locator('#shown')).toHaveText(`1 of ${total} shown`);
+    await page.selectOption('#f-level', '');
+    await page.selectOption('#f-outcome', 'skipped');
+    await expect(page.locator('article.case:visible summary')).toContainText(['UNIMPLEMENTED']);
+    await page.selectOption('#f-outcome', 'failed');
+
+    const shot = testInfo.outputPath('report-failed-cases.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    await testInfo.attach('report filtered to the failed cases', { path: shot, contentType: 'image/png' });
+    expect(
+      requests.every((u) => u.startsWith('file://')),
+      requests.join('\n'),
+    ).toBe(true);
+
+    const note = `index.html of ${total} cases: ${bytes} bytes (${(bytes / 1024).toFixed(1)} KiB); loaded and rendered in Chromium in ${renderMs} ms`;
+    testInfo.annotations.push({ type: 'measured', description: note });
+    console.log(note);
+  } finally {
+    await browser.close();
+  }
+  expect(readFileSync(file, 'utf8')).not.toMatch(/<(link|img|script)[^>]+(src|href)="https?:/);
+});

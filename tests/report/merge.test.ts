@@ -1,0 +1,124 @@
+/**
+ * `pushcheck report merge`: the site for the reference receivers and every faulty OneNET receiver, with the
+ * reference's plain-mode run split in two with --shard and joined again; a missing or doubled part.
+ * Each faulty receiver runs only the cases meant to catch it (the self-test runs them in full), so the matrix
+ * shows its failures where the catalogue says they are, and "—" where it did not run.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { type FaultyName, faulty, faultyBehaviour } from '../../mocks/onenet/faulty.ts';
+import { reference } from '../../mocks/onenet/reference.ts';
+import { requirements } from '../../specs/onenet/requirements.ts';
+import type { RunReport } from '../../src/report/model.ts';
+import { reportProblems } from '../../src/report/schema.ts';
+import { AES_KEY, pushcheck, scratch } from '../helpers.ts';
+import { only, type Run, runOnenet } from './helpers.ts';
+
+const ALL = Object.keys(requirements).length;
+
+/** Runs `jobs` two at a time (the machines have two cores). */
+async function pool<T>(jobs: (() => Promise<T>)[], width = 2): Promise<T[]> {
+  const out: T[] = new Array<T>(jobs.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < jobs.length) {
+        const i = next++;
+        out[i] = await (jobs[i] as () => Promise<T>)();
+      }
+    }),
+  );
+  return out;
+}
+
+test('the site has a page per receiver and a matrix that shows each faulty receiver failing its cases', async () => {
+  test.setTimeout(1_800_000);
+  const root = scratch('pushcheck-site-in-');
+  const shards = [1, 2].map(
+    (n) => () =>
+      runOnenet(reference, {
+        dir: join(root, `reference-plain-${n}`),
+        extra: ['--shard', `${n}/2`, '--label', 'reference (plain)', '--strict'],
+      }),
+  );
+  const secure = () =>
+    runOnenet(reference, {
+      dir: join(root, 'reference-secure'),
+      aesKey: AES_KEY,
+      extra: ['--label', 'reference (secure)'],
+    });
+  const names = Object.keys(faulty) as FaultyName[];
+  const faults = names.map((name) => () => {
+    const f = faulty[name];
+    return runOnenet(faultyBehaviour(name), {
+      dir: join(root, `faulty-${name}`),
+      ...('secureOnly' in f && f.secureOnly ? { aesKey: AES_KEY } : {}),
+      extra: ['--grep', only(f.caughtBy), '--label', `faulty ${name}`],
+    });
+  });
+  const runs: Run[] = await pool([...shards, secure, ...faults]);
+  for (const r of runs) expect(r.report, r.stdout + r.stderr).toBeTruthy();
+  expect(runs[0]?.report?.shard).toEqual({ current: 1, total: 2 });
+
+  const site = scratch('pushcheck-site-');
+  const m = await pushcheck(['report', 'merge', root, '--out', site, '--title', 'OneNET receivers']);
+  expect(m.code, m.stderr).toBe(0);
+  expect(m.stdout).toContain('(2 shards joined)');
+  const index = JSON.parse(readFileSync(join(site, 'index.json'), 'utf8')) as {
+    receivers: { label: string; dir: string; verdict: string; shards: number }[];
+  };
+  expect(index.receivers).toHaveLength(2 + names.length);
+  const page = (label: string) => {
+    const rcv = index.receivers.find((x) => x.label === label);
+    expect(rcv, label).toBeTruthy();
+    const report = JSON.parse(readFileSync(join(site, rcv?.dir ?? '', 'report.json'), 'utf8')) as RunReport;
+    expect(reportProblems(report), label).toBe('');
+    return { dir: rcv?.dir ?? '', report };
+  };
+
+  const plain = page('reference (plain)').report;
+  expect(plain.shard).toBeNull();
+  expect(plain.summary.total, 'both halves of the split run are joined').toBe(ALL);
+  expect(plain.summary.failed).toBe(0);
+  expect(plain.verdict).toBe('conformant');
+  expect(plain.gate.result).toBe('pass');
+  expect(page('reference (secure)').report.summary.passed).toBe(ALL);
+
+  const matrix = readFileSync(join(site, 'index.html'), 'utf8');
+  for (const name of names) {
+    const { dir, report } = page(`faulty ${name}`);
+    const failedIds = report.cases.filter((c) => c.outcome === 'failed').map((c) => c.id);
+    expect(failedIds.sort(), name).toEqual([...faulty[name].caughtBy].sort());
+    for (const id of faulty[name].caughtBy) {
+      const cell = new RegExp(
+        `href="${dir}/index\\.html#${id.replace(/\./g, '\\.')}" title="[^"]*"><span class="chip (failed|non-strict)">`,
+      );
+      expect(matrix, `${name} × ${id}`).toMatch(cell);
+    }
+    expect(readFileSync(join(site, dir, 'index.html'), 'utf8')).toContain('<span id="verdict"');
+  }
+  expect(matrix.match(/<tr class="row"/g)).toHaveLength(ALL);
+});
+
+test('a missing part leaves the joined run incomplete; two copies of one part are refused', async () => {
+  test.setTimeout(300_000);
+  const root = scratch('pushcheck-shards-');
+  const args = (n: number) => ['--shard', `${n}/2`, '--label', 'halves', '--grep', 'onenet\\.verify'];
+  const one = await runOnenet(reference, { dir: join(root, 'a'), extra: args(1) });
+  expect(one.report?.shard).toEqual({ current: 1, total: 2 });
+  const site = scratch('pushcheck-site-');
+  const m = await pushcheck(['report', 'merge', join(root, 'a'), '--out', site]);
+  expect(m.code, m.stderr).toBe(0);
+  const [dir] = (
+    JSON.parse(readFileSync(join(site, 'index.json'), 'utf8')) as { receivers: { dir: string }[] }
+  ).receivers;
+  const joined = JSON.parse(readFileSync(join(site, dir?.dir ?? '', 'report.json'), 'utf8')) as RunReport;
+  expect(joined.verdict).toBe('incomplete');
+  expect(joined.errors).toEqual(['shard 2/2 is missing from the merge']);
+  expect(joined.gate.result).toBe('incomplete');
+
+  const twice = await pushcheck(['report', 'merge', join(root, 'a'), join(root, 'a'), '--out', scratch()]);
+  expect(twice.code).toBe(2);
+  expect(twice.stderr).toMatch(/two reports are shard 1\/2 of onenet halves/);
+});
