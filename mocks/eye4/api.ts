@@ -47,6 +47,11 @@ export class Eye4ApiState {
     this.recordings.set(fileid, recording);
   }
 
+  /** Makes `fileid` known as an available doorbell recording, unless the mock already knows it. */
+  know(fileid: string): void {
+    if (!this.recordings.has(fileid)) this.register(fileid);
+  }
+
   /** Milliseconds on the clock the calls are stamped with. */
   now(): number {
     return Math.round(performance.now() - this.t0);
