@@ -1,6 +1,6 @@
 /** The fixed guid header (eye4.seed.md §V.3): alarms without it, or with another value, are forgeries. */
 import { fail } from '../../src/core/case.ts';
-import { conformance, countAfterSentinel, test } from './fixtures.ts';
+import { conformance, countAfterSentinel, settings, test } from './fixtures.ts';
 
 test(
   ...conformance('eye4.guid.missing-not-processed', async ({ eye4, sender, observe }) => {
@@ -30,7 +30,7 @@ function wrongGuids(guid: string): [string, string][] {
 test(
   ...conformance('eye4.guid.wrong-not-processed', async ({ run, eye4, sender, observe }) => {
     const forged: [string, string][] = [];
-    for (const [how, value] of wrongGuids((run.settings as { guid: string }).guid)) {
+    for (const [how, value] of wrongGuids(settings(run).guid)) {
       const probe = sender.alarm();
       await eye4.alarm(probe, `alarm whose guid has ${how}`, { kind: 'value', value });
       forged.push([how, probe.marker]);
