@@ -125,7 +125,7 @@ export const requirements = {
   'eye4.robust.malformed-resource': {
     level: 'SHOULD',
     title: 'answers malformed resource bodies without a server error',
-    text: 'The document is silent on bad input; a resource body that is not JSON, has neither key nor Key, or has a number for the key gets any complete answer below 500 (400 is usual), never a 5xx or a dropped connection.',
+    text: 'The document is silent on bad input; a resource body that is not JSON, names no file (no key, Key or d009_id), or has a number for the key gets any complete answer below 500 (400 is usual), never a 5xx or a dropped connection.',
     source: 'pushcheck (interpreted)',
     interpreted: true,
   },
