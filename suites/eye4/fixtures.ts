@@ -18,11 +18,16 @@ import {
   recordObservation,
 } from '../../src/core/case.ts';
 import type { RunConfig } from '../../src/core/config.ts';
-import { type Exchange, send } from '../../src/core/http.ts';
+import { curlLine, type Exchange, send } from '../../src/core/http.ts';
 import { POLL_MS } from '../../src/core/observer.ts';
 import { createRng } from '../../src/core/rng.ts';
 import type { Eye4Settings } from '../../src/protocols/eye4/profile.ts';
-import { type AlarmProbe, Eye4Sender, type GuidChoice } from '../../src/protocols/eye4/sender.ts';
+import {
+  type AlarmProbe,
+  Eye4Sender,
+  GUID_HEADER,
+  type GuidChoice,
+} from '../../src/protocols/eye4/sender.ts';
 import { defineConformance, type Observe, test as core } from '../fixtures.ts';
 
 /** The Eye4 settings of a run. */
@@ -74,16 +79,21 @@ async function startApi(host: string, port: number, state: Eye4ApiState): Promis
   }
 }
 
-/** The exchange as recorded, with `value` (a forged guid) replaced wherever it was sent. */
-function hideValue(ex: Exchange, value: string): Exchange {
+/** The exchange as recorded when its guid was forged: the guid header hidden, in the log and the curl line. */
+function hideGuid(
+  ex: Exchange,
+  url: string,
+  body: string,
+  deadlineMs: number,
+  headers: Record<string, string>,
+): Exchange {
   const hidden = '[REDACTED: a forged guid]';
-  const headers = Object.fromEntries(
-    Object.entries(ex.request.headers).map(([k, v]) => [k, v === value ? hidden : v]),
-  );
+  const hide = (h: Record<string, string>) =>
+    Object.fromEntries(Object.entries(h).map(([k, v]) => [k, k.toLowerCase() === GUID_HEADER ? hidden : v]));
   return {
     ...ex,
-    request: { ...ex.request, headers },
-    curl: value.length > 0 ? ex.curl.replaceAll(`guid: ${value}`, `guid: ${hidden}`) : ex.curl,
+    request: { ...ex.request, headers: hide(ex.request.headers) },
+    curl: curlLine({ method: 'POST', url, headers: hide(headers), body, deadlineMs }),
   };
 }
 
@@ -123,16 +133,10 @@ export const test = core.extend<
   },
   eye4: async ({ run, sender, api }, use) => {
     const post = async (url: string, body: string, label: string, guid: GuidChoice): Promise<Exchange> => {
-      const ex = await send({
-        method: 'POST',
-        url,
-        headers: sender.headers(guid),
-        body,
-        deadlineMs: run.deadlineMs,
-        label,
-      });
+      const headers = sender.headers(guid);
+      const ex = await send({ method: 'POST', url, headers, body, deadlineMs: run.deadlineMs, label });
       // A forged guid is the account's with one change: as much a secret as the guid itself.
-      recordExchange(guid.kind === 'value' ? hideValue(ex, guid.value) : ex);
+      recordExchange(guid.kind === 'value' ? hideGuid(ex, url, body, run.deadlineMs, headers) : ex);
       return ex;
     };
     await use({
