@@ -1,10 +1,12 @@
 /** The profiles pushcheck knows, by name: each plugs in through the `Profile` interface (src/core/profile.ts). */
 import type { Profile } from './core/profile.ts';
+import { ekuiperProfile } from './protocols/ekuiper/profile.ts';
 import { eye4Profile } from './protocols/eye4/profile.ts';
 import { onenetProfile } from './protocols/onenet/profile.ts';
 
 export const PROFILES: Readonly<Record<string, Profile<unknown>>> = {
   onenet: onenetProfile,
+  ekuiper: ekuiperProfile,
   eye4: eye4Profile,
 };
 
