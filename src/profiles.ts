@@ -2,12 +2,14 @@
 import type { Profile } from './core/profile.ts';
 import { controlidProfile } from './protocols/controlid/profile.ts';
 import { ekuiperProfile } from './protocols/ekuiper/profile.ts';
+import { eye4Profile } from './protocols/eye4/profile.ts';
 import { onenetProfile } from './protocols/onenet/profile.ts';
 
 export const PROFILES: Readonly<Record<string, Profile<unknown>>> = {
   onenet: onenetProfile,
   ekuiper: ekuiperProfile,
   controlid: controlidProfile,
+  eye4: eye4Profile,
 };
 
 /** The names of the profiles, for messages. */
