@@ -10,52 +10,55 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { type FaultyName, faulty, faultyBehaviour } from '../mocks/onenet/faulty.ts';
-import { onenetHandlers, reference } from '../mocks/onenet/reference.ts';
-import { serve } from '../mocks/serve.ts';
 import { CONFIG_ENV, type RunConfig } from './core/config.ts';
 import { loadSchemas, PACKAGE_ROOT, SpecError } from './core/schemas.ts';
-import { PROFILES } from './profiles.ts';
-import { AES_KEY_LENGTH } from './protocols/onenet/codec.ts';
+import { integerOption, stringOption, UsageError, usage } from './core/errors.ts';
+import type { OptionSpec, Profile } from './core/profile.ts';
+import { PROFILE_NAMES, PROFILES } from './profiles.ts';
 import type { RunReport } from './report/reporter.ts';
 
 export const EXIT = { conformant: 0, nonConformant: 1, couldNotRun: 2 } as const;
 
-/** An error whose message is for the user; the CLI prints it and exits 2. */
-export class UsageError extends Error {}
+export { UsageError };
 
 const VERSION = '0.1.0';
-const DEMO_TOKEN = 'pushcheck-demo-token';
 
-const HELP = `pushcheck ${VERSION}: conformance tests for the HTTP push protocols of IoT platforms and devices
+function help(): string {
+  const profiles = Object.values(PROFILES)
+    .map((p) => `Options of run --profile ${p.name} (${p.summary}):\n${p.help}`)
+    .join('\n\n');
+  return `pushcheck ${VERSION}: conformance tests for the HTTP push protocols of IoT platforms and devices
 
 Usage:
-  pushcheck run --profile onenet --target URL --token TOKEN [options]
+  pushcheck run --profile P --target URL [options]
                                      play the platform against your receiver and write a report
-  pushcheck demo [--report DIR]      run the whole suite against the built-in reference receivers
+  pushcheck demo [--profile P] [--report DIR]
+                                     run the suites against the built-in reference receivers
   pushcheck cases [--profile P] [--json]
                                      list the case catalogue (id, level, title, source)
-  pushcheck serve onenet [--faulty NAME] [--port P] [--token T] [--aes-key K] [--observe-file F]
+  pushcheck serve P [--faulty NAME|help] [--port N] [--host H] [options]
                                      serve a reference (or faulty) receiver to try things against
 
-Options of run:
-  --profile P          the protocol (onenet)
+Profiles: ${PROFILE_NAMES}
+
+Options of run, for every profile:
+  --profile P          the protocol
   --target URL         your receiver's URL, as configured on the platform
-  --token TOKEN        the push instance's token (or env PUSHCHECK_TOKEN)
-  --aes-key KEY        the 16-character key of a secure-mode instance (or env PUSHCHECK_AES_KEY)
   --observe-file PATH  a file your receiver appends what it processed to; cases that need to see
                        processing are not-assessed without it
   --report DIR         where report.json and junit.xml go (default reports/<profile>)
   --strict             SHOULD failures fail the run too
   --grep PATTERN       run only the cases whose id or title matches
   --seed N             reproduce a run's generated data (default: random, printed in the report)
-  --burst N            concurrent pushes in the burst case (default 20)
   --observe-timeout MS how long processing may take to show in the observer (default 3000)
 
+${profiles}
+
 Exit codes: 0 conformant, 1 non-conformant, 2 could not run.`;
+}
 
 function fail(message: string): never {
-  throw new UsageError(message);
+  return usage(message);
 }
 
 function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>) {
@@ -64,20 +67,6 @@ function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>)
   } catch (err) {
     return fail(`${(err as Error).message.replace(/\. To specify.*$/s, '')}. See \`pushcheck --help\`.`);
   }
-}
-
-function integer(
-  value: string | undefined,
-  name: string,
-  fallback: number,
-  min = 0,
-  max = 2 ** 31 - 1,
-): number {
-  if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-    fail(`--${name} must be an integer from ${min} to ${max}, got "${value}"`);
-  }
-  return Number(value);
 }
 
 function targetUrl(value: string | undefined): string {
@@ -178,42 +167,58 @@ function runTag(): string {
   return String(randomInt(10_000_000, 99_999_999));
 }
 
-async function cmdRun(args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, {
-    profile: { type: 'string' },
-    target: { type: 'string' },
-    token: { type: 'string' },
-    'aes-key': { type: 'string' },
-    'observe-file': { type: 'string' },
-    report: { type: 'string' },
-    strict: { type: 'boolean', default: false },
-    grep: { type: 'string' },
-    seed: { type: 'string' },
-    burst: { type: 'string' },
-    'observe-timeout': { type: 'string' },
-  });
-  if (positionals.length) fail(`unexpected argument "${positionals[0]}"; see \`pushcheck --help\``);
-  const profile = values.profile as string | undefined;
-  if (!profile) fail(`--profile is required: one of ${Object.keys(PROFILES).join(', ')}`);
-  if (!PROFILES[profile])
-    fail(`unknown profile "${profile}": known profiles are ${Object.keys(PROFILES).join(', ')}`);
-  const target = targetUrl(values.target as string | undefined);
-  const token = (values.token as string | undefined) ?? process.env.PUSHCHECK_TOKEN;
-  if (!token) fail('--token is required (or set PUSHCHECK_TOKEN): the token of your push instance');
-  const aesKey = (values['aes-key'] as string | undefined) ?? process.env.PUSHCHECK_AES_KEY;
-  if (aesKey !== undefined && Buffer.byteLength(aesKey) !== AES_KEY_LENGTH) {
-    fail(
-      `--aes-key must be the ${AES_KEY_LENGTH}-character key the platform generated; got ${Buffer.byteLength(aesKey)} bytes`,
-    );
+/** Options every `run` takes, whatever the profile. */
+const COMMON_RUN_OPTIONS: OptionSpec = {
+  profile: { type: 'string' },
+  target: { type: 'string' },
+  'observe-file': { type: 'string' },
+  report: { type: 'string' },
+  strict: { type: 'boolean', default: false },
+  grep: { type: 'string' },
+  seed: { type: 'string' },
+  'observe-timeout': { type: 'string' },
+};
+
+/** The profile called `name`; `missing` says what to do when no name was given. */
+function profileNamed(name: string | undefined, missing: string): Profile {
+  if (!name) return usage(`${missing}: one of ${PROFILE_NAMES}`);
+  const profile = PROFILES[name];
+  if (!profile) return usage(`unknown profile "${name}": known profiles are ${PROFILE_NAMES}`);
+  return profile;
+}
+
+/** The value of `--name` anywhere in `args`, before the options are known (they depend on the profile). */
+function peek(args: string[], name: string): string | undefined {
+  const i = args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (i < 0) return undefined;
+  const arg = args[i] ?? '';
+  return arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : args[i + 1];
+}
+
+function checkSpec(profile: string): void {
+  try {
+    loadSchemas(profile);
+  } catch (err) {
+    if (err instanceof SpecError)
+      usage(`the ${profile} spec is malformed: ${err.message}. Reinstall pushcheck, or fix the file`);
+    throw err;
   }
-  const observeFile = values['observe-file'] as string | undefined;
+}
+
+async function cmdRun(args: string[]): Promise<number> {
+  const profile = profileNamed(peek(args, 'profile'), '--profile is required');
+  const { values, positionals } = parse(args, { ...COMMON_RUN_OPTIONS, ...profile.options });
+  if (positionals.length) fail(`unexpected argument "${positionals[0]}"; see \`pushcheck --help\``);
+  const target = targetUrl(stringOption(values.target));
+  const settings = profile.configure(values, process.env);
+  const observeFile = stringOption(values['observe-file']);
   if (observeFile !== undefined && !existsSync(dirname(resolve(observeFile)))) {
     fail(`--observe-file ${observeFile}: its folder does not exist`);
   }
   if (observeFile !== undefined && existsSync(observeFile) && !statSync(observeFile).isFile()) {
     fail(`--observe-file ${observeFile} is not a file`);
   }
-  const grep = values.grep as string | undefined;
+  const grep = stringOption(values.grep);
   if (grep !== undefined) {
     try {
       new RegExp(grep);
@@ -221,85 +226,79 @@ async function cmdRun(args: string[]): Promise<number> {
       fail(`--grep "${grep}" is not a valid regular expression`);
     }
   }
+  const mode = profile.mode?.(settings);
   const config: RunConfig = {
-    profile,
+    profile: profile.name,
     target,
-    token,
-    ...(aesKey !== undefined ? { aesKey } : {}),
+    settings,
+    secrets: profile.secrets(settings).filter((s) => s.length > 0),
+    ...(mode !== undefined ? { mode } : {}),
     ...(observeFile !== undefined ? { observeFile: resolve(observeFile) } : {}),
-    seed: integer(values.seed as string | undefined, 'seed', randomInt(0, 2 ** 31)),
+    seed: integerOption(values.seed, 'seed', randomInt(0, 2 ** 31)),
     runTag: runTag(),
-    reportDir: resolve((values.report as string | undefined) ?? join('reports', profile)),
-    strict: values.strict as boolean,
-    ackDeadlineMs: 5000,
-    observeTimeoutMs: integer(
-      values['observe-timeout'] as string | undefined,
-      'observe-timeout',
-      3000,
-      1,
-      30_000,
-    ),
-    burst: integer(values.burst as string | undefined, 'burst', 20, 1, 500),
+    reportDir: resolve(stringOption(values.report) ?? join('reports', profile.name)),
+    strict: values.strict === true,
+    deadlineMs: profile.deadlineMs,
+    observeTimeoutMs: integerOption(values['observe-timeout'], 'observe-timeout', 3000, 1, 30_000),
     ...(grep !== undefined ? { grep } : {}),
   };
-  try {
-    loadSchemas(profile);
-  } catch (err) {
-    if (err instanceof SpecError)
-      fail(`the ${profile} spec is malformed: ${err.message}. Reinstall pushcheck, or fix the file`);
-    throw err;
-  }
+  checkSpec(profile.name);
   await reachable(target);
   return exitCodeOf(await runSuite(config));
 }
 
 async function cmdDemo(args: string[]): Promise<number> {
-  const { values } = parse(args, { report: { type: 'string' } });
-  const root = resolve((values.report as string | undefined) ?? join('reports', 'demo'));
+  const { values } = parse(args, { report: { type: 'string' }, profile: { type: 'string' } });
+  const only = stringOption(values.profile);
+  const profiles =
+    only === undefined ? Object.values(PROFILES) : [profileNamed(only, '--profile needs a name')];
+  const root = resolve(stringOption(values.report) ?? join('reports', 'demo'));
   const scratch = mkdtempSync(join(tmpdir(), 'pushcheck-demo-'));
-  const aesKey = 'Kq7+d/Ez3x=9Lm2W';
   const codes: number[] = [];
+  const written: string[] = [];
   try {
-    for (const mode of ['plain', 'secure'] as const) {
-      const observeFile = join(scratch, `${mode}.log`);
-      const key = mode === 'secure' ? aesKey : undefined;
-      const server = await serve(onenetHandlers({ token: DEMO_TOKEN, aesKey: key, observeFile }));
+    for (const profile of profiles) {
+      checkSpec(profile.name);
+      const targets = await profile.demo(scratch);
       try {
-        console.log(`\n== OneNET reference receiver, ${mode} mode`);
-        const report = await runSuite({
-          profile: 'onenet',
-          target: `${server.origin}/onenet`,
-          token: DEMO_TOKEN,
-          ...(key ? { aesKey: key } : {}),
-          observeFile,
-          seed: randomInt(0, 2 ** 31),
-          runTag: runTag(),
-          reportDir: join(root, `onenet-${mode}`),
-          strict: true,
-          ackDeadlineMs: 5000,
-          observeTimeoutMs: 3000,
-          burst: 20,
-        });
-        codes.push(exitCodeOf(report));
+        for (const t of targets) {
+          console.log(`\n== ${profile.name} reference receiver: ${t.label}`);
+          const mode = profile.mode?.(t.settings);
+          const reportDir = join(root, t.label);
+          const report = await runSuite({
+            profile: profile.name,
+            target: t.target,
+            settings: t.settings,
+            secrets: profile.secrets(t.settings),
+            ...(mode !== undefined ? { mode } : {}),
+            ...(t.observeFile !== undefined ? { observeFile: t.observeFile } : {}),
+            seed: randomInt(0, 2 ** 31),
+            runTag: runTag(),
+            reportDir,
+            strict: true,
+            deadlineMs: profile.deadlineMs,
+            observeTimeoutMs: 3000,
+          });
+          codes.push(exitCodeOf(report));
+          written.push(`${reportDir}: ${report.verdict}`);
+        }
       } finally {
-        await server.close();
+        await Promise.all(targets.map((t) => t.close()));
       }
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
-  console.log(`\ndemo reports: ${join(root, 'onenet-plain')} and ${join(root, 'onenet-secure')}`);
+  console.log(`\ndemo reports:\n${written.map((w) => `  ${w}`).join('\n')}`);
   return Math.max(...codes);
 }
 
 function cmdCases(args: string[]): number {
   const { values } = parse(args, { profile: { type: 'string' }, json: { type: 'boolean', default: false } });
-  const wanted = values.profile as string | undefined;
-  if (wanted !== undefined && !PROFILES[wanted])
-    fail(`unknown profile "${wanted}": known profiles are ${Object.keys(PROFILES).join(', ')}`);
-  const rows = Object.entries(PROFILES)
-    .filter(([name]) => wanted === undefined || name === wanted)
-    .flatMap(([, p]) => Object.entries(p.registry).map(([id, r]) => ({ id, ...r })));
+  const wanted = stringOption(values.profile);
+  const profiles =
+    wanted === undefined ? Object.values(PROFILES) : [profileNamed(wanted, '--profile needs a name')];
+  const rows = profiles.flatMap((p) => Object.entries(p.registry).map(([id, r]) => ({ id, ...r })));
   if (values.json) {
     console.log(JSON.stringify(rows, null, 2));
     return 0;
@@ -315,50 +314,40 @@ function cmdCases(args: string[]): number {
 }
 
 async function cmdServe(args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, {
+  const profile = profileNamed(
+    args[0]?.startsWith('-') ? undefined : args[0],
+    'serve needs a profile, as in `pushcheck serve onenet`',
+  );
+  const { values, positionals } = parse(args.slice(1), {
     faulty: { type: 'string' },
     port: { type: 'string' },
     host: { type: 'string', default: '127.0.0.1' },
-    token: { type: 'string' },
-    'aes-key': { type: 'string' },
-    'observe-file': { type: 'string' },
+    ...profile.serveOptions,
   });
-  const [profile] = positionals;
-  if (profile !== 'onenet') fail('serve needs a profile: `pushcheck serve onenet`');
-  const name = values.faulty as string | undefined;
-  const catalogue = Object.entries(faulty).map(([n, f]) => `  ${n.padEnd(28)} ${f.defect}`);
+  if (positionals.length) fail(`unexpected argument "${positionals[0]}"; see \`pushcheck --help\``);
+  const name = stringOption(values.faulty);
+  const catalogue = Object.entries(profile.faulty).map(([n, f]) => `  ${n.padEnd(28)} ${f.defect}`);
   if (name === 'help') {
-    console.log(`faulty OneNET receivers (each the reference with one defect):\n${catalogue.join('\n')}`);
+    console.log(
+      `faulty ${profile.name} receivers (each the reference with one defect):\n${catalogue.join('\n')}`,
+    );
     return 0;
   }
-  if (name !== undefined && !(name in faulty)) {
+  if (name !== undefined && !(name in profile.faulty)) {
     fail(`unknown faulty receiver "${name}"; known ones:\n${catalogue.join('\n')}`);
   }
-  const aesKey = (values['aes-key'] as string | undefined) ?? process.env.PUSHCHECK_AES_KEY;
-  if (aesKey !== undefined && Buffer.byteLength(aesKey) !== AES_KEY_LENGTH)
-    fail(`--aes-key must be ${AES_KEY_LENGTH} bytes`);
-  const token = (values.token as string | undefined) ?? process.env.PUSHCHECK_TOKEN ?? DEMO_TOKEN;
-  const observeFile = values['observe-file'] as string | undefined;
-  const behaviour = name ? faultyBehaviour(name as FaultyName) : reference;
-  const server = await serve(
-    onenetHandlers({ token, aesKey, observeFile: observeFile && resolve(observeFile) }, behaviour),
-    {
-      host: values.host as string,
-      port: integer(values.port as string | undefined, 'port', 0),
-    },
-  );
-  console.log(
-    `${name ? `faulty receiver "${name}"` : 'reference receiver'} (onenet${aesKey ? ', secure mode' : ''}) at ${server.origin}/onenet`,
-  );
-  console.log(
-    `token: ${token === DEMO_TOKEN ? DEMO_TOKEN : '(as given)'}${observeFile ? `; records processed messages in ${observeFile}` : ''}`,
-  );
-  console.log('Ctrl-C stops it.');
+  const served = await profile.serve({
+    ...(name !== undefined ? { faulty: name } : {}),
+    host: stringOption(values.host) ?? '127.0.0.1',
+    port: integerOption(values.port, 'port', 0, 0, 65_535),
+    values,
+  });
+  for (const line of [...served.lines, 'Ctrl-C stops it.']) console.log(line);
   await new Promise<void>((done) => {
     process.once('SIGINT', done);
     process.once('SIGTERM', done);
   });
-  await server.close();
+  await served.close();
   return 0;
 }
 
@@ -383,7 +372,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'help':
       case '--help':
       case '-h':
-        console.log(HELP);
+        console.log(help());
         return command === undefined ? EXIT.couldNotRun : 0;
       default:
         return fail(`unknown command "${command}"; see \`pushcheck --help\``);

@@ -1,11 +1,10 @@
-/** The profiles pushcheck knows: each one's requirement registry, by name. */
+/** The profiles pushcheck knows, by name: each plugs in through the `Profile` interface (src/core/profile.ts). */
+import type { Profile } from './core/profile.ts';
+import { onenetProfile } from './protocols/onenet/profile.ts';
 
-import { requirements as onenet } from '../specs/onenet/requirements.ts';
-import type { Registry } from './core/case.ts';
-
-export const PROFILES: Readonly<Record<string, { registry: Registry; summary: string }>> = {
-  onenet: {
-    registry: onenet,
-    summary: 'OneNET Studio HTTP push (数据推送 → HTTP推送): the receiver is your application server',
-  },
+export const PROFILES: Readonly<Record<string, Profile<unknown>>> = {
+  onenet: onenetProfile,
 };
+
+/** The names of the profiles, for messages. */
+export const PROFILE_NAMES = Object.keys(PROFILES).join(', ');

@@ -19,6 +19,7 @@ import {
 import { type RunConfig, readRunConfig } from '../src/core/config.ts';
 import { type Exchange, type OutgoingRequest, send } from '../src/core/http.ts';
 import { FileObserver, type Observer, waitForCount } from '../src/core/observer.ts';
+import { PROFILES } from '../src/profiles.ts';
 
 export interface Target {
   /** GET the target with `query` appended (exactly as given). */
@@ -32,8 +33,10 @@ export interface Target {
     label: string,
     opts?: { headers?: Record<string, string>; deadlineMs?: number },
   ): Promise<Exchange>;
-  /** Any request to the target, recorded like the others. */
-  send(req: Omit<OutgoingRequest, 'url' | 'deadlineMs'> & { deadlineMs?: number }): Promise<Exchange>;
+  /** Any request to the target, with `path` (a path and query) appended to it, recorded like the others. */
+  send(
+    req: Omit<OutgoingRequest, 'url' | 'deadlineMs'> & { path?: string; deadlineMs?: number },
+  ): Promise<Exchange>;
 }
 
 export interface Observe {
@@ -72,7 +75,7 @@ export const test = base.extend<
         sendRecorded({
           method: 'GET',
           url: `${run.target}${run.target.includes('?') ? '&' : '?'}${query}`,
-          deadlineMs: run.ackDeadlineMs,
+          deadlineMs: run.deadlineMs,
           label,
         }),
       post: (body, label, opts = {}) =>
@@ -81,10 +84,11 @@ export const test = base.extend<
           url: run.target,
           headers: opts.headers ?? { 'content-type': 'application/json' },
           body,
-          deadlineMs: opts.deadlineMs ?? run.ackDeadlineMs,
+          deadlineMs: opts.deadlineMs ?? run.deadlineMs,
           label,
         }),
-      send: (req) => sendRecorded({ deadlineMs: run.ackDeadlineMs, ...req, url: run.target }),
+      send: ({ path = '', ...req }) =>
+        sendRecorded({ deadlineMs: run.deadlineMs, ...req, url: `${run.target}${path}` }),
     });
   },
   needs: [
@@ -92,12 +96,9 @@ export const test = base.extend<
       const needs =
         testInfo.annotations.find((a) => a.type === ANNOTATE.needs)?.description?.split(',') ?? [];
       // A case the receiver's configuration does not offer is skipped before one is found unassessable.
-      if (needs.includes('aes-key') && run.aesKey === undefined) {
-        notApplicable('secure mode only: pass --aes-key KEY for a receiver configured in 安全模式');
-      }
-      if (needs.includes('plain-mode') && run.aesKey !== undefined) {
-        notApplicable('plain mode (明文模式) only');
-      }
+      const verdicts = needs.map((need) => PROFILES[run.profile]?.check?.(need, run.settings));
+      for (const v of verdicts) if (v && 'skip' in v) notApplicable(v.skip);
+      for (const v of verdicts) if (v && 'notAssessed' in v) notAssessed(v.notAssessed);
       if (needs.includes('observer') && !observer) {
         notAssessed('needs an observer to see what the receiver processed: pass --observe-file PATH');
       }

@@ -1,5 +1,5 @@
 /**
- * The case linter: the registry, the suite and the faulty receivers agree. Every requirement has exactly one
+ * The case linter, for every profile: the registry, the suite and the faulty receivers agree. Every requirement has exactly one
  * case, every case one requirement, interpreted requirements stay below MUST, and every case is shown to fail
  * on some faulty receiver.
  */
@@ -7,8 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { faulty } from '../mocks/onenet/faulty.ts';
-import { requirements } from '../specs/onenet/requirements.ts';
+import { PROFILES } from '../src/profiles.ts';
 import { cleanEnv, ROOT } from './helpers.ts';
 
 interface Listed {
@@ -25,38 +24,39 @@ function annotatedIds(node: Listed): string[] {
   return [...here, ...(node.suites ?? []).flatMap(annotatedIds)];
 }
 
-test('the suite has exactly one case per requirement', () => {
+function listedIds(project: string): string[] {
   const cli = createRequire(import.meta.url).resolve('@playwright/test/cli');
-  const out = execFileSync(
-    process.execPath,
-    [
-      cli,
-      'test',
-      '--config',
-      join(ROOT, 'playwright.config.ts'),
-      '--project',
-      'onenet',
-      '--list',
-      '--reporter',
-      'json',
-    ],
-    { cwd: ROOT, env: cleanEnv(), encoding: 'utf8' },
-  );
-  const ids = annotatedIds(JSON.parse(out) as Listed);
-  expect(ids.length).toBe(new Set(ids).size);
-  expect([...ids].sort()).toEqual(Object.keys(requirements).sort());
-});
+  const args = ['test', '--config', join(ROOT, 'playwright.config.ts'), '--project', project];
+  const out = execFileSync(process.execPath, [cli, ...args, '--list', '--reporter', 'json'], {
+    cwd: ROOT,
+    env: cleanEnv(),
+    encoding: 'utf8',
+  });
+  return annotatedIds(JSON.parse(out) as Listed);
+}
 
-test('ids are <profile>.<area>.<behaviour>; interpreted requirements are never MUST; each quotes a source', () => {
-  for (const [id, r] of Object.entries(requirements)) {
-    expect(id).toMatch(/^onenet\.[a-z]+\.[a-z0-9]+(-[a-z0-9]+)*$/);
-    if ('interpreted' in r && r.interpreted) expect(r.level, id).not.toBe('MUST');
-    expect(r.text.length, id).toBeGreaterThan(20);
-    expect(r.source.length, id).toBeGreaterThan(5);
-  }
-});
+for (const profile of Object.values(PROFILES)) {
+  const { name, registry, faulty } = profile;
 
-test('every case is caught by at least one faulty receiver', () => {
-  const caught = new Set(Object.values(faulty).flatMap((f) => f.caughtBy));
-  expect(Object.keys(requirements).filter((id) => !caught.has(id as never))).toEqual([]);
-});
+  test(`${name}: the suite has exactly one case per requirement`, () => {
+    const ids = listedIds(name);
+    expect(ids.length).toBe(new Set(ids).size);
+    expect([...ids].sort()).toEqual(Object.keys(registry).sort());
+  });
+
+  test(`${name}: ids are <profile>.<area>.<behaviour>; interpreted requirements are never MUST; each quotes a source`, () => {
+    const prefix = name.replace(/[.-]/g, '\\$&');
+    for (const [id, r] of Object.entries(registry)) {
+      expect(id).toMatch(new RegExp(`^${prefix}\\.[a-z]+\\.[a-z0-9]+(-[a-z0-9]+)*$`));
+      if (r.interpreted) expect(r.level, id).not.toBe('MUST');
+      expect(r.text.length, id).toBeGreaterThan(20);
+      expect(r.source.length, id).toBeGreaterThan(5);
+    }
+  });
+
+  test(`${name}: every case is caught by at least one faulty receiver, and every faulty receiver names real cases`, () => {
+    const caught = new Set(Object.values(faulty).flatMap((f) => f.caughtBy));
+    expect(Object.keys(registry).filter((id) => !caught.has(id))).toEqual([]);
+    expect([...caught].filter((id) => !(id in registry))).toEqual([]);
+  });
+}

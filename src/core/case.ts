@@ -8,8 +8,11 @@ import type { Exchange } from './http.ts';
 /** RFC 2119 levels, as Autobahn and h2spec grade them: MUST fails the run, SHOULD fails it with --strict. */
 export type Level = 'MUST' | 'SHOULD' | 'MAY';
 
-/** What a case needs that a run may not have been given; without it the case is not assessed. */
-export type Need = 'observer' | 'aes-key' | 'plain-mode';
+/**
+ * What a case needs that a run may not have been given: `observer` (the core checks it), or a need of the
+ * profile's own, which its `check` judges.
+ */
+export type Need = string;
 
 export interface Requirement {
   level: Level;

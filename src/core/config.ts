@@ -4,13 +4,16 @@
  */
 export const CONFIG_ENV = 'PUSHCHECK_CONFIG';
 
-export interface RunConfig {
+export interface RunConfig<S = unknown> {
   profile: string;
   /** The receiver's URL. */
   target: string;
-  /** Secrets: never printed, never written unredacted. */
-  token: string;
-  aesKey?: string;
+  /** What the profile made of its own options (src/core/profile.ts `configure`). */
+  settings: S;
+  /** Every secret of the run: never printed, never written unredacted. */
+  secrets: string[];
+  /** The profile's mode, when it has one ("secure mode"). */
+  mode?: string;
   observeFile?: string;
   /** Reproduces every generated value (nonces, payloads, keys searched for). */
   seed: number;
@@ -20,12 +23,10 @@ export interface RunConfig {
   strict: boolean;
   /** Only the cases whose title matches (recorded in the report, so a subset is never mistaken for a run). */
   grep?: string;
-  /** The platform's ack deadline: "需要在有限时间内返回响应（目前是5秒）". */
-  ackDeadlineMs: number;
+  /** The protocol's per-request deadline (the profile's `deadlineMs`). */
+  deadlineMs: number;
   /** How long a processed message may take to reach the observer. */
   observeTimeoutMs: number;
-  /** Concurrent pushes in the burst case. */
-  burst: number;
 }
 
 /** Reads the run configuration in a worker; throws a message for people, not a stack, when it is absent. */
@@ -35,11 +36,6 @@ export function readRunConfig(): RunConfig {
     throw new Error(`${CONFIG_ENV} is not set: run the suite with \`pushcheck run\` (or \`pushcheck demo\`)`);
   }
   return JSON.parse(raw) as RunConfig;
-}
-
-/** The secret values of a run, for {@link redact}. */
-export function secretsOf(config: Pick<RunConfig, 'token' | 'aesKey'>): string[] {
-  return [config.token, config.aesKey].filter((s): s is string => typeof s === 'string' && s.length > 0);
 }
 
 function escapeRegExp(s: string): string {

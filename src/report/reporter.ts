@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FullResult, Reporter, TestCase, TestError, TestResult } from '@playwright/test/reporter';
 import { ANNOTATE, ATTACH, type Level, type Outcome } from '../core/case.ts';
-import { type RunConfig, readRunConfig, redact, redactDeep, secretsOf } from '../core/config.ts';
+import { type RunConfig, readRunConfig, redact, redactDeep } from '../core/config.ts';
 import { PROFILES } from '../profiles.ts';
 import { toJunit } from './junit.ts';
 
@@ -42,7 +42,10 @@ export interface RunReport {
   /** The --grep filter, when the run was limited to some cases. */
   grep: string | null;
   observer: string | null;
-  secureMode: boolean;
+  /** The profile's mode ("secure mode"), if it has one. */
+  mode: string | null;
+  /** The profile's settings, secrets redacted. */
+  settings: unknown;
   strict: boolean;
   startedAt: string;
   durationMs: number;
@@ -146,7 +149,7 @@ export function verdictOf(
 
 export default class PushcheckReporter implements Reporter {
   private readonly config: RunConfig = readRunConfig();
-  private readonly secrets = secretsOf(this.config);
+  private readonly secrets = this.config.secrets;
   private readonly cases: CaseReport[] = [];
   private readonly started = new Date();
   /** Errors outside any case (a suite file that does not load, a worker that died). */
@@ -168,7 +171,7 @@ export default class PushcheckReporter implements Reporter {
 
   onBegin(): void {
     const c = this.config;
-    this.say(`pushcheck ${c.profile} → ${c.target}  (seed ${c.seed}${c.aesKey ? ', secure mode' : ''})`);
+    this.say(`pushcheck ${c.profile} → ${c.target}  (seed ${c.seed}${c.mode ? `, ${c.mode}` : ''})`);
   }
 
   onError(error: TestError): void {
@@ -238,7 +241,8 @@ export default class PushcheckReporter implements Reporter {
       runTag: c.runTag,
       grep: c.grep ?? null,
       observer: c.observeFile ? `file ${c.observeFile}` : null,
-      secureMode: c.aesKey !== undefined,
+      mode: c.mode ?? null,
+      settings: c.settings,
       strict: c.strict,
       startedAt: this.started.toISOString(),
       durationMs: Date.now() - this.started.getTime(),

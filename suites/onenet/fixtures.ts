@@ -5,16 +5,23 @@
 
 import { requirements } from '../../specs/onenet/requirements.ts';
 import { describeResponse, notAssessed } from '../../src/core/case.ts';
+import type { RunConfig } from '../../src/core/config.ts';
 import { createRng } from '../../src/core/rng.ts';
+import type { OneNetSettings } from '../../src/protocols/onenet/profile.ts';
 import { OneNetSender } from '../../src/protocols/onenet/sender.ts';
 import { defineConformance, type Observe, type Target, test as core } from '../fixtures.ts';
+
+/** The OneNET settings of a run. */
+export function settings(run: RunConfig): OneNetSettings {
+  return run.settings as OneNetSettings;
+}
 
 export const test = core.extend<{ sender: OneNetSender }>({
   sender: async ({ run }, use, testInfo) => {
     await use(
       new OneNetSender({
-        token: run.token,
-        aesKey: run.aesKey,
+        token: settings(run).token,
+        aesKey: settings(run).aesKey,
         runTag: run.runTag,
         rng: createRng(run.seed, testInfo.title),
       }),

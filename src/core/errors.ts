@@ -1,0 +1,29 @@
+/** Errors for people: the CLI prints the message alone and exits 2. */
+
+/** An error whose message is for the user: what is wrong and what to do. */
+export class UsageError extends Error {}
+
+/** Throws a {@link UsageError}. */
+export function usage(message: string): never {
+  throw new UsageError(message);
+}
+
+/** An integer option's value, or `fallback` when absent; a UsageError names the option when out of range. */
+export function integerOption(
+  value: unknown,
+  name: string,
+  fallback: number,
+  min = 0,
+  max = 2 ** 31 - 1,
+): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string' || !/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    usage(`--${name} must be an integer from ${min} to ${max}, got "${String(value)}"`);
+  }
+  return Number(value);
+}
+
+/** A string option's value (the last one given), or undefined. */
+export function stringOption(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}

@@ -1,0 +1,68 @@
+/**
+ * What a protocol plugs into pushcheck: its requirement registry, the `run` options it adds, how those become
+ * the settings its cases read, which of them are secret, its reference receivers for `pushcheck demo`, and its
+ * faulty receivers for `pushcheck serve`. The CLI, the fixtures and the reporter know profiles only through
+ * this interface; `src/profiles.ts` lists them.
+ */
+import type { Registry } from './case.ts';
+
+/** Options in node:util `parseArgs` form (every value arrives as a string or a boolean). */
+export type OptionSpec = Record<
+  string,
+  { type: 'string' | 'boolean'; multiple?: boolean; default?: string | boolean }
+>;
+
+/** Parsed option values, by option name. */
+export type OptionValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+/** A receiver `pushcheck demo` runs the suite against, started by the profile. */
+export interface DemoTarget<S> {
+  /** Names the report folder: `reports/demo/<label>`. */
+  label: string;
+  target: string;
+  settings: S;
+  observeFile?: string;
+  close(): Promise<void>;
+}
+
+/** A receiver `pushcheck serve` started. */
+export interface Served {
+  /** What to print: where it listens and how to use it (no secrets but demo ones). */
+  lines: string[];
+  close(): Promise<void>;
+}
+
+export interface Profile<S = unknown> {
+  name: string;
+  summary: string;
+  registry: Registry;
+  /** The options `pushcheck run --profile <name>` takes beyond the common ones. */
+  options: OptionSpec;
+  /** Help lines for those options, each `  --name VALUE   what it is`. */
+  help: string;
+  /** The protocol's per-request deadline: every request of a case is cut off there unless it says otherwise. */
+  deadlineMs: number;
+  /**
+   * Turns the parsed options (with the environment as fallback for secrets) into the settings the cases read,
+   * which must survive JSON. Throws `UsageError` (src/core/errors.ts) with a sentence for people.
+   */
+  configure(values: OptionValues, env: NodeJS.ProcessEnv): S;
+  /** Every secret in the settings: redacted wherever it would be printed or written. */
+  secrets(settings: S): string[];
+  /** A short description of the settings' mode for the terminal and the report ("secure mode"), if any. */
+  mode?(settings: S): string | undefined;
+  /**
+   * Whether a case needing `need` can run with these settings: undefined when it can, otherwise why not and
+   * whether that makes the case skipped (the receiver's configuration does not offer it) or not assessed (the
+   * run lacks something). `observer` is handled by the core.
+   */
+  check?(need: string, settings: S): { skip: string } | { notAssessed: string } | undefined;
+  /** Starts the reference receivers `pushcheck demo` runs the suite against. */
+  demo(scratchDir: string): Promise<DemoTarget<S>[]>;
+  /** One-defect receivers, each naming the cases meant to catch it. */
+  faulty: Readonly<Record<string, { defect: string; caughtBy: readonly string[] }>>;
+  /** The options of `pushcheck serve <name>` beyond --faulty, --host and --port. */
+  serveOptions: OptionSpec;
+  /** Serves the reference receiver, or the faulty one named. */
+  serve(opts: { faulty?: string; host: string; port: number; values: OptionValues }): Promise<Served>;
+}

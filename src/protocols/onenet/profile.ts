@@ -1,0 +1,104 @@
+/** OneNET Studio HTTP push as a pushcheck profile: its options, settings, demo and served receivers. */
+import { join, resolve } from 'node:path';
+import { type FaultyName, faulty, faultyBehaviour } from '../../../mocks/onenet/faulty.ts';
+import { onenetHandlers, reference } from '../../../mocks/onenet/reference.ts';
+import { serve } from '../../../mocks/serve.ts';
+import { requirements } from '../../../specs/onenet/requirements.ts';
+import { integerOption, stringOption, usage } from '../../core/errors.ts';
+import type { DemoTarget, OptionValues, Profile } from '../../core/profile.ts';
+import { AES_KEY_LENGTH } from './codec.ts';
+
+/** What the OneNET cases read from a run. */
+export interface OneNetSettings {
+  /** The push instance's token. Secret. */
+  token: string;
+  /** Secure mode (安全模式) when set: the 16-character AES key. Secret. */
+  aesKey?: string;
+  /** Concurrent pushes in the burst case. */
+  burst: number;
+}
+
+/** The token of the demo and of `pushcheck serve onenet` when none is given. */
+export const DEMO_TOKEN = 'pushcheck-demo-token';
+/** The demo's secure-mode key: it has +, / and =, as a platform-generated key may. */
+const DEMO_AES_KEY = 'Kq7+d/Ez3x=9Lm2W';
+
+function aesKeyOf(values: OptionValues, env: NodeJS.ProcessEnv): string | undefined {
+  const key = stringOption(values['aes-key']) ?? env.PUSHCHECK_AES_KEY;
+  if (key !== undefined && Buffer.byteLength(key) !== AES_KEY_LENGTH) {
+    usage(
+      `--aes-key must be the ${AES_KEY_LENGTH}-character key the platform generated; got ${Buffer.byteLength(key)} bytes`,
+    );
+  }
+  return key;
+}
+
+export const onenetProfile: Profile<OneNetSettings> = {
+  name: 'onenet',
+  summary: 'OneNET Studio HTTP push (数据推送 → HTTP推送): the receiver is your application server',
+  registry: requirements,
+  options: { token: { type: 'string' }, 'aes-key': { type: 'string' }, burst: { type: 'string' } },
+  help: `  --token TOKEN        the push instance's token (or env PUSHCHECK_TOKEN)
+  --aes-key KEY        the 16-character key of a secure-mode instance (or env PUSHCHECK_AES_KEY)
+  --burst N            concurrent pushes in the burst case (default 20)`,
+  // "需要在有限时间内返回响应（目前是5秒）"
+  deadlineMs: 5000,
+  configure(values, env) {
+    const token = stringOption(values.token) ?? env.PUSHCHECK_TOKEN;
+    if (!token) usage('--token is required (or set PUSHCHECK_TOKEN): the token of your push instance');
+    const aesKey = aesKeyOf(values, env);
+    return {
+      token,
+      ...(aesKey !== undefined ? { aesKey } : {}),
+      burst: integerOption(values.burst, 'burst', 20, 1, 500),
+    };
+  },
+  secrets: (s) => [s.token, ...(s.aesKey ? [s.aesKey] : [])],
+  mode: (s) => (s.aesKey === undefined ? undefined : 'secure mode'),
+  check(need, s) {
+    if (need === 'aes-key' && s.aesKey === undefined) {
+      return { skip: 'secure mode only: pass --aes-key KEY for a receiver configured in 安全模式' };
+    }
+    if (need === 'plain-mode' && s.aesKey !== undefined) return { skip: 'plain mode (明文模式) only' };
+    return undefined;
+  },
+  async demo(scratchDir) {
+    const targets: DemoTarget<OneNetSettings>[] = [];
+    for (const aesKey of [undefined, DEMO_AES_KEY]) {
+      const mode = aesKey === undefined ? 'plain' : 'secure';
+      const observeFile = join(scratchDir, `onenet-${mode}.log`);
+      const server = await serve(onenetHandlers({ token: DEMO_TOKEN, aesKey, observeFile }));
+      targets.push({
+        label: `onenet-${mode}`,
+        target: `${server.origin}/onenet`,
+        settings: { token: DEMO_TOKEN, ...(aesKey ? { aesKey } : {}), burst: 20 },
+        observeFile,
+        close: () => server.close(),
+      });
+    }
+    return targets;
+  },
+  faulty,
+  serveOptions: {
+    token: { type: 'string' },
+    'aes-key': { type: 'string' },
+    'observe-file': { type: 'string' },
+  },
+  async serve({ faulty: name, host, port, values }) {
+    const aesKey = aesKeyOf(values, process.env);
+    const token = stringOption(values.token) ?? process.env.PUSHCHECK_TOKEN ?? DEMO_TOKEN;
+    const observeFile = stringOption(values['observe-file']);
+    const behaviour = name ? faultyBehaviour(name as FaultyName) : reference;
+    const server = await serve(
+      onenetHandlers({ token, aesKey, observeFile: observeFile && resolve(observeFile) }, behaviour),
+      { host, port },
+    );
+    return {
+      lines: [
+        `${name ? `faulty receiver "${name}"` : 'reference receiver'} (onenet${aesKey ? ', secure mode' : ''}) at ${server.origin}/onenet`,
+        `token: ${token === DEMO_TOKEN ? DEMO_TOKEN : '(as given)'}${observeFile ? `; records processed messages in ${observeFile}` : ''}`,
+      ],
+      close: () => server.close(),
+    };
+  },
+};
