@@ -100,7 +100,8 @@ export const faulty = {
       'onenet-legacy.push.cached-command-acked',
       'onenet-legacy.push.batch-acked',
     ],
-    collateral: 'a batch holds every type, so it is refused too, and its messages are not processed',
+    collateral:
+      'a batch holds every type and the burst alternates datapoints with online/offline messages, so both are refused too',
   },
   'ack-204': {
     defect: 'acks with 204 No Content; the platform wants exactly 200',

@@ -23,7 +23,7 @@ export interface OneNetLegacySettings {
 const DEMO_ENCODING_AES_KEY = 'GIdLEZo+zLrMpKPzlc337if8TgzmFii1F5NKLsFC/FM';
 
 function keyOf(values: OptionValues, env: NodeJS.ProcessEnv): string | undefined {
-  const key = stringOption(values['aes-key']) ?? env.PUSHCHECK_AES_KEY;
+  const key = stringOption(values['aes-key']) ?? (env.PUSHCHECK_AES_KEY || undefined);
   if (key !== undefined && !isEncodingAesKey(key)) {
     usage(
       `--aes-key must be the ${ENCODING_AES_KEY_LENGTH}-character EncodingAESKey the platform shows (letters, digits, + and /, no =); got ${key.length} characters`,
