@@ -27,6 +27,10 @@ function help(): string {
   const profiles = Object.values(PROFILES)
     .map((p) => `Options of run --profile ${p.name} (${p.summary}):\n${p.help}`)
     .join('\n\n');
+  const directions = Object.values(PROFILES)
+    .flatMap((p) => [p.send?.help, p.listen?.help])
+    .filter((h) => h !== undefined)
+    .join('\n');
   return `pushcheck ${VERSION}: conformance tests for the HTTP push protocols of IoT platforms and devices
 
 Usage:
@@ -38,6 +42,9 @@ Usage:
                                      list the case catalogue (id, level, title, source)
   pushcheck serve P [--faulty NAME|help] [--port N] [--host H] [options]
                                      serve a reference (or faulty) receiver to try things against
+  pushcheck send P --target URL [options]
+                                     play the platform (the sender) against a receiver, with its retries
+  pushcheck listen P [options]       play the receiver and grade the sender that pushes to it
 
 Profiles: ${PROFILE_NAMES}
 
@@ -53,6 +60,8 @@ Options of run, for every profile:
   --observe-timeout MS how long processing may take to show in the observer (default 3000)
 
 ${profiles}
+
+${directions}
 
 Exit codes: 0 conformant, 1 non-conformant, 2 could not run.`;
 }
@@ -243,7 +252,7 @@ async function cmdRun(args: string[]): Promise<number> {
     ...(grep !== undefined ? { grep } : {}),
   };
   checkSpec(profile.name);
-  await reachable(target);
+  await reachable(profile.probe?.(target, settings) ?? target);
   return exitCodeOf(await runSuite(config));
 }
 
@@ -351,6 +360,17 @@ async function cmdServe(args: string[]): Promise<number> {
   return 0;
 }
 
+/** `pushcheck send <profile>` and `pushcheck listen <profile>`, where the profile has them. */
+async function cmdDirection(command: 'send' | 'listen', args: string[]): Promise<number> {
+  const name = args[0]?.startsWith('-') ? undefined : args[0];
+  const profile = profileNamed(name, `${command} needs a profile, as in \`pushcheck ${command} onenet\``);
+  const cmd = profile[command];
+  if (!cmd) fail(`the ${profile.name} profile has no \`${command}\` yet`);
+  const { values, positionals } = parse(args.slice(1), cmd.options);
+  if (positionals.length) fail(`unexpected argument "${positionals[0]}"; see \`pushcheck --help\``);
+  return cmd.run(values);
+}
+
 /** Runs the command line `argv` (without node and the script); resolves with the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -364,6 +384,9 @@ export async function main(argv: string[]): Promise<number> {
         return cmdCases(rest);
       case 'serve':
         return await cmdServe(rest);
+      case 'send':
+      case 'listen':
+        return await cmdDirection(command, rest);
       case '--version':
       case '-v':
         console.log(VERSION);

@@ -144,6 +144,7 @@ export const faulty = {
       'onenet.push.scene-log-acked',
       'onenet.push.lbs-wifi-acked',
       'onenet.ack.within-5s',
+      'onenet.retry.delivered',
     ],
     collateral: 'every ack is a 204, so every case that expects an ack fails',
   },
@@ -168,6 +169,13 @@ export const faulty = {
     },
     caughtBy: ['onenet.push.processed'],
     collateral: 'any other observed push whose signature draws a + is dropped too',
+  },
+  'retried-twice': {
+    defect:
+      'does not de-duplicate, and the ack of a first delivery fails after the database write (500): the platform retries, and the retry is processed again',
+    behaviour: { failFirstAck: true, dedupe: false },
+    caughtBy: ['onenet.retry.processed-once'],
+    collateral: 'every first delivery is answered 500, so every case that expects a first ack fails',
   },
   'serial-slow': {
     defect: 'handles one push at a time, 400 ms each: a burst of 20 waits 8 s for the last ack',

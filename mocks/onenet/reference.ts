@@ -42,6 +42,8 @@ export interface Behaviour {
   handles(payload: { messageType?: unknown }): boolean;
   /** The status of an ack. */
   ackStatus: number;
+  /** Whether the ack of a message's first delivery fails (500) after the message was processed. */
+  failFirstAck: boolean;
   /** Milliseconds before answering any push. */
   ackDelayMs: number;
   /** Milliseconds of work per push, one push at a time (a single-threaded receiver). */
@@ -84,6 +86,7 @@ export const reference: Behaviour = {
   decrypt: (msg, key) => decrypt(msg, key),
   handles: () => true,
   ackStatus: 200,
+  failFirstAck: false,
   ackDelayMs: 0,
   workMs: 0,
   dedupe: true,
@@ -132,10 +135,12 @@ export function onenetHandlers(opts: ReceiverOptions, behaviour: Behaviour = ref
       return HttpResponse.text('msg does not decrypt to JSON', { status: 400 });
     }
     if (!behaviour.handles(payload)) return HttpResponse.text('unsupported message type', { status: 400 });
+    const first = !seen.has(body.id);
     seen.add(body.id);
     if (opts.observeFile !== undefined) {
       appendFileSync(opts.observeFile, `${JSON.stringify({ id: body.id, msg: plaintext })}\n`);
     }
+    if (first && behaviour.failFirstAck) return HttpResponse.text('ack failed', { status: 500 });
     return new HttpResponse(behaviour.ackStatus === 204 ? null : 'ok', { status: behaviour.ackStatus });
   }
 

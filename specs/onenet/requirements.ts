@@ -108,6 +108,20 @@ export const requirements = {
     interpreted: true,
     needs: ['observer'],
   },
+  'onenet.retry.delivered': {
+    level: 'MUST',
+    title: 'acks a push with 200 before the platform gives up retrying it',
+    text: `${ACK}. 重推采用指数退避策略，每条消息最多重推16次 … 之后不再重试 — after the first delivery and 16 retries (5s … 1h apart) the message is dropped. pushcheck retries on that schedule, compressed (--retry-time-scale, default 0.001), each attempt cut at 5 s.`,
+    source: ACK_SOURCE,
+  },
+  'onenet.retry.processed-once': {
+    level: 'SHOULD',
+    title: 'processes a push the platform retried once',
+    text: 'A push whose ack failed is pushed again with the same id, on the retry schedule (onenet.seed.md §4). The document does not say that receivers de-duplicate; community receivers do, on the body id (FACTS.md §1a). pushcheck delivers a push through the retry schedule and counts how often it was recorded.',
+    source: 'onenet.seed.md §4; FACTS.md §1a (community code dedupes on id)',
+    interpreted: true,
+    needs: ['observer'],
+  },
   'onenet.robust.bad-json': {
     level: 'SHOULD',
     title: 'answers a body that is not JSON without a server error',

@@ -27,3 +27,15 @@ export function integerOption(
 export function stringOption(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
+
+/** A factor that compresses a schedule: above 0, at most 1; `fallback` when absent. */
+export function timeScaleOption(value: unknown, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const f = Number(value);
+  if (typeof value !== 'string' || !(f > 0 && f <= 1)) {
+    usage(
+      `--${name} must be a number above 0 and at most 1 (0.001 runs the 2 h 45 min retry schedule in about 10 s), got "${String(value)}"`,
+    );
+  }
+  return f;
+}

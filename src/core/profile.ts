@@ -32,6 +32,15 @@ export interface Served {
   close(): Promise<void>;
 }
 
+/** A command a profile adds (`pushcheck send <profile>`, `pushcheck listen <profile>`). */
+export interface ProfileCommand {
+  options: OptionSpec;
+  /** The usage line and the options' help lines. */
+  help: string;
+  /** Runs it with the parsed options; resolves with the exit code. Throws `UsageError` on bad input. */
+  run(values: OptionValues): Promise<number>;
+}
+
 export interface Profile<S = unknown> {
   name: string;
   summary: string;
@@ -57,6 +66,11 @@ export interface Profile<S = unknown> {
    * run lacks something). `observer` is handled by the core.
    */
   check?(need: string, settings: S): { skip: string } | { notAssessed: string } | undefined;
+  /**
+   * The URL whose reachability shows the run can start, when it is not the target (eKuiper opens its data
+   * server only once a rule reads an httppush stream, which the run itself creates through the REST API).
+   */
+  probe?(target: string, settings: S): string;
   /** Starts the reference receivers `pushcheck demo` runs the suite against. */
   demo(scratchDir: string): Promise<DemoTarget<S>[]>;
   /** One-defect receivers, each naming the cases meant to catch it. */
@@ -65,4 +79,8 @@ export interface Profile<S = unknown> {
   serveOptions: OptionSpec;
   /** Serves the reference receiver, or the faulty one named. */
   serve(opts: { faulty?: string; host: string; port: number; values: OptionValues }): Promise<Served>;
+  /** `pushcheck send <name>`: pushcheck as the sender, with the platform's retry policy. */
+  send?: ProfileCommand;
+  /** `pushcheck listen <name>`: pushcheck as the receiver, grading the sender under test. */
+  listen?: ProfileCommand;
 }

@@ -4,9 +4,10 @@ import { type FaultyName, faulty, faultyBehaviour } from '../../../mocks/onenet/
 import { onenetHandlers, reference } from '../../../mocks/onenet/reference.ts';
 import { serve } from '../../../mocks/serve.ts';
 import { requirements } from '../../../specs/onenet/requirements.ts';
-import { integerOption, stringOption, usage } from '../../core/errors.ts';
+import { integerOption, stringOption, timeScaleOption, usage } from '../../core/errors.ts';
 import type { DemoTarget, OptionValues, Profile } from '../../core/profile.ts';
 import { AES_KEY_LENGTH } from './codec.ts';
+import { listenCommand, sendCommand } from './commands.ts';
 
 /** What the OneNET cases read from a run. */
 export interface OneNetSettings {
@@ -16,6 +17,8 @@ export interface OneNetSettings {
   aesKey?: string;
   /** Concurrent pushes in the burst case. */
   burst: number;
+  /** How much the retry cases compress the platform's retry schedule (0.001: 2 h 45 min in 10 s). */
+  retryScale: number;
 }
 
 /** The token of the demo and of `pushcheck serve onenet` when none is given. */
@@ -37,10 +40,16 @@ export const onenetProfile: Profile<OneNetSettings> = {
   name: 'onenet',
   summary: 'OneNET Studio HTTP push (数据推送 → HTTP推送): the receiver is your application server',
   registry: requirements,
-  options: { token: { type: 'string' }, 'aes-key': { type: 'string' }, burst: { type: 'string' } },
+  options: {
+    token: { type: 'string' },
+    'aes-key': { type: 'string' },
+    burst: { type: 'string' },
+    'retry-time-scale': { type: 'string' },
+  },
   help: `  --token TOKEN        the push instance's token (or env PUSHCHECK_TOKEN)
   --aes-key KEY        the 16-character key of a secure-mode instance (or env PUSHCHECK_AES_KEY)
-  --burst N            concurrent pushes in the burst case (default 20)`,
+  --burst N            concurrent pushes in the burst case (default 20)
+  --retry-time-scale F how much the retry cases compress the 2 h 45 min retry schedule (default 0.001)`,
   // "需要在有限时间内返回响应（目前是5秒）"
   deadlineMs: 5000,
   configure(values, env) {
@@ -51,6 +60,7 @@ export const onenetProfile: Profile<OneNetSettings> = {
       token,
       ...(aesKey !== undefined ? { aesKey } : {}),
       burst: integerOption(values.burst, 'burst', 20, 1, 500),
+      retryScale: timeScaleOption(values['retry-time-scale'], 'retry-time-scale', 0.001),
     };
   },
   secrets: (s) => [s.token, ...(s.aesKey ? [s.aesKey] : [])],
@@ -71,7 +81,7 @@ export const onenetProfile: Profile<OneNetSettings> = {
       targets.push({
         label: `onenet-${mode}`,
         target: `${server.origin}/onenet`,
-        settings: { token: DEMO_TOKEN, ...(aesKey ? { aesKey } : {}), burst: 20 },
+        settings: { token: DEMO_TOKEN, ...(aesKey ? { aesKey } : {}), burst: 20, retryScale: 0.001 },
         observeFile,
         close: () => server.close(),
       });
@@ -101,4 +111,6 @@ export const onenetProfile: Profile<OneNetSettings> = {
       close: () => server.close(),
     };
   },
+  send: sendCommand,
+  listen: listenCommand,
 };

@@ -1,0 +1,193 @@
+/**
+ * The eKuiper suite's test of honesty: through the real CLI and real HTTP, it passes against the reference
+ * endpoint (both generations, both methods) and against the mock eKuiper through its REST API, and catches every
+ * faulty endpoint with the case meant to catch it.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { serveEkuiper } from '../../mocks/ekuiper/ekuiper.ts';
+import { type FaultyEndpoint, type FaultyName, faulty, faultyBehaviour } from '../../mocks/ekuiper/faulty.ts';
+import { type Behaviour, httppushHandlers, reference } from '../../mocks/ekuiper/reference.ts';
+import { serve } from '../../mocks/serve.ts';
+import { requirements } from '../../specs/ekuiper/requirements.ts';
+import type { EkuiperVersion, PushMethod } from '../../src/protocols/ekuiper/messages.ts';
+import { type CliResult, idsWith, pushcheck, scratch } from '../helpers.ts';
+
+const ALL_IDS = Object.keys(requirements);
+const OBSERVED = Object.entries(requirements)
+  .filter(([, r]) => (r as { needs?: readonly string[] }).needs?.includes('observer'))
+  .map(([id]) => id);
+
+interface RunOptions {
+  method?: PushMethod;
+  version?: EkuiperVersion;
+  observe?: boolean;
+  extra?: string[];
+}
+
+/** Serves `behaviour` as a standalone endpoint on loopback and runs `pushcheck run` against it. */
+async function runAgainst(behaviour: Behaviour, opts: RunOptions = {}): Promise<CliResult & { dir: string }> {
+  const dir = scratch('pushcheck-ekuiper-');
+  const observeFile = join(dir, 'rows.log');
+  const { method = 'POST', version = 2 } = opts;
+  const server = await serve(httppushHandlers({ method, version, observeFile }, behaviour));
+  try {
+    const args = ['run', '--profile', 'ekuiper', '--target', `${server.origin}/api/data`, '--seed', '7'];
+    args.push('--method', method, '--ekuiper-version', String(version), '--report', join(dir, 'report'));
+    args.push('--observe-timeout', '1500', ...(opts.extra ?? []));
+    if (opts.observe !== false) args.push('--observe-file', observeFile);
+    return { ...(await pushcheck(args, join(dir, 'report'))), dir };
+  } finally {
+    await server.close();
+  }
+}
+
+test.describe('the reference endpoint', () => {
+  for (const [version, method] of [
+    [2, 'POST'],
+    [1, 'PUT'],
+  ] as const) {
+    test(`v${version}, ${method}: passes every case with --strict`, async () => {
+      const r = await runAgainst(reference, { version, method, extra: ['--strict'] });
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      expect(r.report?.verdict).toBe('conformant');
+      expect(r.report?.summary.passed).toBe(ALL_IDS.length);
+      expect(r.stdout).toMatch(/verdict: CONFORMANT/);
+    });
+  }
+
+  test('without an observer, data-reached is not assessed and the run is incomplete', async () => {
+    const r = await runAgainst(reference, { observe: false });
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(r.report?.verdict).toBe('incomplete');
+    expect(idsWith(r.report, 'not-assessed')).toEqual(OBSERVED);
+    expect(idsWith(r.report, 'passed').length).toBe(ALL_IDS.length - OBSERVED.length);
+    const reason = r.report?.cases.find((c) => c.id === OBSERVED[0])?.reason ?? '';
+    expect(reason).toContain('--ekuiper-api URL');
+    expect(reason).toContain('--observe-file PATH');
+  });
+});
+
+test.describe('the mock eKuiper, through its REST API', () => {
+  test('passes every case with --strict (PUT, with a token), and pushcheck removes its stream, rule and key', async () => {
+    const token = 'ekuiper-api-token-7f3a';
+    const ek = await serveEkuiper({ token });
+    const dir = scratch('pushcheck-ekuiper-api-');
+    try {
+      const r = await pushcheck(
+        [
+          'run',
+          '--profile',
+          'ekuiper',
+          '--target',
+          `${ek.data.origin}/factory/line1`,
+          '--ekuiper-api',
+          ek.api.origin,
+          '--method',
+          'PUT',
+          '--strict',
+          '--report',
+          dir,
+        ],
+        dir,
+        { PUSHCHECK_EKUIPER_TOKEN: token },
+      );
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      expect(r.report?.summary.passed).toBe(ALL_IDS.length);
+      const streams = ek.state.accepted.filter((a) => a.startsWith('CREATE STREAM'));
+      expect(streams.length).toBeGreaterThan(0);
+      for (const sql of streams) {
+        expect(sql).toMatch(
+          /^CREATE STREAM pushcheck_\w+\(\) WITH \(DATASOURCE="\/factory\/line1", FORMAT="json", TYPE="httppush", CONF_KEY="pushcheck_\w+"\)$/,
+        );
+      }
+      expect([ek.state.streams.size, ek.state.rules.size, ek.state.confKeys.size]).toEqual([0, 0, 0]);
+      const observed = r.report?.cases.find((c) => c.id === 'ekuiper.rule.data-reached');
+      expect(JSON.stringify(observed)).toContain('ekuiper-rest-sink');
+      for (const text of [r.stdout, r.stderr, readFileSync(join(dir, 'report.json'), 'utf8')]) {
+        expect(text).not.toContain(token);
+      }
+    } finally {
+      await ek.close();
+    }
+  });
+
+  test('catches an eKuiper whose rule never gets the data, with data-reached', async () => {
+    const ek = await serveEkuiper({ behaviour: faultyBehaviour('acked-not-forwarded') });
+    const dir = scratch('pushcheck-ekuiper-api-');
+    try {
+      const r = await pushcheck(
+        [
+          'run',
+          '--profile',
+          'ekuiper',
+          '--target',
+          `${ek.data.origin}/api/data`,
+          '--ekuiper-api',
+          ek.api.origin,
+          '--observe-timeout',
+          '1500',
+          '--report',
+          dir,
+        ],
+        dir,
+      );
+      expect(idsWith(r.report, 'failed')).toEqual(['ekuiper.rule.data-reached']);
+      expect(r.code).toBe(1);
+      expect([ek.state.streams.size, ek.state.rules.size]).toEqual([0, 0]);
+    } finally {
+      await ek.close();
+    }
+  });
+
+  test('an unreachable REST API is one sentence and exit 2, before any case runs', async () => {
+    const r = await pushcheck([
+      'run',
+      '--profile',
+      'ekuiper',
+      '--target',
+      'http://127.0.0.1:9/api/data',
+      '--ekuiper-api',
+      'http://127.0.0.1:9',
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^pushcheck: cannot reach http:\/\/127\.0\.0\.1:9: connection refused\./);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+test.describe('each faulty endpoint', () => {
+  for (const [name, f] of Object.entries(faulty) as [FaultyName, FaultyEndpoint][]) {
+    test(`"${name}" is caught by ${f.caughtBy.join(' and ')}`, async () => {
+      // A defect with collateral fails many cases, each costing a fresh worker: run only the catching ones.
+      const grep =
+        f.collateral === undefined
+          ? []
+          : ['--grep', f.caughtBy.map((id) => id.replaceAll('.', '\\.')).join('|')];
+      const r = await runAgainst(faultyBehaviour(name), { ...f.runWith, extra: grep });
+      const failed = idsWith(r.report, 'failed');
+      for (const id of f.caughtBy) expect(failed, r.stdout).toContain(id);
+      if (f.collateral === undefined) {
+        expect(failed.sort(), 'a one-defect endpoint fails only its cases').toEqual([...f.caughtBy].sort());
+      }
+      const must = failed.some((id) => requirements[id as keyof typeof requirements].level === 'MUST');
+      expect(r.code, r.stdout + r.stderr).toBe(must ? 1 : 0);
+      const c = r.report?.cases.find((k) => k.id === f.caughtBy[0]);
+      expect(c?.expected, 'a failure says what was expected').toBeTruthy();
+      expect(c?.actual, 'and what happened').toBeTruthy();
+      expect(c?.curl, 'and how to reproduce it').toMatch(/^curl /);
+      expect(r.stdout).toContain(`FAILED ${c?.level} ${c?.id}`);
+    });
+  }
+
+  test('a SHOULD failure fails the run only with --strict', async () => {
+    const plain = await runAgainst(faultyBehaviour('size-limit-64k'));
+    expect(idsWith(plain.report, 'failed')).toEqual(['ekuiper.push.large-body']);
+    expect(plain.code).toBe(0);
+    const strict = await runAgainst(faultyBehaviour('size-limit-64k'), {
+      extra: ['--strict', '--grep', 'ekuiper\\.push\\.large-body'],
+    });
+    expect(strict.code).toBe(1);
+  });
+});
