@@ -4,9 +4,11 @@ import { controlidProfile } from './protocols/controlid/profile.ts';
 import { ekuiperProfile } from './protocols/ekuiper/profile.ts';
 import { eye4Profile } from './protocols/eye4/profile.ts';
 import { onenetProfile } from './protocols/onenet/profile.ts';
+import { onenetLegacyProfile } from './protocols/onenet-legacy/profile.ts';
 
 export const PROFILES: Readonly<Record<string, Profile<unknown>>> = {
   onenet: onenetProfile,
+  'onenet-legacy': onenetLegacyProfile,
   ekuiper: ekuiperProfile,
   controlid: controlidProfile,
   eye4: eye4Profile,
