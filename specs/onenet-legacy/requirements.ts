@@ -1,0 +1,167 @@
+/**
+ * The legacy OneNET HTTP push requirements: one entry per case, quoted from FACTS.md §1b (the official SDKs
+ * cm-heclouds/data-push and the doc mirror) and, where FACTS.md says the legacy platform does what Studio does,
+ * from onenet.seed.md. Ids are stable forever.
+ */
+import type { Registry } from '../../src/core/case.ts';
+
+const ACK =
+  'OneNet平台接收到http 200的响应，才会认为数据推送成功，否则会重发; response timeout “目前是5秒” — every push must be answered with HTTP 200 within 5 s, else the platform pushes it again';
+const ACK_SOURCE = 'FACTS.md §1b (POST response; Timing/limits: develop-manual + FAQ)';
+const VERIFY =
+  'FACTS.md §1b: “Verification GET identical (msg/nonce/signature; echo msg …)” to Studio: 若确认此次GET请求来自OneNET平台，需在响应中原样返回msg参数';
+const VERIFY_SOURCE = 'FACTS.md §1b (verification); onenet.seed.md §2 实例验证';
+const MSG =
+  'msg is a JSON object (or array when batching/caching enabled), fields: type (1 datapoint, 2 online/offline, 7 NB cached-command result)';
+const SIGNED =
+  'Signature over the JSON serialization of msg: PHP _handleRuleMsg = base64(md5(token . nonce . json_encode($msg, JSON_UNESCAPED_SLASHES))); Java checkSignature uses org.json msg.toString() (compact). So the signed bytes are the compact JSON with unescaped slashes of msg';
+
+function acked(kind: string, shape: string) {
+  return {
+    level: 'MUST',
+    title: `acks ${kind} with 200`,
+    text: `${ACK}. ${MSG}; this push: ${shape}.`,
+    source: `${ACK_SOURCE}; FACTS.md §1b (POST body, plain)`,
+  } as const;
+}
+
+export const requirements = {
+  'onenet-legacy.verify.echo-verbatim': {
+    level: 'MUST',
+    title: 'echoes msg verbatim to a genuine verification',
+    text: `${VERIFY} — the body is msg itself: “不要包含任何其他如换行、空格等不可见字符”; FAQ: returning extra symbols fails; the Node.js demo warns that some frameworks add quotes`,
+    source: VERIFY_SOURCE,
+  },
+  'onenet-legacy.verify.signature-raw': {
+    level: 'MUST',
+    title: 'accepts a verification whose signature has a raw +, which form decoding turns into a space',
+    text: "Util.java checkToken: concatenates token ‖ nonce (exactly 8 bytes) ‖ msg, MD5, Base64, compares to signature.replace(' ','+') → the platform's + in the query arrives as space after form-decoding; receivers must map space→+",
+    source: 'FACTS.md §1b (cm-heclouds/data-push JAVA Util.checkToken)',
+  },
+  'onenet-legacy.verify.signature-percent-encoded': {
+    level: 'SHOULD',
+    title: 'accepts a verification whose signature has +, / and = percent-encoded',
+    text: 'The documents show the platform sending the signature raw; a receiver that decodes the query properly accepts %2B, %2F and %3D too, and keeps working behind a proxy that encodes the query.',
+    source: 'FACTS.md §1b (silent on percent-encoding)',
+    interpreted: true,
+  },
+  'onenet-legacy.verify.forged-not-echoed': {
+    level: 'SHOULD',
+    title: 'does not echo a verification whose signature is forged',
+    text: `${VERIFY}; 应用服务器收到请求后，需要通过signature参数字段对请求进行校验 — but “如果用户不想验证，可选择跳过该过程，直接返回msg参数” (the Node.js demo just echoes), hence SHOULD`,
+    source: `${VERIFY_SOURCE}; FACTS.md §1b (NodeJS demo)`,
+  },
+  'onenet-legacy.push.datapoint-acked': acked('a datapoint push', 'type 1, {type, dev_id, ds_id, at, value}'),
+  'onenet-legacy.push.status-acked': acked(
+    'an online/offline push',
+    'type 2, {type, dev_id, status 0|1, login_type, at}',
+  ),
+  'onenet-legacy.push.cached-command-acked': acked(
+    'a cached-command-result push',
+    'type 7, with imei, cmd_id, send_time, send_status, confirm_time, confirm_status, confirm_body',
+  ),
+  'onenet-legacy.push.batch-acked': acked(
+    'a batched push',
+    'msg is an array of a datapoint, a status and a type-7 message',
+  ),
+  'onenet-legacy.push.batch-processed': {
+    level: 'MUST',
+    title: 'processes every message of a batched push',
+    text: `${MSG}. A batch carries several messages in one push, acked once: each of them is data the receiver must not lose, since the platform will not push an acked batch again.`,
+    source: 'FACTS.md §1b (POST body, plain)',
+    needs: ['observer'],
+  },
+  'onenet-legacy.push.processed': {
+    level: 'MUST',
+    title: 'processes a genuine push whose signature has + and / and whose msg has slashes',
+    text: `${SIGNED}. A genuine push verifies and is processed: the receiver computes the signature over the compact JSON with unescaped slashes (not PHP's default \\/, not pretty-printed) and compares raw Base64 with + and /.`,
+    source: 'FACTS.md §1b (signature over the JSON serialization of msg)',
+    needs: ['observer'],
+  },
+  'onenet-legacy.ack.within-5s': {
+    level: 'MUST',
+    title: 'acks a push within 5 s',
+    text: ACK,
+    source: ACK_SOURCE,
+  },
+  'onenet-legacy.ack.burst': {
+    level: 'SHOULD',
+    title: 'acks a burst of concurrent pushes, each within 5 s',
+    text: `${ACK}. The documents do not say how many pushes may be in flight at once; pushcheck sends a burst (20 by default) and reports p50/p95 ack latency.`,
+    source: ACK_SOURCE,
+    interpreted: true,
+  },
+  'onenet-legacy.secure.decrypted': {
+    level: 'MUST',
+    title: 'decrypts enc_msg with the EncodingAESKey and strips the random prefix',
+    text: 'Legacy AES (EncodingAESKey, WeChat-style): key = Base64Decode(EncodingAESKey + "=") → 32 bytes (AES-256-CBC), IV = first 16 bytes of key, PKCS7; plaintext = 16 random bytes ‖ 4-byte big-endian msg length ‖ msg (Java decryptMsg reads len at offset 16, msg at 20; PHP substr($msg,20)). The documents do not say what msg_signature covers in this mode: pushcheck signs enc_msg as sent, as the official Java SDK does with the msg it resolves from enc_msg; a receiver that ignores the signature in this mode (the PHP SDK) passes too.',
+    source: 'FACTS.md §1b (Legacy AES; POST body, encrypted)',
+    needs: ['aes-key', 'observer'],
+  },
+  'onenet-legacy.sign.forged-not-processed': {
+    level: 'SHOULD',
+    title: 'does not process a push signed with another token',
+    text: `${SIGNED}. The SDKs process msg only when the signature matches (PHP _handleRuleMsg returns FALSE otherwise); the Node.js demo does not check, hence SHOULD.`,
+    source: 'FACTS.md §1b (signature; SDKs)',
+    needs: ['observer'],
+  },
+  'onenet-legacy.sign.tampered-not-processed': {
+    level: 'SHOULD',
+    title: 'does not process a push whose msg does not match its signature',
+    text: `${SIGNED}: an msg changed after signing fails the check and is not to be trusted.`,
+    source: 'FACTS.md §1b (signature)',
+    needs: ['observer'],
+  },
+  'onenet-legacy.dedup.redelivery-acked': {
+    level: 'MUST',
+    title: 'acks a redelivered push with 200',
+    text: `${ACK}. A redelivery is still a push: anything but 200 makes the platform push it again, and failures accumulate until the push is disabled (“after 2000 accumulated failures (or 24h continuous failure) the push is disabled”).`,
+    source: ACK_SOURCE,
+  },
+  'onenet-legacy.dedup.processed-once': {
+    level: 'SHOULD',
+    title: 'processes a redelivered push once',
+    text: 'A push whose ack was late or lost is pushed again (“否则会重发”). The body has no message id; the documents do not say that receivers de-duplicate. pushcheck redelivers the same body and expects its messages to be processed once.',
+    source: 'FACTS.md §1b (POST response); pushcheck (interpreted)',
+    interpreted: true,
+    needs: ['observer'],
+  },
+  'onenet-legacy.robust.bad-json': {
+    level: 'SHOULD',
+    title: 'answers a body that is not JSON without a server error',
+    text: 'The documents are silent on bad input; pushcheck expects any complete answer below 500 (400 is usual), not a 5xx or a dropped connection.',
+    source: 'pushcheck (interpreted)',
+    interpreted: true,
+  },
+  'onenet-legacy.robust.missing-fields': {
+    level: 'SHOULD',
+    title: 'answers a push without msg_signature and nonce without a server error',
+    text: 'The body is {msg, msg_signature, nonce} (FACTS.md §1b); a body without them gets any complete answer below 500 (400 is usual), not a 5xx.',
+    source: 'FACTS.md §1b (fields); pushcheck (the answer)',
+    interpreted: true,
+  },
+  'onenet-legacy.robust.wrong-types': {
+    level: 'SHOULD',
+    title: 'answers a push whose msg is a string and nonce a number without a server error',
+    text: 'msg is a JSON object or array (FACTS.md §1b), not a JSON string as in OneNET Studio; a Studio-shaped or mistyped body gets any complete answer below 500 (400 is usual), not a 5xx.',
+    source: 'FACTS.md §1b (msg is a JSON object); pushcheck (the answer)',
+    interpreted: true,
+  },
+  'onenet-legacy.robust.empty-body': {
+    level: 'SHOULD',
+    title: 'answers an empty POST without a server error',
+    text: 'An empty body gets any complete answer below 500 (400 is usual), not a 5xx or a dropped connection.',
+    source: 'pushcheck (interpreted)',
+    interpreted: true,
+  },
+  'onenet-legacy.robust.survives-bad-input': {
+    level: 'SHOULD',
+    title: 'keeps acking genuine pushes after each kind of bad input',
+    text: `${ACK}. The documents do not speak of bad input; pushcheck expects that bad input from anyone does not stop the receiver from acking the next genuine push. Not a MUST: a receiver may rightly ban a client that sends garbage.`,
+    source: `${ACK_SOURCE}; pushcheck (interpreted)`,
+    interpreted: true,
+  },
+} as const satisfies Registry;
+
+/** A legacy OneNET case id. */
+export type OneNetLegacyCaseId = keyof typeof requirements;

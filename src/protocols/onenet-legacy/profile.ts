@@ -1,0 +1,105 @@
+/** Legacy OneNET HTTP push as a pushcheck profile: its options, settings, demo and served receivers. */
+import { join, resolve } from 'node:path';
+import { type FaultyName, faulty, faultyBehaviour } from '../../../mocks/onenet-legacy/faulty.ts';
+import { legacyHandlers, reference } from '../../../mocks/onenet-legacy/reference.ts';
+import { serve } from '../../../mocks/serve.ts';
+import { requirements } from '../../../specs/onenet-legacy/requirements.ts';
+import { integerOption, stringOption, usage } from '../../core/errors.ts';
+import type { DemoTarget, OptionValues, Profile } from '../../core/profile.ts';
+import { DEMO_TOKEN } from '../onenet/profile.ts';
+import { ENCODING_AES_KEY_LENGTH, isEncodingAesKey } from './codec.ts';
+
+/** What the legacy OneNET cases read from a run. */
+export interface OneNetLegacySettings {
+  /** The token configured for the push. Secret. */
+  token: string;
+  /** Encrypted mode when set: the 43-character EncodingAESKey. Secret. */
+  encodingAesKey?: string;
+  /** Concurrent pushes in the burst case. */
+  burst: number;
+}
+
+/** The demo's EncodingAESKey: 32 random bytes in Base64 without the `=`, with + and / as real keys have. */
+const DEMO_ENCODING_AES_KEY = 'GIdLEZo+zLrMpKPzlc337if8TgzmFii1F5NKLsFC/FM';
+
+function keyOf(values: OptionValues, env: NodeJS.ProcessEnv): string | undefined {
+  const key = stringOption(values['aes-key']) ?? (env.PUSHCHECK_AES_KEY || undefined);
+  if (key !== undefined && !isEncodingAesKey(key)) {
+    usage(
+      `--aes-key must be the ${ENCODING_AES_KEY_LENGTH}-character EncodingAESKey the platform shows (letters, digits, + and /, no =); got ${key.length} characters`,
+    );
+  }
+  return key;
+}
+
+export const onenetLegacyProfile: Profile<OneNetLegacySettings> = {
+  name: 'onenet-legacy',
+  summary:
+    'legacy OneNET HTTP push ({msg, msg_signature, nonce}, EncodingAESKey): the receiver is your application server',
+  registry: requirements,
+  options: { token: { type: 'string' }, 'aes-key': { type: 'string' }, burst: { type: 'string' } },
+  help: `  --token TOKEN        the token configured for the push (or env PUSHCHECK_TOKEN)
+  --aes-key KEY        encrypted mode: the 43-character EncodingAESKey (or env PUSHCHECK_AES_KEY)
+  --burst N            concurrent pushes in the burst case (default 20)`,
+  // FACTS.md §1b: response timeout "目前是5秒".
+  deadlineMs: 5000,
+  configure(values, env) {
+    const token = stringOption(values.token) ?? env.PUSHCHECK_TOKEN;
+    if (!token) usage('--token is required (or set PUSHCHECK_TOKEN): the token configured for the push');
+    const encodingAesKey = keyOf(values, env);
+    return {
+      token,
+      ...(encodingAesKey !== undefined ? { encodingAesKey } : {}),
+      burst: integerOption(values.burst, 'burst', 20, 1, 500),
+    };
+  },
+  secrets: (s) => [s.token, ...(s.encodingAesKey ? [s.encodingAesKey] : [])],
+  mode: (s) => (s.encodingAesKey === undefined ? undefined : 'encrypted mode'),
+  check(need, s) {
+    if (need === 'aes-key' && s.encodingAesKey === undefined) {
+      return {
+        skip: 'encrypted mode only: pass --aes-key ENCODING_AES_KEY for a receiver that gets enc_msg',
+      };
+    }
+    return undefined;
+  },
+  async demo(scratchDir) {
+    const targets: DemoTarget<OneNetLegacySettings>[] = [];
+    for (const encodingAesKey of [undefined, DEMO_ENCODING_AES_KEY]) {
+      const mode = encodingAesKey === undefined ? 'plain' : 'encrypted';
+      const observeFile = join(scratchDir, `onenet-legacy-${mode}.log`);
+      const server = await serve(legacyHandlers({ token: DEMO_TOKEN, encodingAesKey, observeFile }));
+      targets.push({
+        label: `onenet-legacy-${mode}`,
+        target: `${server.origin}/onenet-legacy`,
+        settings: { token: DEMO_TOKEN, ...(encodingAesKey ? { encodingAesKey } : {}), burst: 20 },
+        observeFile,
+        close: () => server.close(),
+      });
+    }
+    return targets;
+  },
+  faulty,
+  serveOptions: {
+    token: { type: 'string' },
+    'aes-key': { type: 'string' },
+    'observe-file': { type: 'string' },
+  },
+  async serve({ faulty: name, host, port, values }) {
+    const encodingAesKey = keyOf(values, process.env);
+    const token = stringOption(values.token) ?? process.env.PUSHCHECK_TOKEN ?? DEMO_TOKEN;
+    const observeFile = stringOption(values['observe-file']);
+    const behaviour = name ? faultyBehaviour(name as FaultyName) : reference;
+    const server = await serve(
+      legacyHandlers({ token, encodingAesKey, observeFile: observeFile && resolve(observeFile) }, behaviour),
+      { host, port },
+    );
+    return {
+      lines: [
+        `${name ? `faulty receiver "${name}"` : 'reference receiver'} (onenet-legacy${encodingAesKey ? ', encrypted mode' : ''}) at ${server.origin}/onenet-legacy`,
+        `token: ${token === DEMO_TOKEN ? DEMO_TOKEN : '(as given)'}${observeFile ? `; records processed messages in ${observeFile}` : ''}`,
+      ],
+      close: () => server.close(),
+    };
+  },
+};

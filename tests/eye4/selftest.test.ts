@@ -1,0 +1,101 @@
+/**
+ * The Eye4 suite's test of honesty: through the real CLI and real HTTP, it passes against the reference
+ * receiver and catches every faulty receiver with the case meant to catch it.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { type FaultyName, faulty, faultyBehaviour } from '../../mocks/eye4/faulty.ts';
+import { reference } from '../../mocks/eye4/reference.ts';
+import { requirements } from '../../specs/eye4/requirements.ts';
+import { idsWith, scratch } from '../helpers.ts';
+import { GUID, runEye4 } from './helpers.ts';
+
+const ALL_IDS = Object.keys(requirements);
+const needing = (need: string): string[] =>
+  Object.entries(requirements)
+    .filter(([, r]) => (r as { needs?: readonly string[] }).needs?.includes(need))
+    .map(([id]) => id);
+
+test.describe('the reference Eye4 receiver', () => {
+  test('passes every case with --strict, its lookups observed through the API mock; the guid is never written', async () => {
+    const r = await runEye4(reference, { extra: ['--strict'] });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.report?.verdict).toBe('conformant');
+    expect(r.report?.summary.passed).toBe(ALL_IDS.length);
+    for (const file of ['report.json', 'junit.xml']) {
+      expect(readFileSync(join(r.dir, 'report', file), 'utf8')).not.toContain(GUID);
+    }
+    expect(r.stdout + r.stderr).not.toContain(GUID);
+    expect(r.stdout).toMatch(/verdict: CONFORMANT/);
+  });
+
+  test('on one URL and without the API mock, passes with --strict; the lookup cases are skipped', async () => {
+    const r = await runEye4(reference, { api: false, oneUrl: true, extra: ['--strict'] });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(idsWith(r.report, 'skipped').sort()).toEqual(needing('eye4-api').sort());
+    expect(r.report?.summary.passed).toBe(ALL_IDS.length - needing('eye4-api').length);
+    const skipped = r.report?.cases.find((c) => c.outcome === 'skipped');
+    expect(skipped?.reason).toContain('--eye4-api-listen');
+  });
+
+  test('without an observer, the cases that need one are not assessed, and the run is incomplete', async () => {
+    const r = await runEye4(reference, { observe: false });
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(r.report?.verdict).toBe('incomplete');
+    expect(r.report?.verdictReason).toContain('eye4.alarm.processed');
+    expect(idsWith(r.report, 'not-assessed').sort()).toEqual(needing('observer').sort());
+  });
+});
+
+test('an observer that sees nothing fails "processed" and leaves the absence checks not assessed', async () => {
+  const r = await runEye4(reference, {
+    observe: false,
+    extra: [
+      '--observe-file',
+      join(scratch(), 'elsewhere.log'),
+      '--grep',
+      'eye4\\.(alarm\\.processed|guid|dedup)',
+    ],
+  });
+  expect(idsWith(r.report, 'failed')).toEqual(['eye4.alarm.processed']);
+  expect(idsWith(r.report, 'not-assessed').sort()).toEqual([
+    'eye4.dedup.processed-once',
+    'eye4.guid.missing-not-processed',
+    'eye4.guid.wrong-not-processed',
+  ]);
+  expect(r.code).toBe(1);
+});
+
+test.describe('each faulty Eye4 receiver', () => {
+  for (const [name, f] of Object.entries(faulty) as [FaultyName, (typeof faulty)[FaultyName]][]) {
+    test(`"${name}" is caught by ${f.caughtBy.join(' and ')}`, async () => {
+      // The slow receiver is slow on every alarm; its catching case alone shows the cut-off.
+      const extra = name === 'slow-ack' ? ['--grep', 'eye4\\.alarm\\.acked'] : [];
+      const r = await runEye4(faultyBehaviour(name), { extra });
+      const failed = idsWith(r.report, 'failed');
+      for (const id of f.caughtBy) expect(failed, r.stdout).toContain(id);
+      if (!('collateral' in f)) {
+        expect(failed.sort(), 'a one-defect receiver fails only its cases').toEqual([...f.caughtBy].sort());
+      }
+      const must = failed.some((id) => requirements[id as keyof typeof requirements].level === 'MUST');
+      expect(r.code, r.stdout + r.stderr).toBe(must ? 1 : 0);
+      const c = r.report?.cases.find((k) => k.id === f.caughtBy[0]);
+      expect(c?.expected, 'a failure says what was expected').toBeTruthy();
+      expect(c?.actual, 'and what happened').toBeTruthy();
+      expect(c?.curl, 'and how to reproduce it').toMatch(/^curl /);
+      expect(r.stdout).toContain(`FAILED ${c?.level} ${c?.id}`);
+      // Nor any forged guid, which is the account's with one character changed, missing or added.
+      const written = readFileSync(join(r.dir, 'report', 'report.json'), 'utf8') + r.stdout + r.stderr;
+      expect(written).not.toContain(GUID.slice(0, -1));
+    });
+  }
+
+  test('a SHOULD failure fails the run with --strict', async () => {
+    const r = await runEye4(faultyBehaviour('guid-optional'), {
+      extra: ['--strict', '--grep', 'eye4\\.guid'],
+    });
+    expect(idsWith(r.report, 'failed')).toEqual(['eye4.guid.missing-not-processed']);
+    expect(r.code).toBe(1);
+  });
+});

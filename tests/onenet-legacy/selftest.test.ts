@@ -1,0 +1,143 @@
+/**
+ * The legacy profile's test of honesty: through the real CLI and real HTTP, the suite passes against the
+ * reference receiver (plain and encrypted, with --strict) and catches every faulty receiver with the case meant
+ * to catch it. Runs are kept short: a burst of 5 (20 only where the burst is what is tested) and a 1 s
+ * observer timeout (the reference records synchronously).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { type FaultyName, faulty, faultyBehaviour } from '../../mocks/onenet-legacy/faulty.ts';
+import { type Behaviour, legacyHandlers, reference } from '../../mocks/onenet-legacy/reference.ts';
+import { serve } from '../../mocks/serve.ts';
+import { type OneNetLegacyCaseId, requirements } from '../../specs/onenet-legacy/requirements.ts';
+import { type CliResult, idsWith, pushcheck, scratch, TOKEN } from '../helpers.ts';
+import { ENCODING_AES_KEY } from './helpers.ts';
+
+const PROFILE = 'onenet-legacy';
+const ALL_IDS = Object.keys(requirements) as OneNetLegacyCaseId[];
+const needing = (need: string) =>
+  ALL_IDS.filter((id) => (requirements[id] as { needs?: readonly string[] }).needs?.includes(need));
+
+interface RunOptions {
+  encodingAesKey?: string;
+  observe?: boolean;
+  extra?: string[];
+}
+
+/** Serves `behaviour` on loopback and runs `pushcheck run --profile onenet-legacy` against it. */
+async function runAgainst(behaviour: Behaviour, opts: RunOptions = {}): Promise<CliResult & { dir: string }> {
+  const dir = scratch('pushcheck-legacy-');
+  const observeFile = join(dir, 'processed.log');
+  const server = await serve(
+    legacyHandlers({ token: TOKEN, encodingAesKey: opts.encodingAesKey, observeFile }, behaviour),
+  );
+  try {
+    const args = [
+      'run',
+      '--profile',
+      PROFILE,
+      '--target',
+      `${server.origin}/onenet-legacy`,
+      '--token',
+      TOKEN,
+    ];
+    args.push('--report', join(dir, 'report'), '--seed', '11', '--observe-timeout', '1000');
+    args.push(...(opts.extra ?? []));
+    if (!args.includes('--burst')) args.push('--burst', '5');
+    if (opts.encodingAesKey) args.push('--aes-key', opts.encodingAesKey);
+    if (opts.observe !== false) args.push('--observe-file', observeFile);
+    return { ...(await pushcheck(args, join(dir, 'report'))), dir };
+  } finally {
+    await server.close();
+  }
+}
+
+test.describe('the reference legacy receiver', () => {
+  test('passes every case with --strict in plain mode; encrypted-mode cases are skipped', async () => {
+    const r = await runAgainst(reference, { extra: ['--strict'] });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.report?.verdict).toBe('conformant');
+    expect(idsWith(r.report, 'failed')).toEqual([]);
+    expect(idsWith(r.report, 'skipped').sort()).toEqual(needing('aes-key').sort());
+    expect(r.report?.summary.passed).toBe(ALL_IDS.length - needing('aes-key').length);
+  });
+
+  test('passes every case with --strict in encrypted mode, and never writes the secrets', async () => {
+    const r = await runAgainst(reference, { encodingAesKey: ENCODING_AES_KEY, extra: ['--strict'] });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.report?.summary.passed).toBe(ALL_IDS.length);
+    expect(r.report?.mode).toBe('encrypted mode');
+    for (const file of ['report.json', 'junit.xml']) {
+      const text = readFileSync(join(r.dir, 'report', file), 'utf8');
+      expect(text).not.toContain(ENCODING_AES_KEY);
+      expect(text).not.toContain(TOKEN);
+    }
+    expect(r.stdout + r.stderr).not.toContain(ENCODING_AES_KEY);
+    expect(r.stdout + r.stderr).not.toContain(TOKEN);
+  });
+
+  test('without an observer, the cases that need one are not assessed, and the run is incomplete', async () => {
+    const r = await runAgainst(reference, { observe: false });
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(r.report?.verdict).toBe('incomplete');
+    expect(r.report?.verdictReason).toContain('onenet-legacy.push.processed');
+    const expected = needing('observer').filter((id) => !needing('aes-key').includes(id));
+    expect(idsWith(r.report, 'not-assessed').sort()).toEqual(expected.sort());
+  });
+});
+
+test.describe('each faulty legacy receiver', () => {
+  // One full CLI run each: seconds on an idle machine, but a shared one can stretch a run past a minute.
+  test.setTimeout(300_000);
+  for (const [name, f] of Object.entries(faulty) as [FaultyName, (typeof faulty)[FaultyName]][]) {
+    test(`"${name}" is caught by ${f.caughtBy.join(' and ')}`, async () => {
+      // A receiver whose defect fails many cases (each failure costs a fresh Playwright worker) runs only the
+      // cases meant to catch it: "fails only its cases" is not asserted for those anyway.
+      const only = f.caughtBy.map((id) => id.replaceAll('.', '\\.')).join('|');
+      const extra = 'collateral' in f ? ['--grep', only] : name === 'serial-slow' ? ['--burst', '20'] : [];
+      const r = await runAgainst(faultyBehaviour(name), {
+        ...('secureOnly' in f && f.secureOnly ? { encodingAesKey: ENCODING_AES_KEY } : {}),
+        extra,
+      });
+      const failed = idsWith(r.report, 'failed');
+      for (const id of f.caughtBy) expect(failed, r.stdout).toContain(id);
+      if (!('collateral' in f)) {
+        expect(failed.sort(), 'a one-defect receiver fails only its cases').toEqual([...f.caughtBy].sort());
+      }
+      const must = failed.some((id) => requirements[id as OneNetLegacyCaseId].level === 'MUST');
+      expect(r.code, r.stdout + r.stderr).toBe(must ? 1 : 0);
+      const c = r.report?.cases.find((k) => k.id === f.caughtBy[0]);
+      expect(c?.expected, 'a failure says what was expected').toBeTruthy();
+      expect(c?.actual, 'and what happened').toBeTruthy();
+      expect(c?.curl, 'and how to reproduce it').toMatch(/^curl /);
+    });
+  }
+});
+
+test.describe('the legacy options', () => {
+  for (const [what, args, message] of [
+    ['a 44-character key', ['--aes-key', `${ENCODING_AES_KEY}=`], /43-character EncodingAESKey/],
+    ['a Studio-style 16-character key', ['--aes-key', 'a+B/c=D4e5F6g7H8'], /43-character EncodingAESKey/],
+    ['no token', [], /--token is required/],
+  ] as const) {
+    test(`${what} is a usage error: one sentence, exit 2`, async () => {
+      const token = what === 'no token' ? [] : ['--token', TOKEN];
+      const r = await pushcheck(
+        ['run', '--profile', PROFILE, '--target', 'http://127.0.0.1:9/x', ...token, ...args],
+        undefined,
+        { PUSHCHECK_TOKEN: '', PUSHCHECK_AES_KEY: '' },
+      );
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).not.toContain(ENCODING_AES_KEY);
+    });
+  }
+
+  test('the catalogue lists the 22 legacy cases', async () => {
+    const r = await pushcheck(['cases', '--profile', PROFILE, '--json']);
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as { id: string }[]).map((c) => c.id).sort()).toEqual([...ALL_IDS].sort());
+  });
+});
