@@ -1,0 +1,164 @@
+/**
+ * The pictures and clips an edge box attaches to its alerts, drawn from the run's seed: a camera frame
+ * (sky, ground, a road, the detected objects, sensor grain) encoded as a real JPEG, and a short Motion-JPEG
+ * AVI clip for video alerts. Real files, so that a receiver that decodes and opens them can, and sizes close to
+ * what a camera produces (a full-HD frame is a few hundred KB).
+ */
+import type { Rng } from '../../core/rng.ts';
+import { encodeJpeg, type RgbImage } from './jpeg.ts';
+
+/** A detection box in pixels: [x1, y1, x2, y2]. */
+export type Box = [number, number, number, number];
+
+export interface Frame {
+  jpeg: Buffer;
+  width: number;
+  height: number;
+  /** The objects drawn into the frame, which the alert's bbox rectangles describe. */
+  boxes: Box[];
+}
+
+/** Draws a seeded street scene with `objects` coloured shapes, each inside its box. */
+export function renderScene(
+  width: number,
+  height: number,
+  rng: Rng,
+  objects = 2,
+): { image: RgbImage; boxes: Box[] } {
+  const pixels = new Uint8Array(width * height * 3);
+  const horizon = Math.floor(height * (0.35 + rng.next() * 0.1));
+  const sky = [110 + rng.int(60), 150 + rng.int(50), 200 + rng.int(50)];
+  const ground = [70 + rng.int(40), 90 + rng.int(40), 60 + rng.int(30)];
+  const grain = 24;
+  // Sensor grain from a xorshift32 seeded by `rng`: millions of draws per frame, so cheaper than `rng` itself.
+  let state = (rng.int(0xffffffff) | 1) >>> 0;
+  const noise = (): number => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return ((state >>> 0) / 4294967296 - 0.5) * grain;
+  };
+  const [skyR, skyG, skyB] = sky as [number, number, number];
+  const [groundR, groundG, groundB] = ground as [number, number, number];
+  for (let y = 0; y < height; y++) {
+    const shade = 0.8 + (0.2 * y) / horizon;
+    const depth = (y - horizon) / (height - horizon);
+    const half = width * (0.05 + 0.4 * depth);
+    const dashRow = Math.floor(depth * 20) % 2 === 0;
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 3;
+      let r: number;
+      let g: number;
+      let b: number;
+      if (y < horizon) {
+        [r, g, b] = [skyR * shade, skyG * shade, skyB * shade];
+      } else {
+        // A road narrowing towards the horizon, with a dashed centre line.
+        const dx = Math.abs(x - width / 2);
+        if (dashRow && dx < 2 + 6 * depth) [r, g, b] = [230, 230, 220];
+        else if (dx < half) [r, g, b] = [90, 90, 95];
+        else [r, g, b] = [groundR, groundG, groundB];
+      }
+      pixels[i] = clamp(r + noise());
+      pixels[i + 1] = clamp(g + noise());
+      pixels[i + 2] = clamp(b + noise());
+    }
+  }
+  const boxes: Box[] = [];
+  for (let n = 0; n < objects; n++) {
+    const w = Math.max(4, Math.floor(width * (0.05 + rng.next() * 0.1)));
+    const h = Math.max(6, Math.floor(w * (1.5 + rng.next())));
+    const x1 = rng.int(Math.max(1, width - w));
+    const y1 = Math.min(height - h, horizon + rng.int(Math.max(1, height - horizon - h)));
+    const colour = [rng.int(256), rng.int(256), rng.int(256)];
+    for (let y = Math.max(0, y1); y < Math.min(height, y1 + h); y++) {
+      for (let x = x1; x < Math.min(width, x1 + w); x++) {
+        // An ellipse (a person's or a vehicle's silhouette) inside its box.
+        const ex = (x - x1 - w / 2) / (w / 2);
+        const ey = (y - y1 - h / 2) / (h / 2);
+        if (ex * ex + ey * ey > 1) continue;
+        const i = (y * width + x) * 3;
+        for (let c = 0; c < 3; c++) pixels[i + c] = clamp((colour[c] ?? 0) + noise());
+      }
+    }
+    boxes.push([x1, Math.max(0, y1), Math.min(width, x1 + w), Math.min(height, y1 + h)]);
+  }
+  return { image: { width, height, pixels }, boxes };
+}
+
+function clamp(v: number): number {
+  return v < 0 ? 0 : v > 255 ? 255 : Math.round(v);
+}
+
+/** A camera frame as a JPEG; `comment` goes into a COM segment (see {@link encodeJpeg}). */
+export function cameraFrame(width: number, height: number, rng: Rng, comment?: string): Frame {
+  const { image, boxes } = renderScene(width, height, rng);
+  return { jpeg: encodeJpeg(image, comment === undefined ? {} : { comment }), width, height, boxes };
+}
+
+function chunk(id: string, data: Buffer): Buffer {
+  const head = Buffer.alloc(8);
+  head.write(id, 0, 'latin1');
+  head.writeUInt32LE(data.length, 4);
+  // RIFF chunks are padded to an even length.
+  return Buffer.concat([head, data, Buffer.alloc(data.length % 2)]);
+}
+
+function list(type: string, ...children: Buffer[]): Buffer {
+  return chunk('LIST', Buffer.concat([Buffer.from(type, 'latin1'), ...children]));
+}
+
+/**
+ * A Motion-JPEG AVI (RIFF, one video stream, `MJPG`, an idx1 index) of `frames`, which must all be JPEGs of
+ * `width`×`height`: the simplest clip every player opens.
+ */
+export function mjpegAvi(frames: readonly Buffer[], width: number, height: number, fps = 5): Buffer {
+  if (frames.length === 0) throw new RangeError('a clip needs at least one frame');
+  const largest = Math.max(...frames.map((f) => f.length));
+  const avih = Buffer.alloc(56);
+  avih.writeUInt32LE(Math.round(1_000_000 / fps), 0); // microseconds per frame
+  avih.writeUInt32LE(largest * fps, 4); // max bytes per second
+  avih.writeUInt32LE(0x10, 12); // AVIF_HASINDEX
+  avih.writeUInt32LE(frames.length, 16); // total frames
+  avih.writeUInt32LE(1, 24); // streams
+  avih.writeUInt32LE(largest, 28); // suggested buffer size
+  avih.writeUInt32LE(width, 32);
+  avih.writeUInt32LE(height, 36);
+  const strh = Buffer.alloc(56);
+  strh.write('vids', 0, 'latin1');
+  strh.write('MJPG', 4, 'latin1');
+  strh.writeUInt32LE(1, 20); // scale
+  strh.writeUInt32LE(fps, 24); // rate: rate/scale = frames per second
+  strh.writeUInt32LE(frames.length, 32); // length in frames
+  strh.writeUInt32LE(largest, 36);
+  strh.writeInt32LE(-1, 40); // quality: default
+  strh.writeUInt16LE(width, 52);
+  strh.writeUInt16LE(height, 54);
+  const strf = Buffer.alloc(40); // BITMAPINFOHEADER
+  strf.writeUInt32LE(40, 0);
+  strf.writeInt32LE(width, 4);
+  strf.writeInt32LE(height, 8);
+  strf.writeUInt16LE(1, 12); // planes
+  strf.writeUInt16LE(24, 14); // bits per pixel
+  strf.write('MJPG', 16, 'latin1');
+  strf.writeUInt32LE(width * height * 3, 20);
+  const hdrl = list('hdrl', chunk('avih', avih), list('strl', chunk('strh', strh), chunk('strf', strf)));
+  const movi = list('movi', ...frames.map((f) => chunk('00dc', f)));
+  const index = Buffer.alloc(16 * frames.length);
+  let offset = 4; // from the 'movi' fourcc
+  frames.forEach((f, n) => {
+    index.write('00dc', n * 16, 'latin1');
+    index.writeUInt32LE(0x10, n * 16 + 4); // AVIIF_KEYFRAME
+    index.writeUInt32LE(offset, n * 16 + 8);
+    index.writeUInt32LE(f.length, n * 16 + 12);
+    offset += 8 + f.length + (f.length % 2);
+  });
+  const body = Buffer.concat([Buffer.from('AVI ', 'latin1'), hdrl, movi, chunk('idx1', index)]);
+  return chunk('RIFF', body);
+}
+
+/** A short clip: `count` camera frames drawn one after another from the seed. */
+export function clip(width: number, height: number, rng: Rng, count = 5): Buffer {
+  const frames = Array.from({ length: count }, () => cameraFrame(width, height, rng).jpeg);
+  return mjpegAvi(frames, width, height);
+}
