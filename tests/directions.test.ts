@@ -118,6 +118,13 @@ test('the emulator stops at the first 200 and a wrong sender schedule is judged 
   ];
   expect(judgeIntervals(at(5200), ONENET_RETRY, 1).offAt).toBeUndefined();
   expect(judgeIntervals(at(5300), ONENET_RETRY, 1).offAt).toBe(1);
+  // An attempt held 300 ms, past a 5 ms slot: retried as it ends is on time, 130 ms later is not.
+  const held = (ms: number) => [
+    { startMs: 0, endMs: 300 },
+    { startMs: ms, endMs: ms + 1 },
+  ];
+  expect(judgeIntervals(held(302), ONENET_RETRY, SCALE).offAt).toBeUndefined();
+  expect(judgeIntervals(held(430), ONENET_RETRY, SCALE).offAt).toBe(1);
 });
 
 /** Resolves once something accepts connections on `port` (bounded: 30 s). */

@@ -99,7 +99,8 @@ export interface IntervalJudgement {
 /**
  * Checks observed attempts (first attempt first) against the scaled schedule. The document gives each interval
  * "与上次间隔时间" (from the previous attempt) without saying from its start or its end, so either reading is on
- * schedule when it is within the tolerance.
+ * schedule when it is within the tolerance; read from the start, a retry is due no earlier than the end of the
+ * attempt it retries, which is how pushcheck's own emulator schedules them.
  */
 export function judgeIntervals(
   attempts: readonly ObservedAttempt[],
@@ -113,10 +114,10 @@ export function judgeIntervals(
     const prev = attempts[i - 1] as ObservedAttempt;
     const cur = attempts[i] as ObservedAttempt;
     const expected = (policy.intervalsMs[i - 1] ?? Number.NaN) * scale;
-    const error = Math.min(
-      Math.abs(cur.startMs - prev.startMs - expected),
-      Math.abs(cur.startMs - prev.endMs - expected),
-    );
+    // Counted from the start, a retry still cannot begin before the attempt it retries has ended (an attempt
+    // held past its interval is retried as soon as the sender gives up on it); or counted from the end.
+    const fromStart = Math.max(prev.startMs + expected, prev.endMs);
+    const error = Math.min(Math.abs(cur.startMs - fromStart), Math.abs(cur.startMs - prev.endMs - expected));
     if (!(error <= intervalTolerance(expected, lagMs))) {
       return {
         offAt: i,
