@@ -4,15 +4,18 @@
  * shown to fail the processing case when what it observes lacks the receiver's work.
  */
 import { expect, test } from '@playwright/test';
+import { requirements } from '../../specs/onenet/requirements.ts';
 import { idsWith, pushcheck, scratch, TOKEN } from '../helpers.ts';
 import { EXAMPLE_SERVER, freePort, freshDatabase, postgresAvailable, requireService } from './support.ts';
 
-const OBSERVED = [
-  'onenet.dedup.processed-once',
-  'onenet.push.processed',
-  'onenet.sign.forged-not-processed',
-  'onenet.sign.tampered-not-processed',
-];
+/** The plain-mode OneNET cases that need an observer: each must name the one that assessed it. */
+const OBSERVED = Object.entries(requirements)
+  .filter(([, r]) => {
+    const needs: readonly string[] = 'needs' in r ? r.needs : [];
+    return needs.includes('observer') && !needs.includes('aes-key');
+  })
+  .map(([id]) => id)
+  .sort();
 
 function launch(env: string[]): string[] {
   const args = ['run', '--profile', 'onenet', '--token', TOKEN, '--receiver-cmd', `node ${EXAMPLE_SERVER}`];
