@@ -134,8 +134,8 @@ export const faulty = {
     caughtBy: ['onenet.robust.no-content-type'],
   },
   'ack-204': {
-    defect: 'acks with 204 No Content; the platform wants exactly 200',
-    behaviour: { ackStatus: 204 },
+    defect: 'acks with 204 No Content, redeliveries too; the platform wants exactly 200',
+    behaviour: { ackStatus: 204, redeliveryStatus: 204 },
     caughtBy: [
       'onenet.push.lifecycle-acked',
       'onenet.push.property-acked',
