@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type { Readable } from 'node:stream';
 import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
 import type { RunReport } from '../src/report/reporter.ts';
 
 export const ROOT = join(import.meta.dirname, '..');
@@ -71,4 +72,66 @@ export async function pushcheck(
 /** The ids of the cases of `report` with outcome `outcome`. */
 export function idsWith(report: RunReport | undefined, outcome: string): string[] {
   return (report?.cases ?? []).filter((c) => c.outcome === outcome).map((c) => c.id);
+}
+
+/** A faulty receiver as the self-tests read it from a profile's `faulty` map. */
+export interface FaultyEntry {
+  /** The cases meant to catch it. */
+  caughtBy: readonly string[];
+  /** Why other cases fail too; absent when the defect fails only `caughtBy`. */
+  collateral?: string;
+}
+
+/** How a profile's self-test runs pushcheck against each of its faulty receivers. */
+export interface FaultyLoop<F extends FaultyEntry, R extends CliResult> {
+  /** The profile's requirements: the level of each failed case decides the exit code. */
+  registry: Readonly<Record<string, { level: string }>>;
+  faulty: Readonly<Record<string, F>>;
+  /** Serves faulty receiver `name` on loopback and runs `pushcheck run` against it, adding `args`. */
+  run(name: string, f: F, args: string[]): Promise<R>;
+  /**
+   * The receiver's own arguments (the configuration its defect shows under, or a `--grep` that replaces the
+   * one on its catching cases).
+   */
+  argsFor?(name: string, f: F): readonly string[];
+  /** Whether each failure must carry a `curl` line (default true). */
+  curl?: boolean;
+  /** What else each run must show (that no secret was written). */
+  also?(r: R, name: string, f: F): void;
+}
+
+/** A `--grep` pattern matching exactly the cases `ids` (a case's title is `<id>: <requirement title>`). */
+export function casesPattern(ids: readonly string[]): string {
+  return `(${ids.map((id) => id.replaceAll('.', '\\.')).join('|')}):`;
+}
+
+/**
+ * Declares one test per faulty receiver: pushcheck, run against it through the CLI, fails each case of its
+ * `caughtBy`, exits 1 exactly when one of them is a MUST, and says what was expected, what happened and how to
+ * reproduce it. A one-defect receiver gets the whole suite, which must fail only its cases. A receiver with
+ * `collateral` fails many cases by design (each failure costs the run a fresh Playwright worker) and the test
+ * asserts nothing of them, so it runs only its catching cases.
+ */
+export function eachFaultyIsCaught<F extends FaultyEntry, R extends CliResult>(loop: FaultyLoop<F, R>): void {
+  for (const [name, f] of Object.entries(loop.faulty)) {
+    test(`"${name}" is caught by ${f.caughtBy.join(' and ')}`, async () => {
+      const args = [...(loop.argsFor?.(name, f) ?? [])];
+      if (f.collateral !== undefined && !args.includes('--grep'))
+        args.push('--grep', casesPattern(f.caughtBy));
+      const r = await loop.run(name, f, args);
+      const failed = idsWith(r.report, 'failed');
+      for (const id of f.caughtBy) expect(failed, r.stdout).toContain(id);
+      if (f.collateral === undefined) {
+        expect(failed.sort(), 'a one-defect receiver fails only its cases').toEqual([...f.caughtBy].sort());
+      }
+      const must = failed.some((id) => loop.registry[id]?.level === 'MUST');
+      expect(r.code, r.stdout + r.stderr).toBe(must ? 1 : 0);
+      const c = r.report?.cases.find((k) => k.id === f.caughtBy[0]);
+      expect(c?.expected, 'a failure says what was expected').toBeTruthy();
+      expect(c?.actual, 'and what happened').toBeTruthy();
+      if (loop.curl !== false) expect(c?.curl, 'and how to reproduce it').toMatch(/^curl /);
+      expect(r.stdout).toContain(`FAILED ${c?.level} ${c?.id}`);
+      loop.also?.(r, name, f);
+    });
+  }
 }

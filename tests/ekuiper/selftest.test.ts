@@ -12,7 +12,7 @@ import { type Behaviour, httppushHandlers, reference } from '../../mocks/ekuiper
 import { serve } from '../../mocks/serve.ts';
 import { requirements } from '../../specs/ekuiper/requirements.ts';
 import type { EkuiperVersion, PushMethod } from '../../src/protocols/ekuiper/messages.ts';
-import { type CliResult, idsWith, pushcheck, scratch } from '../helpers.ts';
+import { type CliResult, eachFaultyIsCaught, idsWith, pushcheck, scratch } from '../helpers.ts';
 
 const ALL_IDS = Object.keys(requirements);
 const OBSERVED = Object.entries(requirements)
@@ -158,28 +158,11 @@ test.describe('the mock eKuiper, through its REST API', () => {
 });
 
 test.describe('each faulty endpoint', () => {
-  for (const [name, f] of Object.entries(faulty) as [FaultyName, FaultyEndpoint][]) {
-    test(`"${name}" is caught by ${f.caughtBy.join(' and ')}`, async () => {
-      // A defect with collateral fails many cases, each costing a fresh worker: run only the catching ones.
-      const grep =
-        f.collateral === undefined
-          ? []
-          : ['--grep', f.caughtBy.map((id) => id.replaceAll('.', '\\.')).join('|')];
-      const r = await runAgainst(faultyBehaviour(name), { ...f.runWith, extra: grep });
-      const failed = idsWith(r.report, 'failed');
-      for (const id of f.caughtBy) expect(failed, r.stdout).toContain(id);
-      if (f.collateral === undefined) {
-        expect(failed.sort(), 'a one-defect endpoint fails only its cases').toEqual([...f.caughtBy].sort());
-      }
-      const must = failed.some((id) => requirements[id as keyof typeof requirements].level === 'MUST');
-      expect(r.code, r.stdout + r.stderr).toBe(must ? 1 : 0);
-      const c = r.report?.cases.find((k) => k.id === f.caughtBy[0]);
-      expect(c?.expected, 'a failure says what was expected').toBeTruthy();
-      expect(c?.actual, 'and what happened').toBeTruthy();
-      expect(c?.curl, 'and how to reproduce it').toMatch(/^curl /);
-      expect(r.stdout).toContain(`FAILED ${c?.level} ${c?.id}`);
-    });
-  }
+  eachFaultyIsCaught({
+    registry: requirements,
+    faulty: faulty as Record<FaultyName, FaultyEndpoint>,
+    run: (name, f, extra) => runAgainst(faultyBehaviour(name as FaultyName), { ...f.runWith, extra }),
+  });
 
   test('a SHOULD failure fails the run only with --strict', async () => {
     const plain = await runAgainst(faultyBehaviour('size-limit-64k'));

@@ -11,7 +11,7 @@ import { type FaultyName, faulty, faultyBehaviour } from '../../mocks/onenet-leg
 import { type Behaviour, legacyHandlers, reference } from '../../mocks/onenet-legacy/reference.ts';
 import { serve } from '../../mocks/serve.ts';
 import { type OneNetLegacyCaseId, requirements } from '../../specs/onenet-legacy/requirements.ts';
-import { type CliResult, idsWith, pushcheck, scratch, TOKEN } from '../helpers.ts';
+import { type CliResult, eachFaultyIsCaught, idsWith, pushcheck, scratch, TOKEN } from '../helpers.ts';
 import { ENCODING_AES_KEY } from './helpers.ts';
 
 const PROFILE = 'onenet-legacy';
@@ -90,29 +90,17 @@ test.describe('the reference legacy receiver', () => {
 test.describe('each faulty legacy receiver', () => {
   // One full CLI run each: seconds on an idle machine, but a shared one can stretch a run past a minute.
   test.setTimeout(300_000);
-  for (const [name, f] of Object.entries(faulty) as [FaultyName, (typeof faulty)[FaultyName]][]) {
-    test(`"${name}" is caught by ${f.caughtBy.join(' and ')}`, async () => {
-      // A receiver whose defect fails many cases (each failure costs a fresh Playwright worker) runs only the
-      // cases meant to catch it: "fails only its cases" is not asserted for those anyway.
-      const only = f.caughtBy.map((id) => id.replaceAll('.', '\\.')).join('|');
-      const extra = 'collateral' in f ? ['--grep', only] : name === 'serial-slow' ? ['--burst', '20'] : [];
-      const r = await runAgainst(faultyBehaviour(name), {
+  eachFaultyIsCaught({
+    registry: requirements,
+    faulty,
+    // The burst is what serial-slow gets wrong: it gets the full 20, not the short runs' 5.
+    argsFor: (name) => (name === 'serial-slow' ? ['--burst', '20'] : []),
+    run: (name, f, extra) =>
+      runAgainst(faultyBehaviour(name as FaultyName), {
         ...('secureOnly' in f && f.secureOnly ? { encodingAesKey: ENCODING_AES_KEY } : {}),
         extra,
-      });
-      const failed = idsWith(r.report, 'failed');
-      for (const id of f.caughtBy) expect(failed, r.stdout).toContain(id);
-      if (!('collateral' in f)) {
-        expect(failed.sort(), 'a one-defect receiver fails only its cases').toEqual([...f.caughtBy].sort());
-      }
-      const must = failed.some((id) => requirements[id as OneNetLegacyCaseId].level === 'MUST');
-      expect(r.code, r.stdout + r.stderr).toBe(must ? 1 : 0);
-      const c = r.report?.cases.find((k) => k.id === f.caughtBy[0]);
-      expect(c?.expected, 'a failure says what was expected').toBeTruthy();
-      expect(c?.actual, 'and what happened').toBeTruthy();
-      expect(c?.curl, 'and how to reproduce it').toMatch(/^curl /);
-    });
-  }
+      }),
+  });
 });
 
 test.describe('the legacy options', () => {
