@@ -8,6 +8,7 @@ import { ALARM_PATH, eye4Handlers, RESOURCE_PATH, reference } from '../../../moc
 import { serve } from '../../../mocks/serve.ts';
 import { requirements } from '../../../specs/eye4/requirements.ts';
 import { stringOption, usage } from '../../core/errors.ts';
+import { httpUrlOption } from '../../core/url.ts';
 import type { DemoTarget, OptionValues, Profile } from '../../core/profile.ts';
 
 /** What the Eye4 cases read from a run. */
@@ -36,17 +37,7 @@ function guidOf(values: OptionValues, env: NodeJS.ProcessEnv): string | undefine
 
 function urlOption(value: string | undefined, name: string): string | undefined {
   if (value === undefined) return undefined;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return usage(`--${name} "${value}" is not a URL; give one like http://127.0.0.1:8080/eye4/resource`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    usage(`--${name} must be http:// or https://, got ${url.protocol}`);
-  }
-  if (url.hash) usage(`--${name} must not have a #fragment`);
-  return value;
+  return httpUrlOption(value, name, 'give one like http://127.0.0.1:8080/eye4/resource');
 }
 
 /** Parses `HOST:PORT` (an IP address or localhost, and a port from 1 to 65535). */
