@@ -59,7 +59,10 @@ export const test = base.extend<
   { target: Target; observe: Observe; needs: undefined },
   { run: RunConfig; observer: Observer | undefined }
 >({
-  run: [async ({}, use) => use(readRunConfig()), { scope: 'worker' }],
+  run: [
+    async ({}, use, workerInfo) => use(readRunConfig(Number(workerInfo.project.metadata.runIndex ?? 0))),
+    { scope: 'worker' },
+  ],
   observer: [
     async ({ run }, use) => {
       const spec = observerOf(run);
