@@ -178,8 +178,9 @@ class DeviceGrader {
   result(req: Received): void {
     this.gradeDeviceId(req, 'controlid-device.result.device-id');
     let s = this.devices.get(req.deviceId ?? NO_DEVICE);
-    if (!s?.pending && req.deviceId === undefined) {
-      // Without a deviceId the result can still be told apart when a single device awaits one.
+    if (!s?.pending) {
+      // A result that names no device (or another id than its polls) still belongs to the one device awaiting
+      // a result, when there is just one: its own case flags the missing id.
       const waiting = [...this.devices.values()].filter((d) => d.pending);
       if (waiting.length === 1) s = waiting[0];
     }
