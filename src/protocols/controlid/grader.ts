@@ -254,7 +254,9 @@ class DeviceGrader {
         actual: `the next poll came ${Math.round(gapMs)} ms later${gapMs >= this.periodMs * 0.8 ? ', about a period: the device waited instead of chaining' : ''}`,
       });
     }
-    for (const { from, to } of this.idleIntervals) {
+    // A period within the tolerance cannot be told from polling at once (0.001 turns 60 s into 60 ms).
+    this.periodTooShort = this.periodMs <= intervalTolerance(this.periodMs, this.lagMs);
+    for (const { from, to } of this.periodTooShort ? [] : this.idleIntervals) {
       const j = judgeIntervals(
         [from, to].map((r) => ({ startMs: r.startMs, endMs: r.endMs })),
         { intervalsMs: [this.opts.periodS * 1000] },
@@ -276,6 +278,7 @@ class DeviceGrader {
   }
 
   worstPeriodErrorMs = 0;
+  periodTooShort = false;
 
   private caseReport(id: ControlIdDeviceCaseId, nowMs: number): CaseReport {
     const r = REQS[id];
@@ -312,6 +315,11 @@ class DeviceGrader {
           ...(method === 'POST' ? { headers: { 'content-type': 'application/json' }, body: f.req.text } : {}),
           deadlineMs: this.opts.requestTimeoutMs,
         }),
+      });
+    }
+    if (id === 'controlid-device.poll.period' && this.periodTooShort) {
+      return ended('not-assessed', {
+        reason: `the scaled period, ${Math.round(this.periodMs)} ms, is within the timing tolerance (${Math.round(intervalTolerance(this.periodMs, this.lagMs))} ms): give a larger --time-scale (0.01 or more for 60 s)`,
       });
     }
     if (!this.checked.has(id)) {
