@@ -83,6 +83,18 @@ for (const [name, f] of Object.entries(faultyDevices)) {
   });
 }
 
+test('device case ids are controlid-device.<area>.<behaviour>; interpreted ones are never MUST; each quotes a source', () => {
+  for (const [id, r] of Object.entries(deviceRequirements) as [
+    string,
+    (typeof deviceRequirements)[keyof typeof deviceRequirements],
+  ][]) {
+    expect(id).toMatch(/^controlid-device\.[a-z]+\.[a-z0-9]+(-[a-z0-9]+)*$/);
+    if ('interpreted' in r) expect(r.level, id).not.toBe('MUST');
+    expect(r.text.length, id).toBeGreaterThan(20);
+    expect(r.source.length, id).toBeGreaterThan(5);
+  }
+});
+
 test('every device case is caught by some faulty device', () => {
   const caught = new Set(Object.values(faultyDevices).flatMap((f) => f.caughtBy));
   expect(ALL.filter((id) => !caught.has(id as never))).toEqual([]);
