@@ -101,6 +101,9 @@ class DeviceGrader {
   readonly repollGaps: { after: Received; gapMs: number }[] = [];
   readonly startedAt = Date.now();
   lagMs = 0;
+  worstPeriodErrorMs = 0;
+  /** The scaled period is within the tolerance: the period case cannot be judged. */
+  periodTooShort = false;
   private handedOut = 0;
   readonly periodMs: number;
 
@@ -276,9 +279,6 @@ class DeviceGrader {
     }
     return (Object.keys(REQS) as ControlIdDeviceCaseId[]).map((id) => this.caseReport(id, nowMs));
   }
-
-  worstPeriodErrorMs = 0;
-  periodTooShort = false;
 
   private caseReport(id: ControlIdDeviceCaseId, nowMs: number): CaseReport {
     const r = REQS[id];
