@@ -108,6 +108,33 @@ test('a period compressed below the timing tolerance is not assessed, not passed
   expect(period?.reason).toMatch(/the scaled period, 50 ms, is within the timing tolerance/);
 });
 
+test('a result posted after the request timeout fails controlid-device.result.posted', async () => {
+  let url: (u: string) => void = () => undefined;
+  const listening = new Promise<string>((r) => (url = r));
+  const graded = listenDevice({
+    host: '127.0.0.1',
+    port: 0,
+    periodS: PERIOD_S,
+    timeScale: SCALE,
+    chain: 1,
+    count: 2,
+    durationMs: 10_000,
+    requestTimeoutMs: 300,
+    onListening: url,
+  });
+  const base = await listening;
+  const poll = await fetch(`${base}/push?deviceId=478435&uuid=u-1`);
+  expect(JSON.parse(await poll.text())).toHaveProperty('endpoint');
+  await new Promise((r) => setTimeout(r, 600));
+  await (
+    await fetch(`${base}/result?deviceId=478435&uuid=u-1`, { method: 'POST', body: '{"response":{}}' })
+  ).text();
+  expect(await (await fetch(`${base}/push?deviceId=478435&uuid=u-2`)).text()).toBe('');
+  const posted = (await graded).cases.find((c) => c.id === 'controlid-device.result.posted');
+  expect(posted?.outcome).toBe('failed');
+  expect(posted?.expected).toContain('within the request timeout, 300 ms');
+});
+
 test('a run with no device assesses nothing and says so', async () => {
   const { cases, requests } = await listenDevice({
     host: '127.0.0.1',

@@ -196,7 +196,14 @@ class DeviceGrader {
       });
       return;
     }
-    this.pass('controlid-device.result.posted');
+    const lateMs = req.startMs - pending.poll.endMs;
+    if (lateMs > this.opts.requestTimeoutMs) {
+      this.flag('controlid-device.result.posted', {
+        req,
+        expected: `the result within the request timeout, ${this.opts.requestTimeoutMs} ms, of the command handed out at request ${pending.poll.n}`,
+        actual: `it came ${Math.round(lateMs)} ms later`,
+      });
+    } else this.pass('controlid-device.result.posted');
     s.pending = undefined;
     s.awaitingPoll = req;
     if (req.uuid !== undefined && req.uuid === pending.poll.uuid) this.pass('controlid-device.result.uuid');
