@@ -366,7 +366,8 @@ async function prepareRun(args: string[], extraSecrets: readonly string[]): Prom
         ...targetSecrets(setup.target),
       ].filter((s) => s.length > 0),
     };
-    await reachable(profile.probe?.(setup.target, settings) ?? setup.target);
+    for (const url of [profile.probe?.(setup.target, settings) ?? setup.target].flat()) await reachable(url);
+    await profile.preflight?.(settings);
     await setup.checkTls();
     return { profile, config, setup, fuzz };
   } catch (err) {

@@ -90,7 +90,12 @@ export interface Profile<S = unknown> {
    * The URL whose reachability shows the run can start, when it is not the target (eKuiper opens its data
    * server only once a rule reads an httppush stream, which the run itself creates through the REST API).
    */
-  probe?(target: string, settings: S): string;
+  probe?(target: string, settings: S): string | string[];
+  /**
+   * What else must hold before any case runs, beyond reachable URLs (a port the run will listen on is free);
+   * throws `UsageError` (src/core/errors.ts) saying what to do.
+   */
+  preflight?(settings: S): Promise<void>;
   /** Starts the reference receivers `pushcheck demo` runs the suite against. */
   demo(scratchDir: string): Promise<DemoTarget<S>[]>;
   /** One-defect receivers, each naming the cases meant to catch it. */
