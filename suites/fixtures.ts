@@ -131,14 +131,15 @@ export const test = base.extend<
       run.stateUrl === undefined
         ? undefined
         : stateHook(run.stateUrl, run.deadlineMs, recordExchange, run.tls);
-    const needed = (): never => {
-      throw new Error(`state used without a hook: declare needs: ["${STATE_HOOK_NEED}"]`);
+    const ask = async (set: boolean, name: string, params?: Record<string, unknown>): Promise<Exchange> => {
+      if (!hook) throw new Error(`state used without a hook: declare needs: ["${STATE_HOOK_NEED}"]`);
+      const state = { state: name, ...(params ? { params } : {}) };
+      return set ? hook.set(state) : hook.request(state);
     };
     await use({
       url: run.stateUrl,
-      set: (name, params) => (hook ? hook.set({ state: name, ...(params ? { params } : {}) }) : needed()),
-      request: (name, params) =>
-        hook ? hook.request({ state: name, ...(params ? { params } : {}) }) : needed(),
+      set: (name, params) => ask(true, name, params),
+      request: (name, params) => ask(false, name, params),
     });
   },
   observe: async ({ run, observer }, use) => {
