@@ -14,6 +14,7 @@ import { CONFIG_ENV, type RunConfig, targetSecrets, WORKERS_ENV } from './core/c
 import { findConfigFile, planRuns } from './core/config-file.ts';
 import { SETUP_HELP, SETUP_OPTIONS, setUpRun } from './core/run-setup.ts';
 import { loadSchemas, PACKAGE_ROOT, SpecError } from './core/schemas.ts';
+import { stateUrlOption, stateUrlSecrets } from './core/state.ts';
 import { integerOption, stringOption, UsageError, usage } from './core/errors.ts';
 import { selfSignedCertificate } from './core/tls.ts';
 import type { OptionSpec, Profile } from './core/profile.ts';
@@ -67,6 +68,9 @@ Options of run, for every profile:
   --target URL         your receiver's URL, as configured on the platform
   --observe-file PATH  a file your receiver appends what it processed to; cases that need to see
                        processing are not-assessed without it
+  --state-url URL      your receiver's provider-state hook: pushcheck POSTs {"state": …, "params": …}
+                       there to set up a case (specs/provider-state/openapi.yaml); the cases that need
+                       a state are not assessed without it
   --report DIR         where the report goes: index.html, report.json, junit.xml, report.md,
                        badge.svg (default reports/<profile>)
   --strict             SHOULD failures fail the run too
@@ -213,6 +217,7 @@ const COMMON_RUN_OPTIONS: OptionSpec = {
   profile: { type: 'string' },
   target: { type: 'string' },
   'observe-file': { type: 'string' },
+  'state-url': { type: 'string' },
   report: { type: 'string' },
   strict: { type: 'boolean', default: false },
   grep: { type: 'string' },
@@ -318,6 +323,7 @@ async function prepareRun(args: string[], extraSecrets: readonly string[]): Prom
   const given = stringOption(values.target);
   const target = given === undefined && launches ? undefined : targetUrl(given);
   const settings = profile.configure(values, process.env);
+  const stateUrl = stateUrlOption(stringOption(values['state-url']));
   const observeFile = stringOption(values['observe-file']);
   if (observeFile !== undefined && !existsSync(dirname(resolve(observeFile)))) {
     fail(`--observe-file ${observeFile}: its folder does not exist`);
@@ -339,6 +345,7 @@ async function prepareRun(args: string[], extraSecrets: readonly string[]): Prom
     settings,
     ...(mode !== undefined ? { mode } : {}),
     ...(observeFile !== undefined ? { observeFile: resolve(observeFile) } : {}),
+    ...(stateUrl !== undefined ? { stateUrl } : {}),
     seed: integerOption(values.seed, 'seed', randomInt(0, 2 ** 31)),
     runTag: runTag(),
     reportDir: resolve(stringOption(values.report) ?? join('reports', profile.name)),
@@ -352,6 +359,7 @@ async function prepareRun(args: string[], extraSecrets: readonly string[]): Prom
   if (fuzz !== undefined && !profile.fuzz)
     fail(`the ${profile.name} profile has no fuzzer yet; run without --fuzz`);
   checkSpec(profile.name);
+  if (stateUrl !== undefined) checkSpec('provider-state');
   // Launches the receiver, if asked: from here on, it is stopped however the run ends.
   const setup = await setUpRun(values, { target, observeFile, env: process.env });
   try {
@@ -361,6 +369,7 @@ async function prepareRun(args: string[], extraSecrets: readonly string[]): Prom
       ...setup.config,
       secrets: [
         ...profile.secrets(settings),
+        ...stateUrlSecrets(stateUrl),
         ...setup.secrets,
         ...extraSecrets,
         ...targetSecrets(setup.target),
@@ -430,9 +439,10 @@ async function cmdDemo(args: string[]): Promise<number> {
           label: t.label,
           target: t.target,
           settings: t.settings,
-          secrets: profile.secrets(t.settings),
+          secrets: [...profile.secrets(t.settings), ...stateUrlSecrets(t.stateUrl)],
           ...(mode !== undefined ? { mode } : {}),
           ...(t.observeFile !== undefined ? { observeFile: t.observeFile } : {}),
+          ...(t.stateUrl !== undefined ? { stateUrl: t.stateUrl } : {}),
           seed: randomInt(0, 2 ** 31),
           runTag: runTag(),
           reportDir: join(root, t.label),

@@ -35,6 +35,8 @@ export interface RunConfig<S = unknown> {
   observeFile?: string;
   /** The run's observer, when it is not `observeFile` (src/core/observers.ts). */
   observer?: ObserverSpec;
+  /** The receiver's provider-state hook (`--state-url`, src/core/state.ts), for the cases that need a state. */
+  stateUrl?: string;
   /** How an https:// target's certificate is checked (`--ca`, `--insecure`). */
   tls?: TlsOptions;
   /** The receiver pushcheck launched (`--receiver-cmd`, `--receiver-image`). */

@@ -42,6 +42,8 @@ export interface DemoTarget<S> {
   target: string;
   settings: S;
   observeFile?: string;
+  /** The reference receiver's provider-state hook, when it serves one (the run's `--state-url`). */
+  stateUrl?: string;
   close(): Promise<void>;
 }
 
@@ -83,7 +85,7 @@ export interface Profile<S = unknown> {
   /**
    * Whether a case needing `need` can run with these settings: undefined when it can, otherwise why not and
    * whether that makes the case skipped (the receiver's configuration does not offer it) or not assessed (the
-   * run lacks something). `observer` is handled by the core.
+   * run lacks something). `observer` and `state-hook` are handled by the core.
    */
   check?(need: string, settings: S): { skip: string } | { notAssessed: string } | undefined;
   /**

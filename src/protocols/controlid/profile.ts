@@ -21,8 +21,6 @@ export { baseUrlOption, DEFAULT_DEVICE_ID, deviceIdOption, requestTimeoutOption 
 export interface ControlIdSettings {
   /** The device id pushcheck polls as (int64, decimal text). */
   deviceId: string;
-  /** The provider-state hook (src/core/state.ts); the cases that need it are not assessed without it. */
-  stateUrl?: string;
   /** push_request_timeout: every request is cut off there, and answers must come within it. */
   requestTimeoutMs: number;
   /** Devices polling at once in the concurrency case. */
@@ -31,59 +29,31 @@ export interface ControlIdSettings {
 
 const DEVICES = 50;
 
-function stateUrlOption(values: OptionValues): string | undefined {
-  const text = stringOption(values['state-url']);
-  if (text === undefined) return undefined;
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return usage(`--state-url "${text}" is not a URL; give one like http://127.0.0.1:8080/pushcheck/state`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    usage(`--state-url must be http:// or https://, got ${url.protocol}`);
-  }
-  return text;
-}
-
 export const controlidProfile: Profile<ControlIdSettings> = {
   name: 'controlid',
   summary: 'Control iD access devices in Push mode: pushcheck plays the device, your push server is tested',
   registry: requirements,
   options: {
     'device-id': { type: 'string' },
-    'state-url': { type: 'string' },
     'request-timeout': { type: 'string' },
     devices: { type: 'string' },
   },
   help: `  --target URL         the push server's base URL (push_remote_address): pushcheck polls URL/push
   --device-id N        the int64 id pushcheck polls as (default ${DEFAULT_DEVICE_ID}, above 2^53 on purpose)
-  --state-url URL      your server's provider-state hook: pushcheck POSTs {"state": …} there to queue
-                       commands; the cases that need it are not assessed without it
+  --state-url URL      (common) your server's provider-state hook, to queue commands: see the
+                       "reset" and "command queued" states in specs/controlid/openapi.yaml
   --request-timeout MS the device's push_request_timeout (default ${DEFAULT_REQUEST_TIMEOUT_MS})
   --devices N          devices polling at once in the concurrency case (default ${DEVICES})`,
   deadlineMs: DEFAULT_REQUEST_TIMEOUT_MS,
   configure(values) {
     baseUrlOption(values.target, '--target');
-    const stateUrl = stateUrlOption(values);
     return {
       deviceId: deviceIdOption(values),
-      ...(stateUrl !== undefined ? { stateUrl } : {}),
       requestTimeoutMs: requestTimeoutOption(values),
       devices: integerOption(values.devices, 'devices', DEVICES, 1, 500),
     };
   },
-  // A state hook is guarded, if at all, by a key in its URL: its query string is never printed.
-  secrets: (s) => (s.stateUrl === undefined ? [] : [new URL(s.stateUrl).search.slice(1)].filter(Boolean)),
-  check(need, s) {
-    if (need === 'state-hook' && s.stateUrl === undefined) {
-      return {
-        notAssessed:
-          'needs the provider-state hook to queue a command: pass --state-url URL (see the spec, specs/controlid/openapi.yaml)',
-      };
-    }
-    return undefined;
-  },
+  secrets: () => [],
   async demo(scratchDir) {
     const observeFile = join(scratchDir, 'controlid-results.log');
     const server = await serve(controlidHandlers({ observeFile, enrolled: [DEFAULT_DEVICE_ID] }));
@@ -93,11 +63,11 @@ export const controlidProfile: Profile<ControlIdSettings> = {
         target: `${server.origin}${DEFAULT_PATH}`,
         settings: {
           deviceId: DEFAULT_DEVICE_ID,
-          stateUrl: `${server.origin}${DEFAULT_STATE_PATH}`,
           requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
           devices: DEVICES,
         },
         observeFile,
+        stateUrl: `${server.origin}${DEFAULT_STATE_PATH}`,
         close: () => server.close(),
       },
     ];
