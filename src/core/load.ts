@@ -104,15 +104,26 @@ export async function burst<S>(opts: BurstOptions<S>): Promise<BurstResult> {
   let acked = 0;
   const t0 = performance.now();
   const end = t0 + opts.durationMs;
+  const more = (): boolean => performance.now() < end && sent < cap;
+  const build = (): FuzzMessage => opts.hook.valid(opts.settings, { runTag: opts.runTag, rng });
+  // Each connection builds and signs its next push while the current one is in flight, after the answers that
+  // arrived together have all been followed by their next request: the receiver gets requests in batches,
+  // as it does from a client that builds nothing, and the building overlaps its work. Every push is still
+  // built and signed for itself, inside the measured time; one is sent only as its predecessor is answered.
+  const afterThisTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
   const sender = async (connection: WireConnection): Promise<void> => {
-    while (performance.now() < end && sent < cap) {
+    let m = more() ? build() : undefined;
+    while (m !== undefined && more()) {
       sent++;
-      const m = opts.hook.valid(opts.settings, { runTag: opts.runTag, rng });
       const url = m.path === undefined ? opts.target : `${opts.target}${m.path}`;
       const path = m.path === undefined ? basePath : requestTarget(url, new URL(url));
       const started = performance.timeOrigin + performance.now();
-      const outcome = await connection.request({ method: m.method, path, headers: m.headers, body: m.body });
-      const ex = exchangeOf(m, url, outcome, started);
+      const answer = connection.request({ method: m.method, path, headers: m.headers, body: m.body });
+      const current = m;
+      await afterThisTurn();
+      m = more() ? build() : undefined;
+      const outcome = await answer;
+      const ex = exchangeOf(current, url, outcome, started);
       if (opts.hook.acked(ex)) {
         acked++;
         continue;
