@@ -260,7 +260,13 @@ test('an endless or 1 GB body: the burst client takes little more than its read 
 });
 
 test('refuses targets off this host and https, in one sentence', () => {
-  for (const url of ['http://example.com/x', 'https://127.0.0.1:8443/x', 'http://10.0.0.1/x', 'not a url']) {
+  for (const url of [
+    'http://example.com/x',
+    'https://127.0.0.1:8443/x',
+    'http://10.0.0.1/x',
+    'not a url',
+    'http://127.0.0.1:0/x',
+  ]) {
     expect(() => wireTarget(url)).toThrow(UsageError);
   }
   expect(() => wireTarget('http://example.com/x')).toThrow(/sends plain HTTP to this host only/);

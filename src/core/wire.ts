@@ -79,7 +79,9 @@ export function wireTarget(url: string): WireTarget {
       `the burst generator sends plain HTTP to this host only (127.0.0.1, ::1 or localhost), not to ${u.protocol}//${u.host}; give a loopback http:// target`,
     );
   }
-  return { host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port || 80), authority: u.host };
+  const port = Number(u.port || 80);
+  if (port === 0) return usage(`the burst target "${url}" has port 0; give the port the receiver listens on`);
+  return { host: u.hostname.replace(/^\[|\]$/g, ''), port, authority: u.host };
 }
 
 type Phase = 'idle' | 'head' | 'length' | 'close' | 'size' | 'chunk' | 'chunk-end' | 'trailer';
