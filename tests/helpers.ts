@@ -81,6 +81,22 @@ export interface BatchRun {
   options: Record<string, string | true | string[]>;
 }
 
+/** `pushcheck run` arguments (`--profile P --target URL --flag ...`) as a config file's run. */
+export function batchRun(name: string, args: readonly string[]): BatchRun {
+  const options: BatchRun['options'] = {};
+  for (let i = 0; i < args.length; i++) {
+    const key = args[i]?.replace(/^--/, '') ?? '';
+    const next = args[i + 1];
+    const value = next === undefined || next.startsWith('--') ? true : (i++, next);
+    const had = options[key];
+    options[key] =
+      had === undefined || value === true ? value : [...(Array.isArray(had) ? had : [String(had)]), value];
+  }
+  const { profile, ...rest } = options;
+  if (typeof profile !== 'string') throw new Error(`batchRun ${name}: no --profile in ${args.join(' ')}`);
+  return { name, profile, options: rest };
+}
+
 /**
  * Runs every run in one `pushcheck run --config` (one Playwright start-up for them all, `parallel` side by
  * side) and returns, by name, what a separate `pushcheck run` would have given: its report, the exit code its
