@@ -350,7 +350,7 @@ async function prepareRun(args: string[], extraSecrets: readonly string[]): Prom
     runTag: runTag(),
     reportDir: resolve(stringOption(values.report) ?? join('reports', profile.name)),
     strict: values.strict === true,
-    deadlineMs: profile.deadlineMs,
+    deadlineMs: profile.deadlineOf?.(settings) ?? profile.deadlineMs,
     observeTimeoutMs: integerOption(values['observe-timeout'], 'observe-timeout', 3000, 1, 30_000),
     ...(grep !== undefined ? { grep } : {}),
     ...reportRunConfig(values),
@@ -447,7 +447,7 @@ async function cmdDemo(args: string[]): Promise<number> {
           runTag: runTag(),
           reportDir: join(root, t.label),
           strict: true,
-          deadlineMs: profile.deadlineMs,
+          deadlineMs: profile.deadlineOf?.(t.settings) ?? profile.deadlineMs,
           observeTimeoutMs: 3000,
         });
       }

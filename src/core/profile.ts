@@ -73,6 +73,8 @@ export interface Profile<S = unknown> {
   help: string;
   /** The protocol's per-request deadline: every request of a case is cut off there unless it says otherwise. */
   deadlineMs: number;
+  /** The run's deadline when the receiver's configuration sets it (Control iD's `--request-timeout`). */
+  deadlineOf?(settings: S): number;
   /**
    * Turns the parsed options (with the environment as fallback for secrets) into the settings the cases read,
    * which must survive JSON. Throws `UsageError` (src/core/errors.ts) with a sentence for people.

@@ -45,6 +45,7 @@ export const controlidProfile: Profile<ControlIdSettings> = {
   --request-timeout MS the device's push_request_timeout (default ${DEFAULT_REQUEST_TIMEOUT_MS})
   --devices N          devices polling at once in the concurrency case (default ${DEVICES})`,
   deadlineMs: DEFAULT_REQUEST_TIMEOUT_MS,
+  deadlineOf: (s) => s.requestTimeoutMs,
   configure(values) {
     baseUrlOption(values.target, '--target');
     return {
