@@ -9,8 +9,8 @@ import {
 } from '../../../mocks/controlid/reference.ts';
 import { serve } from '../../../mocks/serve.ts';
 import { requirements } from '../../../specs/controlid/requirements.ts';
-import { integerOption, stringOption, usage } from '../../core/errors.ts';
-import type { OptionValues, Profile } from '../../core/profile.ts';
+import { integerOption, stringOption } from '../../core/errors.ts';
+import type { Profile } from '../../core/profile.ts';
 import { listenCommand, sendCommand } from './commands.ts';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from './codec.ts';
 import { baseUrlOption, DEFAULT_DEVICE_ID, deviceIdOption, requestTimeoutOption } from './options.ts';
