@@ -234,6 +234,9 @@ async function load(): Promise<void> {
     const cannon = await autocannon(r.url, sample.body);
     line('pushcheck, connections kept alive', `${kept.perSecond.toFixed(0)} pushes/s (${kept.acked} acked)`);
     line('pushcheck, a connection per push', `${fresh.perSecond.toFixed(0)} pushes/s (${fresh.acked} acked)`);
+    // A push not acked is not counted in the rate; say why, so a low rate is never a silent one.
+    for (const f of [...kept.failures, ...fresh.failures])
+      line(`  not acked: ${f.kind}`, `${f.count}`, f.example);
     line('autocannon (one pre-signed push, kept alive)', `${cannon.toFixed(0)} requests/s`);
     const ratio = kept.perSecond / cannon;
     line('ratio, pushcheck / autocannon', `${ratio.toFixed(2)}x`, verdict(ratio >= 0.8, '>= 0.8x'));

@@ -7,13 +7,14 @@ import { randomInt } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { CONFIG_ENV, type RunConfig, targetSecrets } from './core/config.ts';
+import { CONFIG_ENV, type RunConfig, targetSecrets, WORKERS_ENV } from './core/config.ts';
 import { findConfigFile, planRuns } from './core/config-file.ts';
 import { SETUP_HELP, SETUP_OPTIONS, setUpRun } from './core/run-setup.ts';
 import { loadSchemas, PACKAGE_ROOT, SpecError } from './core/schemas.ts';
+import { stateUrlOption, stateUrlSecrets } from './core/state.ts';
 import { integerOption, stringOption, UsageError, usage } from './core/errors.ts';
 import { httpUrlOption } from './core/url.ts';
 import { selfSignedCertificate } from './core/tls.ts';
@@ -45,9 +46,12 @@ function help(): string {
 Usage:
   pushcheck run --profile P --target URL [options]
                                      play the platform against your receiver and write a report
-  pushcheck run [--config FILE]      every run of the config file (default: pushcheck.config.ts or .json)
-  pushcheck demo [--profile P] [--report DIR]
-                                     run the suites against the built-in reference receivers
+  pushcheck run [--config FILE] [--parallel N]
+                                     every run of the config file (default: pushcheck.config.ts or .json),
+                                     in one Playwright process, N runs side by side (default 1)
+  pushcheck demo [--profile P] [--report DIR] [--parallel N]
+                                     run the suites against the built-in reference receivers, N side by
+                                     side (default: the number of CPU cores)
   pushcheck cases [--profile P] [--json]
                                      list the case catalogue (id, level, title, source)
   pushcheck serve P [--faulty NAME|help] [--port N] [--host H] [options]
@@ -65,6 +69,9 @@ Options of run, for every profile:
   --target URL         your receiver's URL, as configured on the platform
   --observe-file PATH  a file your receiver appends what it processed to; cases that need to see
                        processing are not-assessed without it
+  --state-url URL      your receiver's provider-state hook: pushcheck POSTs {"state": …, "params": …}
+                       there to set up a case (specs/provider-state/openapi.yaml); the cases that need
+                       a state are not assessed without it
   --report DIR         where the report goes: index.html, report.json, junit.xml, report.md,
                        badge.svg (default reports/<profile>)
   --strict             SHOULD failures fail the run too
@@ -134,30 +141,31 @@ async function reachable(target: string, timeoutMs = 3000): Promise<void> {
   });
 }
 
-/** Runs a profile's suite in Playwright with `config`; resolves with the report it wrote. */
-export async function runSuite(config: RunConfig): Promise<RunReport> {
+/**
+ * Runs each config's suite against its target in one Playwright process (a project per run), `parallel` runs
+ * at a time; resolves with the reports they wrote, in order.
+ */
+export async function runSuites(configs: readonly RunConfig[], parallel = 1): Promise<RunReport[]> {
   const cli = createRequire(import.meta.url).resolve('@playwright/test/cli');
-  const args = [
-    cli,
-    'test',
-    '--config',
-    join(PACKAGE_ROOT, 'playwright.config.ts'),
-    '--project',
-    config.profile,
-  ];
-  if (config.grep !== undefined) args.push('--grep', config.grep);
-  if (config.shard !== undefined) args.push('--shard', config.shard);
+  const args = [cli, 'test', '--config', join(PACKAGE_ROOT, 'playwright.config.ts')];
+  const shard = configs.length === 1 ? configs[0]?.shard : undefined;
+  if (shard !== undefined) args.push('--shard', shard);
   // A run inside someone's Playwright worker must not inherit that worker's identity.
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !/^(TEST_|PW_|PWTEST_|PLAYWRIGHT_)/.test(k)),
   );
-  rmSync(join(config.reportDir, 'report.json'), { force: true });
+  for (const c of configs) rmSync(join(c.reportDir, 'report.json'), { force: true });
   const code = await new Promise<number>((done) => {
     // Its own process group: a Ctrl-C reaches pushcheck alone, which passes exactly one SIGINT on, so that
     // Playwright stops gracefully and the reporter still writes an (incomplete) report.
     const child = spawn(process.execPath, args, {
       cwd: PACKAGE_ROOT,
-      env: { ...env, [CONFIG_ENV]: JSON.stringify(config), FORCE_COLOR: '0' },
+      env: {
+        ...env,
+        [CONFIG_ENV]: JSON.stringify(configs),
+        [WORKERS_ENV]: String(parallel),
+        FORCE_COLOR: '0',
+      },
       // The IPC channel closes when pushcheck dies, however it dies: the reporter then stops the run.
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       detached: true,
@@ -170,13 +178,21 @@ export async function runSuite(config: RunConfig): Promise<RunReport> {
       done(c ?? 1);
     });
   });
-  const file = join(config.reportDir, 'report.json');
-  if (!existsSync(file)) {
-    throw new UsageError(
-      `the suite did not complete (Playwright exited ${code}) and wrote no report; see the output above`,
-    );
-  }
-  return JSON.parse(readFileSync(file, 'utf8')) as RunReport;
+  return configs.map((config) => {
+    const file = join(config.reportDir, 'report.json');
+    if (!existsSync(file)) {
+      throw new UsageError(
+        `the suite did not complete (Playwright exited ${code}) and wrote no report; see the output above`,
+      );
+    }
+    return JSON.parse(readFileSync(file, 'utf8')) as RunReport;
+  });
+}
+
+/** Runs a profile's suite in Playwright with `config`; resolves with the report it wrote. */
+export async function runSuite(config: RunConfig): Promise<RunReport> {
+  const [report] = await runSuites([config]);
+  return report as RunReport;
 }
 
 /** The gate's exit code: 0 pass, 1 a new failure at a --fail-on level, 2 incomplete. */
@@ -193,6 +209,7 @@ const COMMON_RUN_OPTIONS: OptionSpec = {
   profile: { type: 'string' },
   target: { type: 'string' },
   'observe-file': { type: 'string' },
+  'state-url': { type: 'string' },
   report: { type: 'string' },
   strict: { type: 'boolean', default: false },
   grep: { type: 'string' },
@@ -228,29 +245,65 @@ function checkSpec(profile: string): void {
   }
 }
 
-/** `pushcheck run` with no flags, or only `--config FILE`: every run of the config file, one after another. */
-async function cmdRunConfig(file: string | undefined): Promise<number> {
-  const path = file ?? findConfigFile(process.cwd());
+/** Whether `pushcheck run` arguments launch the receiver under test. */
+function launchesReceiver(args: readonly string[]): boolean {
+  return peek([...args], 'receiver-cmd') !== undefined || peek([...args], 'receiver-image') !== undefined;
+}
+
+/**
+ * `pushcheck run` with no flags, or `--config FILE [--parallel N]`: every run of the config file. The runs against
+ * given targets share one Playwright process, `--parallel` of them at a time (default 1); a run that launches its
+ * receiver goes alone, afterwards, so that two launched receivers never contend for one port.
+ */
+async function cmdRunConfig(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, {
+    config: { type: 'string' },
+    parallel: { type: 'string' },
+  });
+  if (positionals.length) fail(`unexpected argument "${positionals[0]}"; see \`pushcheck --help\``);
+  const path = stringOption(values.config) ?? findConfigFile(process.cwd());
   if (path === undefined) {
     return fail(
       'run needs --profile and --target, or a pushcheck.config.json (or .ts) in this folder; see `pushcheck --help`',
     );
   }
+  const parallel = integerOption(values.parallel, 'parallel', 1, 1, 64);
   const runs = await planRuns(resolve(path), process.env);
+  const together = runs.filter((r) => !launchesReceiver(r.args));
   const codes: number[] = [];
-  for (const run of runs) {
+  if (together.length > 0) {
+    const prepared: PreparedRun[] = [];
+    try {
+      for (const run of together) prepared.push(await prepareRun(run.args, run.secrets));
+      const reports = await runSuites(
+        prepared.map((p) => p.config),
+        parallel,
+      );
+      for (const [i, p] of prepared.entries()) codes.push(await afterSuite(p, reports[i] as RunReport));
+    } finally {
+      await Promise.all(prepared.map((p) => p.setup.close()));
+    }
+  }
+  for (const run of runs.filter((r) => launchesReceiver(r.args))) {
     console.log(`\n== ${run.name}`);
     codes.push(await cmdRun(run.args, run.secrets));
   }
   return Math.max(...codes);
 }
 
-async function cmdRun(args: string[], extraSecrets: readonly string[] = []): Promise<number> {
-  if (args.length === 0) return cmdRunConfig(undefined);
-  if (args[0] === '--config' || args[0]?.startsWith('--config=')) {
-    if (args.length > (args[0].includes('=') ? 1 : 2)) fail('--config FILE takes no other options');
-    return cmdRunConfig(peek(args, 'config'));
-  }
+/** A run validated, its receiver launched if asked, and found reachable: ready for its suite. */
+interface PreparedRun {
+  profile: Profile;
+  config: RunConfig;
+  setup: Awaited<ReturnType<typeof setUpRun>>;
+  fuzz: number | undefined;
+}
+
+/**
+ * Validates `pushcheck run` arguments into a run config, launches the receiver if asked (from then on the
+ * caller must `setup.close()` it however the run ends), and checks the target answers.
+ */
+async function prepareRun(args: string[], extraSecrets: readonly string[]): Promise<PreparedRun> {
   const profile = profileNamed(peek(args, 'profile'), '--profile is required');
   const { values, positionals } = parse(args, {
     ...COMMON_RUN_OPTIONS,
@@ -262,6 +315,7 @@ async function cmdRun(args: string[], extraSecrets: readonly string[] = []): Pro
   const given = stringOption(values.target);
   const target = given === undefined && launches ? undefined : targetUrl(given);
   const settings = profile.configure(values, process.env);
+  const stateUrl = stateUrlOption(stringOption(values['state-url']));
   const observeFile = stringOption(values['observe-file']);
   if (observeFile !== undefined && !existsSync(dirname(resolve(observeFile)))) {
     fail(`--observe-file ${observeFile}: its folder does not exist`);
@@ -283,11 +337,12 @@ async function cmdRun(args: string[], extraSecrets: readonly string[] = []): Pro
     settings,
     ...(mode !== undefined ? { mode } : {}),
     ...(observeFile !== undefined ? { observeFile: resolve(observeFile) } : {}),
+    ...(stateUrl !== undefined ? { stateUrl } : {}),
     seed: integerOption(values.seed, 'seed', randomInt(0, 2 ** 31)),
     runTag: runTag(),
     reportDir: resolve(stringOption(values.report) ?? join('reports', profile.name)),
     strict: values.strict === true,
-    deadlineMs: profile.deadlineMs,
+    deadlineMs: profile.deadlineOf?.(settings) ?? profile.deadlineMs,
     observeTimeoutMs: integerOption(values['observe-timeout'], 'observe-timeout', 3000, 1, 30_000),
     ...(grep !== undefined ? { grep } : {}),
     ...reportRunConfig(values),
@@ -296,6 +351,7 @@ async function cmdRun(args: string[], extraSecrets: readonly string[] = []): Pro
   if (fuzz !== undefined && !profile.fuzz)
     fail(`the ${profile.name} profile has no fuzzer yet; run without --fuzz`);
   checkSpec(profile.name);
+  if (stateUrl !== undefined) checkSpec('provider-state');
   // Launches the receiver, if asked: from here on, it is stopped however the run ends.
   const setup = await setUpRun(values, { target, observeFile, env: process.env });
   try {
@@ -305,68 +361,99 @@ async function cmdRun(args: string[], extraSecrets: readonly string[] = []): Pro
       ...setup.config,
       secrets: [
         ...profile.secrets(settings),
+        ...stateUrlSecrets(stateUrl),
         ...setup.secrets,
         ...extraSecrets,
         ...targetSecrets(setup.target),
       ].filter((s) => s.length > 0),
     };
-    await reachable(profile.probe?.(setup.target, settings) ?? setup.target);
+    for (const url of [profile.probe?.(setup.target, settings) ?? setup.target].flat()) await reachable(url);
+    await profile.preflight?.(settings);
     await setup.checkTls();
-    const code = exitCodeOf(await runSuite(config));
-    if (fuzz === undefined || !profile.fuzz) return code;
-    const fuzzed = await runFuzz({ ...config, hook: profile.fuzz, inputs: fuzz });
-    for (const line of fuzzLines(fuzzed)) console.log(line);
-    // Answers to malformed input are SHOULD requirements (decisions/004): a finding fails only a strict run.
-    return fuzzed.finding && config.strict ? Math.max(code, EXIT.nonConformant) : code;
-  } finally {
+    return { profile, config, setup, fuzz };
+  } catch (err) {
     await setup.close();
+    throw err;
   }
 }
 
+/** The run's exit code, once its suite has reported; runs the fuzzer after it when asked. */
+async function afterSuite({ profile, config, fuzz }: PreparedRun, report: RunReport): Promise<number> {
+  const code = exitCodeOf(report);
+  if (fuzz === undefined || !profile.fuzz) return code;
+  const fuzzed = await runFuzz({ ...config, hook: profile.fuzz, inputs: fuzz });
+  for (const line of fuzzLines(fuzzed)) console.log(line);
+  // Answers to malformed input are SHOULD requirements (decisions/004): a finding fails only a strict run.
+  return fuzzed.finding && config.strict ? Math.max(code, EXIT.nonConformant) : code;
+}
+
+async function cmdRun(args: string[], extraSecrets: readonly string[] = []): Promise<number> {
+  if (args.length === 0 || args[0] === '--config' || args[0]?.startsWith('--config=')) {
+    return cmdRunConfig(args);
+  }
+  const prepared = await prepareRun(args, extraSecrets);
+  try {
+    return await afterSuite(prepared, await runSuite(prepared.config));
+  } finally {
+    await prepared.setup.close();
+  }
+}
+
+/**
+ * How many reference receivers the demo checks side by side: one per core (measured on 2 cores, under load:
+ * 2 side by side took 63 s and 53 s of CPU, 4 took 110 s and 63 s; each worker's start-up is CPU-bound).
+ */
+const DEMO_PARALLEL = Math.max(2, availableParallelism());
+
 async function cmdDemo(args: string[]): Promise<number> {
-  const { values } = parse(args, { report: { type: 'string' }, profile: { type: 'string' } });
+  const { values } = parse(args, {
+    report: { type: 'string' },
+    profile: { type: 'string' },
+    parallel: { type: 'string' },
+  });
+  const parallel = integerOption(values.parallel, 'parallel', DEMO_PARALLEL, 1, 64);
   const only = stringOption(values.profile);
   const profiles =
     only === undefined ? Object.values(PROFILES) : [profileNamed(only, '--profile needs a name')];
   const root = resolve(stringOption(values.report) ?? join('reports', 'demo'));
   const scratch = mkdtempSync(join(tmpdir(), 'pushcheck-demo-'));
-  const codes: number[] = [];
-  const written: string[] = [];
+  const started: { close(): Promise<void> }[] = [];
   try {
+    const configs: RunConfig[] = [];
     for (const profile of profiles) {
       checkSpec(profile.name);
       const targets = await profile.demo(scratch);
-      try {
-        for (const t of targets) {
-          console.log(`\n== ${profile.name} reference receiver: ${t.label}`);
-          const mode = profile.mode?.(t.settings);
-          const reportDir = join(root, t.label);
-          const report = await runSuite({
-            profile: profile.name,
-            target: t.target,
-            settings: t.settings,
-            secrets: profile.secrets(t.settings),
-            ...(mode !== undefined ? { mode } : {}),
-            ...(t.observeFile !== undefined ? { observeFile: t.observeFile } : {}),
-            seed: randomInt(0, 2 ** 31),
-            runTag: runTag(),
-            reportDir,
-            strict: true,
-            deadlineMs: profile.deadlineMs,
-            observeTimeoutMs: 3000,
-          });
-          codes.push(exitCodeOf(report));
-          written.push(`${reportDir}: ${report.verdict}`);
-        }
-      } finally {
-        await Promise.all(targets.map((t) => t.close()));
+      started.push(...targets);
+      for (const t of targets) {
+        const mode = profile.mode?.(t.settings);
+        configs.push({
+          profile: profile.name,
+          label: t.label,
+          target: t.target,
+          settings: t.settings,
+          secrets: [...profile.secrets(t.settings), ...stateUrlSecrets(t.stateUrl)],
+          ...(mode !== undefined ? { mode } : {}),
+          ...(t.observeFile !== undefined ? { observeFile: t.observeFile } : {}),
+          ...(t.stateUrl !== undefined ? { stateUrl: t.stateUrl } : {}),
+          seed: randomInt(0, 2 ** 31),
+          runTag: runTag(),
+          reportDir: join(root, t.label),
+          strict: true,
+          deadlineMs: profile.deadlineOf?.(t.settings) ?? profile.deadlineMs,
+          observeTimeoutMs: 3000,
+        });
       }
     }
+    console.log(`demo: ${configs.length} reference receivers of ${profiles.length} profile(s), side by side`);
+    const reports = await runSuites(configs, parallel);
+    console.log(
+      `\ndemo reports:\n${reports.map((r, i) => `  ${configs[i]?.reportDir}: ${r.verdict}`).join('\n')}`,
+    );
+    return Math.max(...reports.map(exitCodeOf));
   } finally {
+    await Promise.all(started.map((t) => t.close()));
     rmSync(scratch, { recursive: true, force: true });
   }
-  console.log(`\ndemo reports:\n${written.map((w) => `  ${w}`).join('\n')}`);
-  return Math.max(...codes);
 }
 
 function cmdCases(args: string[]): number {

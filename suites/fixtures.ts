@@ -3,7 +3,8 @@
  * - `run`: the run configuration (worker scope);
  * - `target`: sends requests to the receiver under test and records each exchange in the case's wire log;
  * - `observer`: what the receiver processed, or undefined when the run has no observer (worker scope);
- * - `observe`: waits for markers through the observer and records what it saw.
+ * - `observe`: waits for markers through the observer and records what it saw;
+ * - `state`: sets up a provider state through the run's `--state-url` hook, in the case's wire log.
  * - `needs` (automatic): a case that needs what the run lacks ends not-assessed or skipped before it starts.
  * `defineConformance` turns a registry into the `conformance(id, body)` helper cases are written with.
  */
@@ -20,6 +21,7 @@ import { type RunConfig, readRunConfig } from '../src/core/config.ts';
 import { type Exchange, type OutgoingRequest, send } from '../src/core/http.ts';
 import { type Observer, waitForCount } from '../src/core/observer.ts';
 import { createObserver, observerOf } from '../src/core/observers.ts';
+import { NO_STATE_HOOK, STATE_HOOK_NEED, stateHook } from '../src/core/state.ts';
 import { PROFILES } from '../src/profiles.ts';
 
 export interface Target {
@@ -52,14 +54,29 @@ export interface Observe {
   countAfter(marker: string, sentinel: string): Promise<number>;
 }
 
+export interface State {
+  /** The run's hook (`--state-url`), or undefined without one: a case that needs a state is then not assessed. */
+  readonly url: string | undefined;
+  /**
+   * Puts the receiver in state `name` (the profile's spec names its states and their params); resolves once
+   * the hook answers 2xx. Any other answer, or none, ends the case as not assessed, with the answer.
+   */
+  set(name: string, params?: Record<string, unknown>): Promise<Exchange>;
+  /** Asks for state `name` and resolves with the exchange whatever the answer, for a case that can do without. */
+  request(name: string, params?: Record<string, unknown>): Promise<Exchange>;
+}
+
 /** Once the sentinel is seen, how long stragglers processed out of order get before counting. */
 const SETTLE_MS = 250;
 
 export const test = base.extend<
-  { target: Target; observe: Observe; needs: undefined },
+  { target: Target; observe: Observe; state: State; needs: undefined },
   { run: RunConfig; observer: Observer | undefined }
 >({
-  run: [async ({}, use) => use(readRunConfig()), { scope: 'worker' }],
+  run: [
+    async ({}, use, workerInfo) => use(readRunConfig(Number(workerInfo.project.metadata.runIndex ?? 0))),
+    { scope: 'worker' },
+  ],
   observer: [
     async ({ run }, use) => {
       const spec = observerOf(run);
@@ -107,10 +124,27 @@ export const test = base.extend<
           'needs an observer to see what the receiver processed: pass --observe-file PATH (or --observe-log, --observe-http or --observe-cmd)',
         );
       }
+      if (needs.includes(STATE_HOOK_NEED) && run.stateUrl === undefined) notAssessed(NO_STATE_HOOK);
       await use(undefined);
     },
     { auto: true },
   ],
+  state: async ({ run }, use) => {
+    const hook =
+      run.stateUrl === undefined
+        ? undefined
+        : stateHook(run.stateUrl, run.deadlineMs, recordExchange, run.tls);
+    const ask = async (set: boolean, name: string, params?: Record<string, unknown>): Promise<Exchange> => {
+      if (!hook) throw new Error(`state used without a hook: declare needs: ["${STATE_HOOK_NEED}"]`);
+      const state = { state: name, ...(params ? { params } : {}) };
+      return set ? hook.set(state) : hook.request(state);
+    };
+    await use({
+      url: run.stateUrl,
+      set: (name, params) => ask(true, name, params),
+      request: (name, params) => ask(false, name, params),
+    });
+  },
   observe: async ({ run, observer }, use) => {
     const counted = async (marker: string, atLeast: number, role: string): Promise<number> => {
       if (!observer) throw new Error('observe used without an observer: declare needs: ["observer"]');

@@ -3,6 +3,7 @@
  * and cross-checked against the `openssl` command line on seeded random inputs at test time.
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -181,5 +182,22 @@ test(`sign and encrypt agree with openssl on ${ROUNDS} seeded random inputs (see
     const ciphertext = encrypt(msg, key);
     expect(ciphertext, label).toBe(opensslEncrypt(msg, key));
     expect(decrypt(ciphertext, key), label).toBe(msg);
+  }
+});
+
+test('sign hashes token, nonce and msg each as UTF-8, even with a lone surrogate at a seam', () => {
+  const separately = (token: string, nonce: string, msg: string): string =>
+    createHash('md5')
+      .update(Buffer.from(token, 'utf8'))
+      .update(Buffer.from(nonce, 'utf8'))
+      .update(Buffer.from(msg, 'utf8'))
+      .digest('base64');
+  // Joined first, the halves at a seam would pair up into one four-byte character.
+  for (const [token, nonce, msg] of [
+    ['tok\ud800', '\udc00nonce', 'msg'],
+    ['token', 'nonce\ud83d', '\ude00msg'],
+    ['token', 'abcdefgh', '{"deviceName":"温度","unit":"℃"}'],
+  ] as const) {
+    expect(sign(token, nonce, msg)).toBe(separately(token, nonce, msg));
   }
 });

@@ -1,10 +1,11 @@
 /** Shared by pushcheck's own tests: run the real CLI as a user would, and read what it wrote. */
 import { type ChildProcessByStdio, execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
+import { exitCodeOf as gateExitCode } from '../src/report/model.ts';
 import type { RunReport } from '../src/report/reporter.ts';
 
 export const ROOT = join(import.meta.dirname, '..');
@@ -134,4 +135,66 @@ export function eachFaultyIsCaught<F extends FaultyEntry, R extends CliResult>(l
       loop.also?.(r, name, f);
     });
   }
+/** One run of {@link pushcheckBatch}: `pushcheck run` options by their long names, as in a config file. */
+export interface BatchRun {
+  name: string;
+  profile: string;
+  options: Record<string, string | true | string[]>;
+}
+
+/** `pushcheck run` arguments (`--profile P --target URL --flag ...`) as a config file's run. */
+export function batchRun(name: string, args: readonly string[]): BatchRun {
+  const options: BatchRun['options'] = {};
+  for (let i = 0; i < args.length; i++) {
+    const key = args[i]?.replace(/^--/, '') ?? '';
+    const next = args[i + 1];
+    const value = next === undefined || next.startsWith('--') ? true : (i++, next);
+    const had = options[key];
+    options[key] =
+      had === undefined || value === true ? value : [...(Array.isArray(had) ? had : [String(had)]), value];
+  }
+  const { profile, ...rest } = options;
+  if (typeof profile !== 'string') throw new Error(`batchRun ${name}: no --profile in ${args.join(' ')}`);
+  return { name, profile, options: rest };
+}
+
+/**
+ * Runs every run in one `pushcheck run --config` (one Playwright start-up for them all, `parallel` side by
+ * side) and returns, by name, what a separate `pushcheck run` would have given: its report, the exit code its
+ * gate stands for, and its own block of the output.
+ */
+export async function pushcheckBatch(
+  runs: readonly BatchRun[],
+  parallel = 2,
+): Promise<{ all: CliResult; byName: Map<string, CliResult> }> {
+  const dir = scratch('pushcheck-batch-');
+  const config = {
+    runs: runs.map((r) => ({
+      name: r.name,
+      profile: r.profile,
+      options: { report: join(dir, r.name), label: r.name, ...r.options },
+    })),
+  };
+  const file = join(dir, 'pushcheck.config.json');
+  writeFileSync(file, JSON.stringify(config));
+  const all = await pushcheck(['run', '--config', file, '--parallel', String(parallel)]);
+  const byName = new Map<string, CliResult>();
+  for (const r of config.runs) {
+    const reportFile = join(r.options.report as string, 'report.json');
+    const report = existsSync(reportFile)
+      ? (JSON.parse(readFileSync(reportFile, 'utf8')) as RunReport)
+      : undefined;
+    const header = `pushcheck ${r.profile} [${r.name}] `;
+    const start = all.stdout.indexOf(header);
+    const next = start < 0 ? -1 : all.stdout.indexOf('\npushcheck ', start + 1);
+    const block = start < 0 ? '' : all.stdout.slice(start, next < 0 ? undefined : next);
+    byName.set(r.name, {
+      code: report ? gateExitCode(report.gate) : all.code,
+      stdout: block,
+      stderr: all.stderr,
+      ms: all.ms,
+      ...(report ? { report } : {}),
+    });
+  }
+  return { all, byName };
 }

@@ -7,6 +7,8 @@ import type { ObserverSpec } from './observers.ts';
 import type { Level } from './case.ts';
 
 export const CONFIG_ENV = 'PUSHCHECK_CONFIG';
+/** How many of those runs go side by side (each run's own cases go one at a time). */
+export const WORKERS_ENV = 'PUSHCHECK_WORKERS';
 
 /** A receiver pushcheck started for the run (src/core/launchers.ts). */
 export interface LaunchedReceiver {
@@ -33,6 +35,8 @@ export interface RunConfig<S = unknown> {
   observeFile?: string;
   /** The run's observer, when it is not `observeFile` (src/core/observers.ts). */
   observer?: ObserverSpec;
+  /** The receiver's provider-state hook (`--state-url`, src/core/state.ts), for the cases that need a state. */
+  stateUrl?: string;
   /** How an https:// target's certificate is checked (`--ca`, `--insecure`). */
   tls?: TlsOptions;
   /** The receiver pushcheck launched (`--receiver-cmd`, `--receiver-image`). */
@@ -62,13 +66,35 @@ export interface RunConfig<S = unknown> {
   observeTimeoutMs: number;
 }
 
-/** Reads the run configuration in a worker; throws a message for people, not a stack, when it is absent. */
-export function readRunConfig(): RunConfig {
+/**
+ * The runs of one Playwright process, in order: the CLI passes one run, or several (a demo, a config file's
+ * targets), each of which becomes a project of its own (playwright.config.ts). Undefined when none was passed.
+ */
+export function runConfigs(): RunConfig[] | undefined {
   const raw = process.env[CONFIG_ENV];
-  if (!raw) {
+  if (!raw) return undefined;
+  const parsed = JSON.parse(raw) as RunConfig | RunConfig[];
+  return Array.isArray(parsed) ? parsed : [parsed];
+}
+
+/** The project's name of the `index`th run: the profile's own name when it runs alone. */
+export function projectName(runs: readonly RunConfig[], index: number): string {
+  const run = runs[index];
+  if (!run) throw new Error(`no run ${index}`);
+  return runs.length === 1 ? run.profile : `${run.profile} #${index + 1}`;
+}
+
+/**
+ * Reads the `index`th run's configuration in a worker or the reporter; throws a message for people, not a stack,
+ * when it is absent.
+ */
+export function readRunConfig(index = 0): RunConfig {
+  const runs = runConfigs();
+  const run = runs?.[index];
+  if (!run) {
     throw new Error(`${CONFIG_ENV} is not set: run the suite with \`pushcheck run\` (or \`pushcheck demo\`)`);
   }
-  return JSON.parse(raw) as RunConfig;
+  return run;
 }
 
 function escapeRegExp(s: string): string {

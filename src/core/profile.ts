@@ -42,6 +42,8 @@ export interface DemoTarget<S> {
   target: string;
   settings: S;
   observeFile?: string;
+  /** The reference receiver's provider-state hook, when it serves one (the run's `--state-url`). */
+  stateUrl?: string;
   close(): Promise<void>;
 }
 
@@ -71,6 +73,8 @@ export interface Profile<S = unknown> {
   help: string;
   /** The protocol's per-request deadline: every request of a case is cut off there unless it says otherwise. */
   deadlineMs: number;
+  /** The run's deadline when the receiver's configuration sets it (Control iD's `--request-timeout`). */
+  deadlineOf?(settings: S): number;
   /**
    * Turns the parsed options (with the environment as fallback for secrets) into the settings the cases read,
    * which must survive JSON. Throws `UsageError` (src/core/errors.ts) with a sentence for people.
@@ -83,14 +87,19 @@ export interface Profile<S = unknown> {
   /**
    * Whether a case needing `need` can run with these settings: undefined when it can, otherwise why not and
    * whether that makes the case skipped (the receiver's configuration does not offer it) or not assessed (the
-   * run lacks something). `observer` is handled by the core.
+   * run lacks something). `observer` and `state-hook` are handled by the core.
    */
   check?(need: string, settings: S): { skip: string } | { notAssessed: string } | undefined;
   /**
    * The URL whose reachability shows the run can start, when it is not the target (eKuiper opens its data
    * server only once a rule reads an httppush stream, which the run itself creates through the REST API).
    */
-  probe?(target: string, settings: S): string;
+  probe?(target: string, settings: S): string | string[];
+  /**
+   * What else must hold before any case runs, beyond reachable URLs (a port the run will listen on is free);
+   * throws `UsageError` (src/core/errors.ts) saying what to do.
+   */
+  preflight?(settings: S): Promise<void>;
   /** Starts the reference receivers `pushcheck demo` runs the suite against. */
   demo(scratchDir: string): Promise<DemoTarget<S>[]>;
   /** One-defect receivers, each naming the cases meant to catch it. */

@@ -45,8 +45,11 @@ export function createRng(seed: number, label: string): Rng {
   return {
     next,
     int,
-    string: (length, alphabet = ALPHANUMERIC) =>
-      Array.from({ length }, () => alphabet.charAt(int(alphabet.length))).join(''),
+    string: (length, alphabet = ALPHANUMERIC) => {
+      let s = '';
+      for (let i = 0; i < length; i++) s += alphabet.charAt(int(alphabet.length));
+      return s;
+    },
     pick: (items) => {
       const item = items[int(items.length)];
       if (item === undefined) throw new Error('pick from an empty list');

@@ -14,7 +14,14 @@ export const PACKAGE_ROOT = join(import.meta.dirname, '..', '..');
 
 /** Compiled validators of one profile, by schema file name (`push.json`). */
 export interface SchemaSet {
+  /** Reports every error: for what a receiver sent, or to explain a failure. */
   validator(file: string): ValidateFunction;
+  /**
+   * Stops at the first error, about twice as fast on a schema with `oneOf`: for what pushcheck builds itself,
+   * which is valid unless pushcheck has a bug (a burst builds thousands a second). On a failure, ask
+   * {@link validator} for every error.
+   */
+  quickValidator(file: string): ValidateFunction;
 }
 
 /** Thrown when a schema file does not parse or compile: the spec itself is malformed. */
@@ -30,6 +37,7 @@ export function loadSchemas(profile: string, specsDir = join(PACKAGE_ROOT, 'spec
   const ajv = new Ajv2020({ strict: true, allErrors: true });
   addFormats(ajv);
   const ids = new Map<string, string>();
+  const parsed: object[] = [];
   let files: string[];
   try {
     files = readdirSync(dir).filter((f) => f.endsWith('.json'));
@@ -50,6 +58,7 @@ export function loadSchemas(profile: string, specsDir = join(PACKAGE_ROOT, 'spec
       throw new SpecError(`${where(file)} is not a valid schema: ${(err as Error).message}`);
     }
     ids.set(file, schema.$id);
+    parsed.push(schema);
   }
   const compiled = new Map<string, ValidateFunction>();
   for (const [file, id] of ids) {
@@ -61,10 +70,29 @@ export function loadSchemas(profile: string, specsDir = join(PACKAGE_ROOT, 'spec
       throw new SpecError(`${where(file)} does not compile: ${(err as Error).message}`);
     }
   }
+  // Compiled on first use: most runs never ask for it. The schemas already compiled above, so this cannot fail.
+  let quick: Ajv2020 | undefined;
+  const quickCompiled = new Map<string, ValidateFunction>();
   return {
     validator(file) {
       const validate = compiled.get(file);
       if (!validate) throw new SpecError(`${where(file)} does not exist`);
+      return validate;
+    },
+    quickValidator(file) {
+      const id = ids.get(file);
+      if (id === undefined) throw new SpecError(`${where(file)} does not exist`);
+      let validate = quickCompiled.get(file);
+      if (!validate) {
+        if (!quick) {
+          quick = new Ajv2020({ strict: true, allErrors: false });
+          addFormats(quick);
+          for (const schema of parsed) quick.addSchema(schema);
+        }
+        validate = quick.getSchema(id);
+        if (!validate) throw new SpecError(`${where(file)} does not compile`);
+        quickCompiled.set(file, validate);
+      }
       return validate;
     },
   };

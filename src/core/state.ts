@@ -1,16 +1,51 @@
 /**
  * Provider states, as Pact has them: some behaviour can only be tested once the system under test is in a
  * given state (a command queued for a device). pushcheck POSTs `{"state": NAME, "params": {…}}` to the URL
- * the run was given as `--state-url` and expects a 2xx once the state holds. Profiles name their states and
- * document them in their spec; a case that needs a state and has no hook is not assessed.
+ * the run was given as `--state-url` (a common `run` option) and expects a 2xx once the state holds. The
+ * contract is specs/provider-state/openapi.yaml, for every profile; each profile names its states and their
+ * params in its own spec. A case whose requirement needs `state-hook` is not assessed in a run without one
+ * (suites/fixtures.ts `needs`).
  */
+import type { components } from '../../specs/provider-state/generated/types.ts';
 import { describeResponse, notAssessed, recordExchange } from './case.ts';
-import { type Exchange, send } from './http.ts';
+import { targetSecrets } from './config.ts';
+import { usage } from './errors.ts';
+import { type Exchange, send, type TlsOptions } from './http.ts';
 
-export interface ProviderState {
-  state: string;
-  params?: Record<string, unknown>;
+/** The need a requirement declares when its case sets up a provider state. */
+export const STATE_HOOK_NEED = 'state-hook';
+
+/** Why a case that needs a provider state is not assessed in a run without a hook. */
+export const NO_STATE_HOOK =
+  "needs a provider state set up in the receiver before it runs: pass --state-url URL, your receiver's provider-state hook (specs/provider-state/openapi.yaml)";
+
+/** The `--state-url` value, checked: an absolute http(s) URL, used exactly as given. */
+export function stateUrlOption(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return usage(`--state-url "${text}" is not a URL; give one like http://127.0.0.1:8080/pushcheck/state`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    usage(`--state-url must be http:// or https://, got ${url.protocol}`);
+  }
+  if (url.hash) usage('--state-url must not have a #fragment');
+  return text;
 }
+
+/**
+ * The secrets a hook URL carries: its query string (a hook is guarded, if at all, by a key in its URL) and its
+ * credentials, as for a target.
+ */
+export function stateUrlSecrets(stateUrl: string | undefined): string[] {
+  if (stateUrl === undefined) return [];
+  return [new URL(stateUrl).search.slice(1), ...targetSecrets(stateUrl)].filter((s) => s.length > 0);
+}
+
+/** The body POSTed to the hook: the envelope every profile's states share (specs/provider-state). */
+export type ProviderState = components['schemas']['ProviderState'];
 
 export interface StateHook {
   /** The hook's URL, for the report. */
@@ -32,12 +67,14 @@ export function stateHeld(ex: Exchange): boolean {
 
 /**
  * A hook at `url`. Each request is cut off at `deadlineMs` and recorded in the case's wire log (with
- * `record`, by default the case's own), so a reader sees what state each case asked for.
+ * `record`, by default the case's own), so a reader sees what state each case asked for. An https:// hook's
+ * certificate is checked as `tls` says (the run's `--ca`, `--insecure`).
  */
 export function stateHook(
   url: string,
   deadlineMs: number,
   record: (ex: Exchange) => void = recordExchange,
+  tls?: TlsOptions,
 ): StateHook {
   const request = async (state: ProviderState): Promise<Exchange> => {
     const ex = await send({
@@ -47,6 +84,7 @@ export function stateHook(
       body: JSON.stringify(state),
       deadlineMs,
       label: `provider state "${state.state}"`,
+      ...(tls ? { tls } : {}),
     });
     record(ex);
     return ex;

@@ -9,12 +9,13 @@ import type {
   FullConfig,
   FullResult,
   Reporter,
+  Suite,
   TestCase,
   TestError,
   TestResult,
 } from '@playwright/test/reporter';
 import { ANNOTATE, ATTACH, type Level, type Outcome } from '../core/case.ts';
-import { type RunConfig, readRunConfig, redact } from '../core/config.ts';
+import { type RunConfig, readRunConfig, redact, runConfigs } from '../core/config.ts';
 import { logTail } from '../core/launchers.ts';
 import { describeObserver, observerOf } from '../core/observers.ts';
 import { PACKAGE_ROOT } from '../core/schemas.ts';
@@ -126,15 +127,38 @@ export function failOnOf(config: Pick<RunConfig, 'failOn' | 'strict'>): { level:
   return config.strict ? { level: 'SHOULD', flag: '--strict' } : { level: 'MUST', flag: '--fail-on must' };
 }
 
+/** One run's part of the reporter: its cases as they end, and what it prints. */
+interface RunState {
+  config: RunConfig;
+  cases: CaseReport[];
+  locations: Map<string, Location>;
+  /** Errors outside any case (a suite file that does not load, a worker that died). */
+  errors: string[];
+  /** How many cases Playwright will run for it, and how many have ended. */
+  expected: number;
+  ended: number;
+  /** Its lines, held back while several runs go side by side so that each prints as one block. */
+  held: string[];
+  finished: boolean;
+  /** When its first case began. */
+  started?: Date;
+}
+
 export default class PushcheckReporter implements Reporter {
-  private readonly config: RunConfig = readRunConfig();
-  private readonly secrets = this.config.secrets;
-  private readonly cases: CaseReport[] = [];
-  private readonly locations = new Map<string, Location>();
+  private readonly runs: RunState[] = (runConfigs() ?? [readRunConfig()]).map((config) => ({
+    config,
+    cases: [],
+    locations: new Map(),
+    errors: [],
+    expected: 0,
+    ended: 0,
+    held: [],
+    finished: false,
+  }));
+  /** One run prints as it goes; several print each as a block when it ends. */
+  private readonly streaming = this.runs.length === 1;
   private readonly started = new Date();
   private shard: RunReport['shard'] = null;
-  /** Errors outside any case (a suite file that does not load, a worker that died). */
-  private readonly errors: string[] = [];
 
   constructor() {
     // Started by the pushcheck CLI with an IPC channel: if pushcheck dies, stop the run rather than go on
@@ -146,28 +170,59 @@ export default class PushcheckReporter implements Reporter {
     return true;
   }
 
-  private say(line: string): void {
-    process.stdout.write(`${redact(line, this.secrets)}\n`);
+  private say(run: RunState, line: string): void {
+    const text = redact(line, run.config.secrets);
+    if (this.streaming || run.finished) process.stdout.write(`${text}\n`);
+    else run.held.push(text);
   }
 
-  onBegin(config: FullConfig): void {
+  private runOf(test: TestCase): RunState | undefined {
+    return this.runs[Number(test.parent.project()?.metadata.runIndex ?? 0)];
+  }
+
+  onBegin(config: FullConfig, suite: Suite): void {
     this.shard = config.shard ? { current: config.shard.current, total: config.shard.total } : null;
-    const c = this.config;
+    for (const test of suite.allTests()) {
+      const run = this.runOf(test);
+      if (run) run.expected++;
+    }
     const shard = this.shard ? `, shard ${this.shard.current}/${this.shard.total}` : '';
-    this.say(`pushcheck ${c.profile} → ${c.target}  (seed ${c.seed}${c.mode ? `, ${c.mode}` : ''}${shard})`);
+    for (const run of this.runs) {
+      const c = run.config;
+      const label = c.label !== undefined ? ` [${c.label}]` : '';
+      this.say(
+        run,
+        `pushcheck ${c.profile}${label} → ${c.target}  (seed ${c.seed}${c.mode ? `, ${c.mode}` : ''}${shard})`,
+      );
+    }
   }
 
   onError(error: TestError): void {
     const message = stripAnsi(error.message ?? String(error.value ?? 'unknown error')).split('\n')[0] ?? '';
-    this.errors.push(message);
-    this.say(`  ! pushcheck error: ${message}`);
+    for (const run of this.runs.filter((r) => !r.finished)) {
+      run.errors.push(message);
+      this.say(run, `  ! pushcheck error: ${message}`);
+    }
+  }
+
+  onTestBegin(test: TestCase): void {
+    const run = this.runOf(test);
+    if (run) run.started ??= new Date();
   }
 
   onTestEnd(test: TestCase, result: TestResult): void {
+    const run = this.runOf(test);
+    if (!run || run.finished) return;
+    run.ended++;
+    this.record(run, test, result);
+    if (run.ended >= run.expected) this.finish(run, undefined);
+  }
+
+  private record(run: RunState, test: TestCase, result: TestResult): void {
     const id = test.annotations.find((a) => a.type === ANNOTATE.id)?.description;
-    const req = id ? PROFILES[this.config.profile]?.registry[id] : undefined;
+    const req = id ? PROFILES[run.config.profile]?.registry[id] : undefined;
     if (!id || !req) return;
-    this.locations.set(id, { file: test.location.file, line: test.location.line });
+    run.locations.set(id, { file: test.location.file, line: test.location.line });
     const { outcome, reason } = outcomeOf(test, result);
     const verdict = jsonAttachments(result, ATTACH.verdict).at(-1) as
       { message: string; expected: string; actual: string } | undefined;
@@ -178,7 +233,7 @@ export default class PushcheckReporter implements Reporter {
     >;
     const observations = jsonAttachments(result, ATTACH.observation);
     const assessedBy = (observations as { observer?: string }[]).find((o) => o.observer)?.observer;
-    const known: Expectation | undefined = this.config.expectations?.entries[id];
+    const known: Expectation | undefined = run.config.expectations?.entries[id];
     const report: CaseReport = {
       id,
       title: req.title,
@@ -202,7 +257,7 @@ export default class PushcheckReporter implements Reporter {
       const curl = exchanges.at(-1)?.curl;
       if (curl) report.curl = curl;
     }
-    this.cases.push(report);
+    run.cases.push(report);
     const figures = Object.entries(metrics)
       .filter(([k]) => k.endsWith('Ms'))
       .map(([k, v]) => `${k.slice(0, -2)} ${v} ms`)
@@ -210,23 +265,28 @@ export default class PushcheckReporter implements Reporter {
     const by = assessedBy !== undefined ? `  [${assessedBy} observer]` : '';
     const why = (outcome === 'passed' ? (figures ? `  — ${figures}` : '') : `  — ${report.reason}`) + by;
     const tag = known && outcome !== 'passed' ? ' (known)' : '';
-    this.say(`  ${ICON[outcome]} ${req.level.padEnd(6)} ${id}${tag} (${report.durationMs} ms)${why}`);
+    this.say(run, `  ${ICON[outcome]} ${req.level.padEnd(6)} ${id}${tag} (${report.durationMs} ms)${why}`);
   }
 
   onEnd(result: FullResult): void {
-    const c = this.config;
-    const failOn = failOnOf(c);
     const stopped =
       result.status === 'interrupted'
         ? 'was interrupted'
         : result.status === 'timedout'
           ? 'hit its global time limit'
           : undefined;
-    this.cases.sort((a, b) => a.id.localeCompare(b.id));
-    let { verdict, reason } = verdictOf(this.cases, failOn.level, {
+    for (const run of this.runs.filter((r) => !r.finished)) this.finish(run, stopped);
+  }
+
+  /** Writes the run's report folder and prints its summary (after its held lines). */
+  private finish(run: RunState, stopped: string | undefined): void {
+    const c = run.config;
+    const failOn = failOnOf(c);
+    const cases = run.cases.sort((a, b) => a.id.localeCompare(b.id));
+    let { verdict, reason } = verdictOf(cases, failOn.level, {
       grep: c.grep,
       flag: failOn.flag,
-      errors: this.errors,
+      errors: run.errors,
     });
     if (stopped) {
       verdict = 'incomplete';
@@ -258,47 +318,50 @@ export default class PushcheckReporter implements Reporter {
       strict: failOn.level !== 'MUST',
       failOn: failOn.level,
       deadlineMs: c.deadlineMs,
-      startedAt: this.started.toISOString(),
-      durationMs: Date.now() - this.started.getTime(),
+      startedAt: (run.started ?? this.started).toISOString(),
+      durationMs: Date.now() - (run.started ?? this.started).getTime(),
       verdict,
       verdictReason: reason,
-      gate: gateOf(this.cases, failOn.level, expectations, { stopped, errors: this.errors }),
-      summary: summarize(this.cases),
-      errors: this.errors,
-      cases: this.cases,
+      gate: gateOf(cases, failOn.level, expectations, { stopped, errors: run.errors }),
+      summary: summarize(cases),
+      errors: run.errors,
+      cases,
     };
-    const written = writeReportFolder(c.reportDir, report, this.secrets);
-    redactFolder(join(c.reportDir, '.artifacts'), this.secrets);
-    this.summary(written);
+    const written = writeReportFolder(c.reportDir, report, c.secrets);
+    redactFolder(join(c.reportDir, '.artifacts'), c.secrets);
+    run.finished = true;
+    if (!this.streaming) process.stdout.write(`\n${run.held.splice(0).join('\n')}\n`);
+    this.summary(run, written);
     if (process.env.GITHUB_ACTIONS === 'true') {
-      for (const line of annotations(written, this.locations, PACKAGE_ROOT)) this.say(line);
+      for (const line of annotations(written, run.locations, PACKAGE_ROOT)) this.say(run, line);
     }
-    writeJobSummary(redact(toMarkdown(written), this.secrets));
+    writeJobSummary(redact(toMarkdown(written), c.secrets));
   }
 
-  private summary(r: RunReport): void {
+  private summary(run: RunState, r: RunReport): void {
+    const say = (line: string) => this.say(run, line);
     const s = r.summary;
-    this.say('');
-    this.say(
+    say('');
+    say(
       `  ${s.passed} passed, ${s.failed} failed, ${s['not-assessed']} not assessed, ${s.skipped} skipped` +
         (s.error > 0 ? `, ${s.error} pushcheck error(s)` : ''),
     );
     for (const k of r.cases.filter((x) => x.outcome === 'failed' || x.outcome === 'error')) {
       const known = r.gate.knownFailures.includes(k.id) ? ' (known failure)' : '';
-      this.say(`  ${k.outcome === 'failed' ? 'FAILED' : 'ERROR'} ${k.level} ${k.id}: ${k.title}${known}`);
-      this.say(`    ${k.reason ?? ''}`);
-      if (k.expected !== undefined) this.say(`    expected: ${k.expected}`);
-      if (k.actual !== undefined) this.say(`    actual:   ${k.actual}`);
+      say(`  ${k.outcome === 'failed' ? 'FAILED' : 'ERROR'} ${k.level} ${k.id}: ${k.title}${known}`);
+      say(`    ${k.reason ?? ''}`);
+      if (k.expected !== undefined) say(`    expected: ${k.expected}`);
+      if (k.actual !== undefined) say(`    actual:   ${k.actual}`);
     }
     if (r.gate.fixed.length > 0) {
-      this.say(
-        `  listed as failing in ${r.gate.expectations} but now passing: ${r.gate.fixed.join(', ')}; tighten the file with \`pushcheck expectations update --report ${this.config.reportDir}\``,
+      say(
+        `  listed as failing in ${r.gate.expectations} but now passing: ${r.gate.fixed.join(', ')}; tighten the file with \`pushcheck expectations update --report ${run.config.reportDir}\``,
       );
     }
-    this.say(`  verdict: ${r.verdict.toUpperCase()} (${r.verdictReason})`);
-    this.say(`  gate: ${r.gate.result.toUpperCase()} (${r.gate.reason}), exit ${exitCodeOf(r.gate)}`);
-    this.say(
-      `  report: ${join(this.config.reportDir, 'index.html')} (and report.json, junit.xml, report.md, badge.svg)`,
+    say(`  verdict: ${r.verdict.toUpperCase()} (${r.verdictReason})`);
+    say(`  gate: ${r.gate.result.toUpperCase()} (${r.gate.reason}), exit ${exitCodeOf(r.gate)}`);
+    say(
+      `  report: ${join(run.config.reportDir, 'index.html')} (and report.json, junit.xml, report.md, badge.svg)`,
     );
   }
 }

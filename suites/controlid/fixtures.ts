@@ -5,15 +5,16 @@
  * - `rng`: a random stream drawn from the run's seed and the case's title (`--seed` reproduces a case);
  * - `device`: an emulator polling as --device-id, every exchange in the case's wire log;
  * - `deviceAs(id)`: an emulator polling as another device id;
- * - `hook` (automatic): with --state-url, resets the server's queued commands before the case; undefined
- *   without it (the cases that need it are not assessed: profile.ts `check`), and undefined for a case that
- *   does not need it when the reset fails (one that needs it is then not assessed);
- * - `queue(deviceId, command)`: queues a command through the hook.
+ * - `hook` (automatic): with --state-url, asks the core `state` hook for Control iD's "reset" state (no
+ *   queued commands) before the case, and is true when the reset held. A case that needs the hook is not
+ *   assessed when the reset fails (and, by the core `needs`, without --state-url); one that does not carries
+ *   on with `hook` false;
+ * - `queue(deviceId, command)`: queues a command through the hook (the "command queued" state).
  */
 import { requirements } from '../../specs/controlid/requirements.ts';
 import { ANNOTATE, recordExchange } from '../../src/core/case.ts';
 import { createRng, type Rng } from '../../src/core/rng.ts';
-import { type StateHook, stateHeld, stateHook } from '../../src/core/state.ts';
+import { STATE_HOOK_NEED, stateHeld } from '../../src/core/state.ts';
 import type { Command } from '../../src/protocols/controlid/codec.ts';
 import { SimulatedDevice } from '../../src/protocols/controlid/device.ts';
 import { DeviceEmulator } from '../../src/protocols/controlid/emulator.ts';
@@ -25,7 +26,7 @@ export const test = core.extend<{
   rng: Rng;
   deviceAs: (deviceId: string, device?: SimulatedDevice) => DeviceEmulator;
   device: DeviceEmulator;
-  hook: StateHook | undefined;
+  hook: boolean;
   queue: (deviceId: string, command: Command) => Promise<void>;
 }>({
   settings: async ({ run }, use) => use(run.settings as ControlIdSettings),
@@ -45,23 +46,21 @@ export const test = core.extend<{
   },
   device: async ({ deviceAs, settings }, use) => use(deviceAs(settings.deviceId)),
   hook: [
-    async ({ settings, needs: _ }, use, testInfo) => {
-      if (settings.stateUrl === undefined) return use(undefined);
-      const hook = stateHook(settings.stateUrl, settings.requestTimeoutMs);
+    async ({ state, needs: _ }, use, testInfo) => {
+      if (state.url === undefined) return use(false);
       const needed = testInfo.annotations.some(
-        (a) => a.type === ANNOTATE.needs && (a.description ?? '').split(',').includes('state-hook'),
+        (a) => a.type === ANNOTATE.needs && (a.description ?? '').split(',').includes(STATE_HOOK_NEED),
       );
-      if (needed) await hook.set({ state: 'reset' });
+      if (needed) await state.set('reset');
       // A case that does not need the hook still starts from a reset server, but a broken hook does not stop it.
-      else if (!stateHeld(await hook.request({ state: 'reset' }))) return use(undefined);
-      await use(hook);
+      else if (!stateHeld(await state.request('reset'))) return use(false);
+      await use(true);
     },
     { auto: true },
   ],
-  queue: async ({ hook }, use) => {
+  queue: async ({ state, hook: _ }, use) => {
     await use(async (deviceId, command) => {
-      if (!hook) throw new Error('queue used without a state hook: declare needs: ["state-hook"]');
-      await hook.set({ state: 'command queued', params: { deviceId, command } });
+      await state.set('command queued', { deviceId, command });
     });
   },
 });

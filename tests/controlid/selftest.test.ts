@@ -109,5 +109,6 @@ test.describe('each faulty push server', () => {
     const c = r.report?.cases.find((k) => k.id === 'controlid.poll.idle-empty');
     expect(c?.actual).toMatch(/no complete response within 1000 ms/);
     expect(c?.durationMs).toBeLessThan(1900);
+    expect(r.report?.deadlineMs, 'the report states the deadline the run used').toBe(1000);
   });
 });

@@ -46,36 +46,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * pushcheck provider-state hook (--state-url)
-         * @description Whether a server delivers a queued command can only be tested if the test can queue one. As Pact does for provider states,
-         *     pushcheck POSTs the state it needs to --state-url before a case and expects a 2xx once the state holds:
-         *
-         *     - `{"state": "reset"}` — forget every command queued through this hook (pushcheck sends it before each case that uses the hook);
-         *     - `{"state": "command queued", "params": {"deviceId": "<int64 as a decimal string>", "command": {…}}}` — queue the command for that device,
-         *       behind any already queued for it, to be delivered by later polls exactly as given (`body` may be an object or a string; with
-         *       `application/octet-stream` it is Base64 and must reach the device as the same Base64).
-         *
-         *     pushcheck may queue commands for device ids other than --device-id (the cross-device case uses its neighbours).
-         *     Any answer but 2xx, or none within the request timeout, leaves the case not assessed, with the answer in the report.
-         *     Cases that need the hook are not assessed when --state-url is not given. Serve the hook only on test instances: it lets anyone queue commands.
-         */
-        post: operations["providerState"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -181,8 +151,42 @@ export interface components {
             }[];
         };
         /**
-         * pushcheck provider state (the --state-url hook)
-         * @description What pushcheck POSTs to --state-url to put the server under test into a state, as Pact does for provider states. The server answers any 2xx once the state holds. This is pushcheck's contract with the system under test, not part of the Control iD protocol.
+         * Control iD Push: a batch of commands (community form)
+         * @description FACTS.md §2: “batched variant transactions → transactions_results: [{transactionid, success, response}]” (community code: a smoke-test script and a Supabase edge function). Not in the vendor document: pushcheck's emulator executes it, and no case requires a server to send it.
+         * @example {
+         *       "transactions": [
+         *         {
+         *           "transactionid": "1",
+         *           "verb": "POST",
+         *           "endpoint": "load_objects",
+         *           "body": {
+         *             "object": "users"
+         *           }
+         *         },
+         *         {
+         *           "transactionid": "2",
+         *           "verb": "POST",
+         *           "endpoint": "destroy_objects",
+         *           "body": {
+         *             "object": "users",
+         *             "where": {
+         *               "users": {
+         *                 "id": 7
+         *               }
+         *             }
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
+        "command-batch": {
+            transactions: ({
+                transactionid: string | number;
+            } & components["schemas"]["command"])[];
+        };
+        /**
+         * The Control iD provider states (the --state-url hook)
+         * @description The states a Control iD push server's hook must know, in the envelope every profile shares (specs/provider-state/openapi.yaml: POST to --state-url, any 2xx once the state holds). pushcheck's contract with the server under test, not part of the Control iD protocol.
          * @example {
          *       "state": "reset"
          *     }
@@ -218,40 +222,6 @@ export interface components {
                 deviceId: string;
                 command: components["schemas"]["command"];
             };
-        };
-        /**
-         * Control iD Push: a batch of commands (community form)
-         * @description FACTS.md §2: “batched variant transactions → transactions_results: [{transactionid, success, response}]” (community code: a smoke-test script and a Supabase edge function). Not in the vendor document: pushcheck's emulator executes it, and no case requires a server to send it.
-         * @example {
-         *       "transactions": [
-         *         {
-         *           "transactionid": "1",
-         *           "verb": "POST",
-         *           "endpoint": "load_objects",
-         *           "body": {
-         *             "object": "users"
-         *           }
-         *         },
-         *         {
-         *           "transactionid": "2",
-         *           "verb": "POST",
-         *           "endpoint": "destroy_objects",
-         *           "body": {
-         *             "object": "users",
-         *             "where": {
-         *               "users": {
-         *                 "id": 7
-         *               }
-         *             }
-         *           }
-         *         }
-         *       ]
-         *     }
-         */
-        "command-batch": {
-            transactions: ({
-                transactionid: string | number;
-            } & components["schemas"]["command"])[];
         };
     };
     responses: never;
@@ -311,28 +281,6 @@ export interface operations {
         responses: {
             /** @description “The response to this request is empty.” A zero-length body; no 5xx, whatever the device sent. */
             200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    providerState: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["provider-state"];
-            };
-        };
-        responses: {
-            /** @description The state holds; the body is ignored. */
-            "2XX": {
                 headers: {
                     [name: string]: unknown;
                 };

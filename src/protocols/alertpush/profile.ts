@@ -7,6 +7,8 @@ import { serve } from '../../../mocks/serve.ts';
 import { requirements } from '../../../specs/alertpush/requirements.ts';
 import { stringOption, usage } from '../../core/errors.ts';
 import type { DemoTarget, OptionValues, Profile } from '../../core/profile.ts';
+import { sendCommand } from './send.ts';
+import { TOKEN_DEADLINE_MS } from './token.ts';
 
 /** What the alertpush cases read from a run. The alert URL is the run's `--target`. */
 export interface AlertPushSettings {
@@ -22,8 +24,7 @@ export interface AlertPushSettings {
   imageDir?: string;
 }
 
-/** The box's token request timeout: "self.timeout = 5" (headers_demo.py). */
-export const TOKEN_DEADLINE_MS = 5000;
+export { TOKEN_DEADLINE_MS } from './token.ts';
 
 /** The fixed token of the demo and of `pushcheck serve alertpush --bearer` when none is given. */
 export const DEMO_BEARER = 'pushcheck-demo-bearer-7f3a9c2e41d8b6a5';
@@ -202,4 +203,5 @@ export const alertpushProfile: Profile<AlertPushSettings> = {
       close: () => server.close(),
     };
   },
+  send: sendCommand,
 };

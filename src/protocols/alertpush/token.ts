@@ -4,6 +4,9 @@
  * byte of the body ends up in the credential.
  */
 
+/** The box's token request timeout: "self.timeout = 5" (headers_demo.py). */
+export const TOKEN_DEADLINE_MS = 5000;
+
 /** RFC 6750 §2.1 b64token: the syntax of a bearer credential. */
 export const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 

@@ -25,6 +25,34 @@ export interface Poll {
   answer: PollAnswer;
 }
 
+/**
+ * The steps of a device's turn that a faulty device (mocks/controlid/faulty-devices.ts) gets wrong: the
+ * reference device is {@link referenceDevice}.
+ */
+export interface DeviceBehaviour {
+  /** Whether polls and results carry deviceId. */
+  deviceIdOn: { push: boolean; result: boolean };
+  /** Whether it posts a result after executing a command. */
+  postsResults: boolean;
+  /** The uuid its result carries: its poll's, or another (`fresh` draws a new one). */
+  resultUuid(pollUuid: string, fresh: () => string): string;
+  /** The result body as posted, from the API's answer. */
+  resultBody(result: ResultBody | ResultBatch): unknown;
+  /** Whether it polls again at once after a result (otherwise it waits its period). */
+  repollsAfterResult: boolean;
+  /** The period it keeps, as a multiple of push_request_period. */
+  periodFactor: number;
+}
+
+export const referenceDevice: DeviceBehaviour = {
+  deviceIdOn: { push: true, result: true },
+  postsResults: true,
+  resultUuid: (uuid) => uuid,
+  resultBody: (result) => result,
+  repollsAfterResult: true,
+  periodFactor: 1,
+};
+
 export interface EmulatorOptions {
   /** The push server's base URL (push_remote_address): /push and /result are appended to its path. */
   base: string;
@@ -37,6 +65,8 @@ export interface EmulatorOptions {
   rng?: Rng;
   /** Called with every exchange (the suite records them in the case's wire log). */
   onExchange?: (exchange: Exchange) => void;
+  /** How it polls and posts results; the reference device when absent. */
+  behaviour?: DeviceBehaviour;
 }
 
 const HEX = '0123456789abcdef';
@@ -57,6 +87,7 @@ export class DeviceEmulator {
   private readonly timeoutMs: number;
   private readonly rng: Rng | undefined;
   private readonly onExchange: ((exchange: Exchange) => void) | undefined;
+  readonly behaviour: DeviceBehaviour;
 
   constructor(opts: EmulatorOptions) {
     this.base = opts.base;
@@ -65,6 +96,7 @@ export class DeviceEmulator {
     this.device = opts.device ?? new SimulatedDevice();
     this.rng = opts.rng;
     this.onExchange = opts.onExchange;
+    this.behaviour = opts.behaviour ?? referenceDevice;
   }
 
   /** A version-4 uuid, drawn from the seeded stream when there is one. */
@@ -75,8 +107,9 @@ export class DeviceEmulator {
     return `${h(8)}-${h(4)}-4${h(3)}-${rng.pick(['8', '9', 'a', 'b'])}${h(3)}-${h(12)}`;
   }
 
-  private query(uuid: string): string {
-    return `deviceId=${encodeURIComponent(this.deviceId)}&uuid=${uuid}`;
+  private query(uuid: string, endpoint: 'push' | 'result'): string {
+    const id = this.behaviour.deviceIdOn[endpoint] ? `deviceId=${encodeURIComponent(this.deviceId)}&` : '';
+    return `${id}uuid=${uuid}`;
   }
 
   private async exchange(req: Parameters<typeof send>[0]): Promise<Exchange> {
@@ -90,7 +123,7 @@ export class DeviceEmulator {
     const uuid = this.uuid();
     const exchange = await this.exchange({
       method: 'GET',
-      url: endpointUrl(this.base, 'push', this.query(uuid)),
+      url: endpointUrl(this.base, 'push', this.query(uuid, 'push')),
       deadlineMs: this.timeoutMs,
       label,
     });
@@ -123,7 +156,7 @@ export class DeviceEmulator {
   async postResult(uuid: string, body: string, label = 'result'): Promise<Exchange> {
     return this.exchange({
       method: 'POST',
-      url: endpointUrl(this.base, 'result', this.query(uuid)),
+      url: endpointUrl(this.base, 'result', this.query(uuid, 'result')),
       headers: { 'content-type': 'application/json' },
       body,
       deadlineMs: this.timeoutMs,
@@ -135,13 +168,14 @@ export class DeviceEmulator {
    * Executes what `poll` delivered and posts its result; undefined when the poll delivered nothing to do.
    */
   async complete(poll: Poll, label = 'result'): Promise<Exchange | undefined> {
-    if (poll.answer.kind === 'command') {
-      return this.postResult(poll.uuid, JSON.stringify(this.execute(poll.answer.command)), label);
-    }
-    if (poll.answer.kind === 'batch') {
-      return this.postResult(poll.uuid, JSON.stringify(this.executeBatch(poll.answer.batch)), label);
-    }
-    return undefined;
+    let result: ResultBody | ResultBatch;
+    if (poll.answer.kind === 'command') result = this.execute(poll.answer.command);
+    else if (poll.answer.kind === 'batch') result = this.executeBatch(poll.answer.batch);
+    else return undefined;
+    const b = this.behaviour;
+    if (!b.postsResults) return undefined;
+    const uuid = b.resultUuid(poll.uuid, () => this.uuid());
+    return this.postResult(uuid, JSON.stringify(b.resultBody(result)), label);
   }
 
   /**

@@ -95,6 +95,22 @@ export const eye4Profile: Profile<Eye4Settings> = {
     };
   },
   secrets: (s) => [s.guid],
+  // The resource callback is another URL of the server under test: it must answer before any case runs.
+  probe: (target, s) => [target, ...(s.resourceTarget !== undefined ? [s.resourceTarget] : [])],
+  async preflight(s) {
+    if (s.apiListen === undefined) return;
+    const { host, port } = s.apiListen;
+    const busy = await new Promise<string | undefined>((done) => {
+      const server = createServer();
+      server.once('error', (err: NodeJS.ErrnoException) => done(err.code ?? err.message));
+      server.listen(port, host, () => server.close(() => done(undefined)));
+    });
+    if (busy !== undefined) {
+      usage(
+        `--eye4-api-listen ${host}:${port}: pushcheck cannot listen there (${busy === 'EADDRINUSE' ? 'the port is in use' : busy}); choose a free port and point your server's Eye4 API base URL at it`,
+      );
+    }
+  },
   mode: (s) =>
     s.apiListen === undefined ? undefined : `Eye4 API mock on ${s.apiListen.host}:${s.apiListen.port}`,
   check(need, s) {

@@ -2,20 +2,25 @@
  * OneNET Studio HTTP push codec: the signature and the AES-128-CBC secure mode, as the vendor's Java sample
  * does them (onenet.seed.md §5 最佳实践; FACTS.md §1a).
  */
-import { createCipheriv, createDecipheriv, createHash, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hash, timingSafeEqual } from 'node:crypto';
 
 /** Length of the nonce in bytes: the vendor's Java sample copies exactly 8 bytes of it. */
 export const NONCE_LENGTH = 8;
 /** Length of the secure-mode key: "由系统生成16位长度的加密密钥". */
 export const AES_KEY_LENGTH = 16;
 
+const edgeSurrogate = (s: string): boolean =>
+  s.length > 0 && (isSurrogate(s.charCodeAt(0)) || isSurrogate(s.charCodeAt(s.length - 1)));
+const isSurrogate = (c: number): boolean => c >= 0xd800 && c <= 0xdfff;
+
 /** signature = Base64(MD5(token ‖ nonce ‖ msg)), each as UTF-8 bytes; standard Base64 with `+`, `/`, `=`. */
 export function sign(token: string, nonce: string, msg: string): string {
-  return createHash('md5')
-    .update(Buffer.from(token, 'utf8'))
-    .update(Buffer.from(nonce, 'utf8'))
-    .update(Buffer.from(msg, 'utf8'))
-    .digest('base64');
+  // The joined text hashed at once is the same bytes, at half the cost (a burst signs thousands a second),
+  // unless a lone surrogate sits at a seam: joined, two halves would pair up into one character.
+  if (!edgeSurrogate(token) && !edgeSurrogate(nonce) && !edgeSurrogate(msg)) {
+    return hash('md5', token + nonce + msg, 'base64');
+  }
+  return createHash('md5').update(token, 'utf8').update(nonce, 'utf8').update(msg, 'utf8').digest('base64');
 }
 
 /**

@@ -9,8 +9,7 @@ import {
 import { redact } from '../../core/config.ts';
 import { integerOption, stringOption, timeScaleOption, usage } from '../../core/errors.ts';
 import type { OptionValues, ProfileCommand } from '../../core/profile.ts';
-import { exitCodeOf, gateOf, summarize, verdictOf } from '../../report/model.ts';
-import { writeReportFolder } from '../../report/write.ts';
+import { finishListen } from '../../report/listen.ts';
 import { AES_KEY_LENGTH } from './codec.ts';
 import { sendMessages } from './emulator.ts';
 import { listen, type Respond } from './grader.ts';
@@ -145,50 +144,19 @@ export const listenCommand: ProfileCommand = {
     }).catch((err: NodeJS.ErrnoException) =>
       usage(`cannot listen: ${err.code === 'EADDRINUSE' ? 'the port is in use' : err.message}`),
     );
-    const failOn = strict ? 'SHOULD' : 'MUST';
-    const { verdict, reason } = verdictOf(result.cases, failOn);
-    const settings = {
-      respond: stringOption(values.respond) ?? 'ok',
-      timeScale: scale,
-      count: count ?? null,
-    };
-    const report = writeReportFolder(
-      reportDir,
-      {
-        pushcheck: '0.1.0',
-        profile: 'onenet-sender',
-        label: 'sender under test',
-        target: `the sender that pushed to pushcheck listen (${result.requests} requests, ${result.messages} messages)`,
-        seed: 0,
-        runTag: '',
-        grep: null,
-        shard: null,
-        observer: null,
-        mode: secrets.aesKey ? 'secure mode' : null,
-        settings,
-        strict,
-        failOn,
-        deadlineMs: 5000,
-        startedAt: startedAt.toISOString(),
-        durationMs: result.durationMs,
-        verdict,
-        verdictReason: reason,
-        gate: gateOf(result.cases, failOn, null),
-        summary: summarize(result.cases),
-        errors: [],
-        cases: result.cases,
-      },
-      Object.values(secrets),
-    );
-    for (const c of report.cases) {
-      console.log(
-        `  ${c.outcome.padEnd(12)} ${c.level.padEnd(6)} ${c.id}${c.reason ? `  — ${c.reason}` : ''}`,
-      );
-      if (c.outcome === 'failed') console.log(`      expected: ${c.expected}\n      actual:   ${c.actual}`);
-    }
-    console.log(
-      `  verdict: ${verdict.toUpperCase()} (${reason})\n  report: ${join(reportDir, 'report.json')}`,
-    );
-    return exitCodeOf(report.gate);
+    return finishListen({
+      dir: reportDir,
+      profile: 'onenet-sender',
+      label: 'sender under test',
+      target: `the sender that pushed to pushcheck listen (${result.requests} requests, ${result.messages} messages)`,
+      mode: secrets.aesKey ? 'secure mode' : null,
+      settings: { respond: stringOption(values.respond) ?? 'ok', timeScale: scale, count: count ?? null },
+      strict,
+      deadlineMs: 5000,
+      startedAt,
+      durationMs: result.durationMs,
+      cases: result.cases,
+      secrets: Object.values(secrets),
+    });
   },
 };

@@ -60,6 +60,7 @@ let schemas: SchemaSet | undefined;
 
 function validate(file: string, value: unknown): void {
   schemas ??= loadSchemas('onenet');
+  if (schemas.quickValidator(file)(value)) return;
   const check = schemas.validator(file);
   if (!check(value)) {
     throw new Error(`pushcheck built an invalid OneNET ${file}: ${formatErrors(check.errors)}`);
@@ -75,16 +76,21 @@ export class OneNetSender {
   }
 
   /** A nonce whose signature over `msg` contains every character of `has` and none of `lacks`. */
-  nonceFor(
+  nonceFor(token: string, msg: string, opts: PushOptions = {}): string {
+    return this.signed(token, msg, opts).nonce;
+  }
+
+  /** {@link nonceFor} with the signature it found, so a push is signed once, not twice. */
+  private signed(
     token: string,
     msg: string,
-    { signatureHas: has = '', signatureLacks: lacks = '' }: PushOptions = {},
-  ): string {
+    { signatureHas: has = '', signatureLacks: lacks = '' }: PushOptions,
+  ): { nonce: string; signature: string } {
     for (let i = 0; i < NONCE_TRIES; i++) {
       const nonce = this.opts.rng.string(NONCE_LENGTH);
       const signature = sign(token, nonce, msg);
       if ([...has].every((c) => signature.includes(c)) && ![...lacks].some((c) => signature.includes(c))) {
-        return nonce;
+        return { nonce, signature };
       }
     }
     throw new Error(
@@ -117,12 +123,11 @@ export class OneNetSender {
     validate('msg.json', payload);
     const plaintext = JSON.stringify(payload);
     const msg = this.opts.aesKey === undefined ? plaintext : encrypt(plaintext, this.opts.aesKey);
-    const token = opts.token ?? this.opts.token;
-    const nonce = this.nonceFor(token, msg, opts);
+    const { nonce, signature } = this.signed(opts.token ?? this.opts.token, msg, opts);
     const body: Push = {
       msg,
       nonce,
-      signature: sign(token, nonce, msg),
+      signature,
       time: Date.now(),
       id: `${this.opts.runTag}${this.opts.rng.string(8, '0123456789')}`,
     };

@@ -1,0 +1,64 @@
+/**
+ * The end of a `pushcheck listen <profile>` run, whatever the profile: the graded cases become the same report
+ * folder a receiver run writes, the cases and the verdict are printed, and the gate gives the exit code.
+ */
+import { join } from 'node:path';
+import { type CaseReport, exitCodeOf, gateOf, summarize, verdictOf } from './model.ts';
+import { writeReportFolder } from './write.ts';
+
+export interface ListenReport {
+  dir: string;
+  /** The report's profile name: `<profile>-sender`, `<profile>-device`. */
+  profile: string;
+  label: string;
+  /** What was graded, in words. */
+  target: string;
+  mode: string | null;
+  settings: Record<string, unknown>;
+  strict: boolean;
+  deadlineMs: number;
+  startedAt: Date;
+  durationMs: number;
+  cases: CaseReport[];
+  secrets: readonly string[];
+}
+
+/** Writes the report folder, prints the cases and the verdict; resolves with the exit code, as for `run`. */
+export function finishListen(r: ListenReport, print: (line: string) => void = console.log): number {
+  const failOn = r.strict ? 'SHOULD' : 'MUST';
+  const { verdict, reason } = verdictOf(r.cases, failOn);
+  const report = writeReportFolder(
+    r.dir,
+    {
+      pushcheck: '0.1.0',
+      profile: r.profile,
+      label: r.label,
+      target: r.target,
+      seed: 0,
+      runTag: '',
+      grep: null,
+      shard: null,
+      observer: null,
+      mode: r.mode,
+      settings: r.settings,
+      strict: r.strict,
+      failOn,
+      deadlineMs: r.deadlineMs,
+      startedAt: r.startedAt.toISOString(),
+      durationMs: r.durationMs,
+      verdict,
+      verdictReason: reason,
+      gate: gateOf(r.cases, failOn, null),
+      summary: summarize(r.cases),
+      errors: [],
+      cases: r.cases,
+    },
+    r.secrets,
+  );
+  for (const c of report.cases) {
+    print(`  ${c.outcome.padEnd(12)} ${c.level.padEnd(6)} ${c.id}${c.reason ? `  — ${c.reason}` : ''}`);
+    if (c.outcome === 'failed') print(`      expected: ${c.expected}\n      actual:   ${c.actual}`);
+  }
+  print(`  verdict: ${verdict.toUpperCase()} (${reason})\n  report: ${join(r.dir, 'report.json')}`);
+  return exitCodeOf(report.gate);
+}

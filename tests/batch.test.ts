@@ -1,0 +1,59 @@
+/**
+ * Several runs in one Playwright process: a config file's runs against given targets, side by side with
+ * `--parallel`, each writing its own report and printing its own block, the exit code the worst of them.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { faultyBehaviour } from '../mocks/onenet/faulty.ts';
+import { onenetHandlers, reference } from '../mocks/onenet/reference.ts';
+import { serve } from '../mocks/serve.ts';
+import type { RunReport } from '../src/report/reporter.ts';
+import { pushcheck, scratch, TOKEN } from './helpers.ts';
+
+test('a config file runs its targets side by side, each with its own report, block and verdict', async () => {
+  const dir = scratch();
+  const good = await serve(onenetHandlers({ token: TOKEN }, reference));
+  const bad = await serve(onenetHandlers({ token: TOKEN }, faultyBehaviour('quoted-echo')));
+  try {
+    const run = (name: string, origin: string) => ({
+      name,
+      profile: 'onenet',
+      options: {
+        target: `${origin}/onenet`,
+        token: TOKEN,
+        grep: 'onenet\\.verify',
+        report: join(dir, name),
+      },
+    });
+    const config = join(dir, 'pushcheck.config.json');
+    writeFileSync(config, JSON.stringify({ runs: [run('good', good.origin), run('bad', bad.origin)] }));
+    const r = await pushcheck(['run', '--config', config, '--parallel', '2']);
+    expect(r.code, 'the worst run decides the exit code').toBe(1);
+    const report = (name: string) =>
+      JSON.parse(readFileSync(join(dir, name, 'report.json'), 'utf8')) as RunReport;
+    expect(report('good').verdict).toBe('conformant');
+    expect(report('good').target).toBe(`${good.origin}/onenet`);
+    expect(report('bad').verdict).toBe('non-conformant');
+    expect(report('bad').cases.find((c) => c.outcome === 'failed')?.id).toBe('onenet.verify.echo-verbatim');
+    // Each run's lines form one block: its header, its cases, then its verdict, never interleaved.
+    const blocks = r.stdout.split(/\n(?=pushcheck onenet )/).filter((b) => b.startsWith('pushcheck onenet'));
+    expect(blocks).toHaveLength(2);
+    for (const block of blocks) {
+      const origin = block.includes(good.origin) ? good.origin : bad.origin;
+      const other = origin === good.origin ? bad.origin : good.origin;
+      expect(block).not.toContain(other);
+      expect(block.match(/onenet\.verify\.[a-z-]+ \(/g)?.length).toBe(report('good').cases.length);
+      expect(block).toMatch(/verdict: (CONFORMANT|NON-CONFORMANT)/);
+    }
+  } finally {
+    await Promise.all([good.close(), bad.close()]);
+  }
+});
+
+test('--parallel takes a whole number, and only with a config file', async () => {
+  const r = await pushcheck(['run', '--config', 'x.json', '--parallel', 'two']);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toMatch(/--parallel/);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+});
