@@ -17,6 +17,7 @@ import {
   pushcheck,
   scratch,
   TOKEN,
+  type Runner,
 } from './helpers.ts';
 
 const ALL_IDS = Object.keys(requirements);
@@ -26,6 +27,8 @@ const needing = (need: string) =>
     .map(([id]) => id);
 
 interface RunOptions {
+  /** Runs pushcheck (default: at once; a batch's part in the faulty-receiver loop). */
+  runner?: Runner;
   aesKey?: string;
   observe?: boolean;
   extra?: string[];
@@ -41,7 +44,7 @@ async function runAgainst(behaviour: Behaviour, opts: RunOptions = {}): Promise<
     args.push('--report', join(dir, 'report'), '--seed', '7', ...(opts.extra ?? []));
     if (opts.aesKey) args.push('--aes-key', opts.aesKey);
     if (opts.observe !== false) args.push('--observe-file', observeFile);
-    return { ...(await pushcheck(args, join(dir, 'report'))), dir };
+    return { ...(await (opts.runner ?? pushcheck)(args, join(dir, 'report'))), dir };
   } finally {
     await server.close();
   }
@@ -106,10 +109,11 @@ test.describe('each faulty receiver', () => {
   eachFaultyIsCaught({
     registry: requirements,
     faulty,
-    run: (name, f, extra) =>
+    run: (name, f, extra, runner) =>
       runAgainst(faultyBehaviour(name as FaultyName), {
         ...('secureOnly' in f && f.secureOnly ? { aesKey: AES_KEY } : {}),
         extra,
+        runner,
       }),
   });
 

@@ -16,7 +16,7 @@ import {
 } from '../../mocks/alertpush/reference.ts';
 import { serve } from '../../mocks/serve.ts';
 import { requirements } from '../../specs/alertpush/requirements.ts';
-import { type CliResult, eachFaultyIsCaught, idsWith, pushcheck, scratch } from '../helpers.ts';
+import { type CliResult, eachFaultyIsCaught, idsWith, pushcheck, scratch, type Runner } from '../helpers.ts';
 
 const BEARER = 'selftest-fixed-bearer-4d1c9a';
 /** A token URL query value long enough to be treated as a credential. */
@@ -29,6 +29,8 @@ const needing = (need: string) =>
     .map(([id]) => id);
 
 interface RunOptions {
+  /** Runs pushcheck (default: at once; a batch's part in the faulty-receiver loop). */
+  runner?: Runner;
   mode?: AuthMode;
   observe?: boolean;
   images?: boolean;
@@ -73,7 +75,7 @@ async function runAgainst(
     if (opts.images !== false) args.push('--image-dir', imageDir);
     if (opts.observe !== false) args.push('--observe-file', observeFile);
     args.push(...(opts.extra ?? []));
-    return { ...(await pushcheck(args, join(dir, 'report'))), dir, issued };
+    return { ...(await (opts.runner ?? pushcheck)(args, join(dir, 'report'))), dir, issued };
   } finally {
     await server.close();
   }
@@ -142,8 +144,12 @@ test.describe('each faulty alert server', () => {
     // The breaker, once tripped, refuses every alert for a minute: it is judged on the whole robustness area.
     argsFor: (name) => (name === 'breaker-on-bad-image' ? ['--grep', 'alertpush\\.robust'] : []),
     curl: false,
-    run: (name, f, extra) =>
-      runAgainst(faultyBehaviour(name as FaultyName), { mode: 'mode' in f ? f.mode : 'token-url', extra }),
+    run: (name, f, extra, runner) =>
+      runAgainst(faultyBehaviour(name as FaultyName), {
+        mode: 'mode' in f ? f.mode : 'token-url',
+        extra,
+        runner,
+      }),
     also: (r) => expectNoSecrets(r, [...r.issued, BEARER, TOKEN_QUERY_SECRET]),
   });
 

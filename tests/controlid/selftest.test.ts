@@ -15,7 +15,7 @@ import {
 import { serve } from '../../mocks/serve.ts';
 import { requirements } from '../../specs/controlid/requirements.ts';
 import { DEFAULT_DEVICE_ID } from '../../src/protocols/controlid/profile.ts';
-import { type CliResult, eachFaultyIsCaught, idsWith, pushcheck, scratch } from '../helpers.ts';
+import { type CliResult, eachFaultyIsCaught, idsWith, pushcheck, scratch, type Runner } from '../helpers.ts';
 
 type Id = keyof typeof requirements;
 const ALL_IDS = Object.keys(requirements) as Id[];
@@ -23,6 +23,8 @@ const needing = (need: string) =>
   ALL_IDS.filter((id) => (requirements[id] as { needs?: readonly string[] }).needs?.includes(need));
 
 interface RunOptions {
+  /** Runs pushcheck (default: at once; a batch's part in the faulty-receiver loop). */
+  runner?: Runner;
   stateHook?: boolean | string;
   observe?: boolean;
   extra?: readonly string[];
@@ -42,7 +44,7 @@ async function runAgainst(behaviour: Behaviour, opts: RunOptions = {}): Promise<
       args.push('--state-url', `${server.origin}${path}`);
     }
     if (opts.observe !== false) args.push('--observe-file', observeFile);
-    return { ...(await pushcheck(args, join(dir, 'report'))), dir };
+    return { ...(await (opts.runner ?? pushcheck)(args, join(dir, 'report'))), dir };
   } finally {
     await server.close();
   }
@@ -91,7 +93,7 @@ test.describe('each faulty push server', () => {
     registry: requirements,
     faulty,
     argsFor: (_, f) => ('runWith' in f ? f.runWith : []),
-    run: (name, _, extra) => runAgainst(faultyBehaviour(name as FaultyName), { extra }),
+    run: (name, _, extra, runner) => runAgainst(faultyBehaviour(name as FaultyName), { extra, runner }),
   });
 
   test('a SHOULD failure fails the run with --strict', async () => {

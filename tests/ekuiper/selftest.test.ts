@@ -12,7 +12,7 @@ import { type Behaviour, httppushHandlers, reference } from '../../mocks/ekuiper
 import { serve } from '../../mocks/serve.ts';
 import { requirements } from '../../specs/ekuiper/requirements.ts';
 import type { EkuiperVersion, PushMethod } from '../../src/protocols/ekuiper/messages.ts';
-import { type CliResult, eachFaultyIsCaught, idsWith, pushcheck, scratch } from '../helpers.ts';
+import { type CliResult, eachFaultyIsCaught, idsWith, pushcheck, scratch, type Runner } from '../helpers.ts';
 
 const ALL_IDS = Object.keys(requirements);
 const OBSERVED = Object.entries(requirements)
@@ -20,6 +20,8 @@ const OBSERVED = Object.entries(requirements)
   .map(([id]) => id);
 
 interface RunOptions {
+  /** Runs pushcheck (default: at once; a batch's part in the faulty-receiver loop). */
+  runner?: Runner;
   method?: PushMethod;
   version?: EkuiperVersion;
   observe?: boolean;
@@ -37,7 +39,7 @@ async function runAgainst(behaviour: Behaviour, opts: RunOptions = {}): Promise<
     args.push('--method', method, '--ekuiper-version', String(version), '--report', join(dir, 'report'));
     args.push('--observe-timeout', '1500', ...(opts.extra ?? []));
     if (opts.observe !== false) args.push('--observe-file', observeFile);
-    return { ...(await pushcheck(args, join(dir, 'report'))), dir };
+    return { ...(await (opts.runner ?? pushcheck)(args, join(dir, 'report'))), dir };
   } finally {
     await server.close();
   }
@@ -161,7 +163,8 @@ test.describe('each faulty endpoint', () => {
   eachFaultyIsCaught({
     registry: requirements,
     faulty: faulty as Record<FaultyName, FaultyEndpoint>,
-    run: (name, f, extra) => runAgainst(faultyBehaviour(name as FaultyName), { ...f.runWith, extra }),
+    run: (name, f, extra, runner) =>
+      runAgainst(faultyBehaviour(name as FaultyName), { ...f.runWith, extra, runner }),
   });
 
   test('a SHOULD failure fails the run only with --strict', async () => {

@@ -71,7 +71,7 @@ test.describe('each faulty Eye4 receiver', () => {
   eachFaultyIsCaught({
     registry: requirements,
     faulty,
-    run: (name, _, extra) => runEye4(faultyBehaviour(name as FaultyName), { extra }),
+    run: (name, _, extra, runner) => runEye4(faultyBehaviour(name as FaultyName), { extra, runner }),
     also(r) {
       // Nor any forged guid, which is the account's with one character changed, missing or added.
       const written = readFileSync(join(r.dir, 'report', 'report.json'), 'utf8') + r.stdout + r.stderr;

@@ -11,7 +11,15 @@ import { type FaultyName, faulty, faultyBehaviour } from '../../mocks/onenet-leg
 import { type Behaviour, legacyHandlers, reference } from '../../mocks/onenet-legacy/reference.ts';
 import { serve } from '../../mocks/serve.ts';
 import { type OneNetLegacyCaseId, requirements } from '../../specs/onenet-legacy/requirements.ts';
-import { type CliResult, eachFaultyIsCaught, idsWith, pushcheck, scratch, TOKEN } from '../helpers.ts';
+import {
+  type CliResult,
+  eachFaultyIsCaught,
+  idsWith,
+  pushcheck,
+  scratch,
+  TOKEN,
+  type Runner,
+} from '../helpers.ts';
 import { ENCODING_AES_KEY } from './helpers.ts';
 
 const PROFILE = 'onenet-legacy';
@@ -20,6 +28,8 @@ const needing = (need: string) =>
   ALL_IDS.filter((id) => (requirements[id] as { needs?: readonly string[] }).needs?.includes(need));
 
 interface RunOptions {
+  /** Runs pushcheck (default: at once; a batch's part in the faulty-receiver loop). */
+  runner?: Runner;
   encodingAesKey?: string;
   observe?: boolean;
   extra?: string[];
@@ -47,7 +57,7 @@ async function runAgainst(behaviour: Behaviour, opts: RunOptions = {}): Promise<
     if (!args.includes('--burst')) args.push('--burst', '5');
     if (opts.encodingAesKey) args.push('--aes-key', opts.encodingAesKey);
     if (opts.observe !== false) args.push('--observe-file', observeFile);
-    return { ...(await pushcheck(args, join(dir, 'report'))), dir };
+    return { ...(await (opts.runner ?? pushcheck)(args, join(dir, 'report'))), dir };
   } finally {
     await server.close();
   }
@@ -95,10 +105,11 @@ test.describe('each faulty legacy receiver', () => {
     faulty,
     // The burst is what serial-slow gets wrong: it gets the full 20, not the short runs' 5.
     argsFor: (name) => (name === 'serial-slow' ? ['--burst', '20'] : []),
-    run: (name, f, extra) =>
+    run: (name, f, extra, runner) =>
       runAgainst(faultyBehaviour(name as FaultyName), {
         ...('secureOnly' in f && f.secureOnly ? { encodingAesKey: ENCODING_AES_KEY } : {}),
         extra,
+        runner,
       }),
   });
 });
