@@ -16,6 +16,7 @@ import { SETUP_HELP, SETUP_OPTIONS, setUpRun } from './core/run-setup.ts';
 import { loadSchemas, PACKAGE_ROOT, SpecError } from './core/schemas.ts';
 import { stateUrlOption, stateUrlSecrets } from './core/state.ts';
 import { integerOption, stringOption, UsageError, usage } from './core/errors.ts';
+import { httpUrlOption } from './core/url.ts';
 import { selfSignedCertificate } from './core/tls.ts';
 import type { OptionSpec, Profile } from './core/profile.ts';
 import { PROFILE_NAMES, PROFILES } from './profiles.ts';
@@ -105,16 +106,7 @@ function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>)
 
 function targetUrl(value: string | undefined): string {
   if (!value) fail('--target URL is required: the URL of your receiver, e.g. http://127.0.0.1:8080/onenet');
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return fail(`--target "${value}" is not a URL; give one like http://127.0.0.1:8080/onenet`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    fail(`--target must be http:// or https://, got ${url.protocol}`);
-  if (url.hash) fail('--target must not have a #fragment');
-  return value;
+  return httpUrlOption(value, 'target', 'give one like http://127.0.0.1:8080/onenet');
 }
 
 /** Resolves when a TCP connection to the target opens; throws a UsageError saying why it did not. */

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type { Readable } from 'node:stream';
 import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
 import { exitCodeOf as gateExitCode } from '../src/report/model.ts';
 import type { RunReport } from '../src/report/reporter.ts';
 
@@ -72,6 +73,160 @@ export async function pushcheck(
 /** The ids of the cases of `report` with outcome `outcome`. */
 export function idsWith(report: RunReport | undefined, outcome: string): string[] {
   return (report?.cases ?? []).filter((c) => c.outcome === outcome).map((c) => c.id);
+}
+
+/** A faulty receiver as the self-tests read it from a profile's `faulty` map. */
+export interface FaultyEntry {
+  /** The cases meant to catch it. */
+  caughtBy: readonly string[];
+  /** Why other cases fail too; absent when the defect fails only `caughtBy`. */
+  collateral?: string;
+}
+
+/** How a profile's self-test runs pushcheck against each of its faulty receivers. */
+export interface FaultyLoop<F extends FaultyEntry, R extends CliResult> {
+  /** The profile's requirements: the level of each failed case decides the exit code. */
+  registry: Readonly<Record<string, { level: string }>>;
+  faulty: Readonly<Record<string, F>>;
+  /**
+   * Serves faulty receiver `name` on loopback and runs `pushcheck run` against it with `runner`, adding `args`;
+   * keeps serving until `runner` resolves.
+   */
+  run(name: string, f: F, args: string[], runner: Runner): Promise<R>;
+  /**
+   * The receiver's own arguments (the configuration its defect shows under, or a `--grep` that replaces the
+   * one on its catching cases).
+   */
+  argsFor?(name: string, f: F): readonly string[];
+  /** Whether each failure must carry a `curl` line (default true). */
+  curl?: boolean;
+  /** What else each run must show (that no secret was written). */
+  also?(r: R, name: string, f: F): void;
+}
+
+/** A `--grep` pattern matching exactly the cases `ids` (a case's title is `<id>: <requirement title>`). */
+export function casesPattern(ids: readonly string[]): string {
+  return `(${ids.map((id) => id.replaceAll('.', '\\.')).join('|')}):`;
+}
+
+/** Runs `pushcheck ...args`, reading the report in `reportDir`: {@link pushcheck} itself, or a batch's part. */
+export type Runner = (args: string[], reportDir?: string) => Promise<CliResult>;
+
+/**
+ * Gathers the `pushcheck run` of each of `names` and runs them all in one {@link pushcheckBatch} once every name
+ * has asked or dropped out (its caller failed before asking); each caller then gets its own part.
+ */
+class DeferredBatch {
+  private readonly asked = new Map<
+    string,
+    { args: string[]; done: (r: CliResult) => void; fail: (e: unknown) => void }
+  >();
+  private readonly pending: Set<string>;
+  private started = false;
+
+  constructor(
+    names: readonly string[],
+    private readonly parallel: number,
+  ) {
+    this.pending = new Set(names);
+  }
+
+  runner(name: string): Runner {
+    return (args) =>
+      new Promise<CliResult>((done, fail) => {
+        this.asked.set(name, { args: args[0] === 'run' ? args.slice(1) : args, done, fail });
+        this.pending.delete(name);
+        this.flush();
+      });
+  }
+
+  drop(name: string): void {
+    this.pending.delete(name);
+    this.flush();
+  }
+
+  private flush(): void {
+    if (this.started || this.pending.size > 0 || this.asked.size === 0) return;
+    this.started = true;
+    const asked = [...this.asked];
+    pushcheckBatch(
+      asked.map(([name, a]) => batchRun(name, a.args)),
+      this.parallel,
+    ).then(
+      ({ byName, all }) => {
+        for (const [name, a] of asked) {
+          const r = byName.get(name);
+          if (r?.report) a.done(r);
+          else {
+            const why = `pushcheck exited ${all.code}: ${all.stderr.slice(-3000)}${all.stdout.slice(-3000)}`;
+            a.fail(new Error(`the batch wrote no report for ${name}; ${why}`));
+          }
+        }
+      },
+      (err: unknown) => {
+        for (const [, a] of asked) a.fail(err);
+      },
+    );
+  }
+}
+
+/** How long one profile's batch of faulty receivers may take, on a loaded CI machine. */
+const BATCH_TIMEOUT_MS = 15 * 60_000;
+
+/**
+ * Declares one test per faulty receiver: pushcheck, run against it through the CLI, fails each case of its
+ * `caughtBy`, exits 1 exactly when one of them is a MUST, and says what was expected, what happened and how to
+ * reproduce it. A one-defect receiver gets the whole suite, which must fail only its cases. A receiver with
+ * `collateral` fails many cases by design (each failure costs the run a fresh Playwright worker) and the test
+ * asserts nothing of them, so it runs only its catching cases.
+ *
+ * The runs against all the receivers are one `pushcheck run --config` (one Playwright start-up, two receivers
+ * side by side, as two test workers would), made before the first test; each test then reads its receiver's
+ * report, exit code and output block.
+ */
+export function eachFaultyIsCaught<F extends FaultyEntry, R extends CliResult>(loop: FaultyLoop<F, R>): void {
+  const entries = Object.entries(loop.faulty);
+  // Its own group, so that the batch and the order apply to these tests alone.
+  test.describe(() => {
+    let results = new Map<string, Promise<R>>();
+    test.describe.configure({ mode: 'default' });
+    test.beforeAll(async () => {
+      test.setTimeout(BATCH_TIMEOUT_MS);
+      const batch = new DeferredBatch(
+        entries.map(([name]) => name),
+        2,
+      );
+      results = new Map(
+        entries.map(([name, f]) => {
+          const args = [...(loop.argsFor?.(name, f) ?? [])];
+          if (f.collateral !== undefined && !args.includes('--grep'))
+            args.push('--grep', casesPattern(f.caughtBy));
+          const run = loop.run(name, f, args, batch.runner(name));
+          run.catch(() => batch.drop(name));
+          return [name, run] as const;
+        }),
+      );
+      await Promise.allSettled(results.values());
+    });
+    for (const [name, f] of entries) {
+      test(`"${name}" is caught by ${f.caughtBy.join(' and ')}`, async () => {
+        const r = await (results.get(name) as Promise<R>);
+        const failed = idsWith(r.report, 'failed');
+        for (const id of f.caughtBy) expect(failed, r.stdout).toContain(id);
+        if (f.collateral === undefined) {
+          expect(failed.sort(), 'a one-defect receiver fails only its cases').toEqual([...f.caughtBy].sort());
+        }
+        const must = failed.some((id) => loop.registry[id]?.level === 'MUST');
+        expect(r.code, r.stdout + r.stderr).toBe(must ? 1 : 0);
+        const c = r.report?.cases.find((k) => k.id === f.caughtBy[0]);
+        expect(c?.expected, 'a failure says what was expected').toBeTruthy();
+        expect(c?.actual, 'and what happened').toBeTruthy();
+        if (loop.curl !== false) expect(c?.curl, 'and how to reproduce it').toMatch(/^curl /);
+        expect(r.stdout).toContain(`FAILED ${c?.level} ${c?.id}`);
+        loop.also?.(r, name, f);
+      });
+    }
+  });
 }
 
 /** One run of {@link pushcheckBatch}: `pushcheck run` options by their long names, as in a config file. */

@@ -9,7 +9,16 @@ import { type FaultyName, faulty, faultyBehaviour } from '../mocks/onenet/faulty
 import { type Behaviour, onenetHandlers, reference } from '../mocks/onenet/reference.ts';
 import { serve } from '../mocks/serve.ts';
 import { requirements } from '../specs/onenet/requirements.ts';
-import { AES_KEY, type CliResult, idsWith, pushcheck, scratch, TOKEN } from './helpers.ts';
+import {
+  AES_KEY,
+  type CliResult,
+  eachFaultyIsCaught,
+  idsWith,
+  pushcheck,
+  scratch,
+  TOKEN,
+  type Runner,
+} from './helpers.ts';
 
 const ALL_IDS = Object.keys(requirements);
 const needing = (need: string) =>
@@ -18,6 +27,8 @@ const needing = (need: string) =>
     .map(([id]) => id);
 
 interface RunOptions {
+  /** Runs pushcheck (default: at once; a batch's part in the faulty-receiver loop). */
+  runner?: Runner;
   aesKey?: string;
   observe?: boolean;
   extra?: string[];
@@ -33,7 +44,7 @@ async function runAgainst(behaviour: Behaviour, opts: RunOptions = {}): Promise<
     args.push('--report', join(dir, 'report'), '--seed', '7', ...(opts.extra ?? []));
     if (opts.aesKey) args.push('--aes-key', opts.aesKey);
     if (opts.observe !== false) args.push('--observe-file', observeFile);
-    return { ...(await pushcheck(args, join(dir, 'report'))), dir };
+    return { ...(await (opts.runner ?? pushcheck)(args, join(dir, 'report'))), dir };
   } finally {
     await server.close();
   }
@@ -95,32 +106,16 @@ test('an observer that sees nothing fails "processed" and leaves the absence che
 });
 
 test.describe('each faulty receiver', () => {
-  for (const [name, f] of Object.entries(faulty) as [FaultyName, (typeof faulty)[FaultyName]][]) {
-    test(`"${name}" is caught by ${f.caughtBy.join(' and ')}`, async () => {
-      // The slow receiver is slow on every push, and the retried one fails every first ack: their catching
-      // cases alone show the defect, without a fresh worker for each of the many cases they also fail.
-      const only: Partial<Record<FaultyName, string>> = {
-        'slow-ack': 'onenet\\.ack\\.within-5s',
-        'retried-twice': 'onenet\\.retry\\.',
-      };
-      const extra = only[name] ? ['--grep', only[name]] : [];
-      const r = await runAgainst(faultyBehaviour(name), {
+  eachFaultyIsCaught({
+    registry: requirements,
+    faulty,
+    run: (name, f, extra, runner) =>
+      runAgainst(faultyBehaviour(name as FaultyName), {
         ...('secureOnly' in f && f.secureOnly ? { aesKey: AES_KEY } : {}),
         extra,
-      });
-      const failed = idsWith(r.report, 'failed');
-      for (const id of f.caughtBy) expect(failed, r.stdout).toContain(id);
-      if (!('collateral' in f))
-        expect(failed.sort(), 'a one-defect receiver fails only its cases').toEqual([...f.caughtBy].sort());
-      const must = failed.some((id) => requirements[id as keyof typeof requirements].level === 'MUST');
-      expect(r.code, r.stdout + r.stderr).toBe(must ? 1 : 0);
-      const c = r.report?.cases.find((k) => k.id === f.caughtBy[0]);
-      expect(c?.expected, 'a failure says what was expected').toBeTruthy();
-      expect(c?.actual, 'and what happened').toBeTruthy();
-      expect(c?.curl, 'and how to reproduce it').toMatch(/^curl /);
-      expect(r.stdout).toContain(`FAILED ${c?.level} ${c?.id}`);
-    });
-  }
+        runner,
+      }),
+  });
 
   test('a SHOULD failure fails the run with --strict', async () => {
     const r = await runAgainst(faultyBehaviour('doc-literal'), {

@@ -5,7 +5,7 @@
 import { createDecipheriv } from 'node:crypto';
 import type { OneNetLegacyCaseId } from '../../specs/onenet-legacy/requirements.ts';
 import { decryptRaw, deriveIv, deriveKey, sign } from '../../src/protocols/onenet-legacy/codec.ts';
-import { formDecode } from '../onenet/reference.ts';
+import { badInputFaults, verificationFaults } from '../onenet-common/faulty.ts';
 import { type Behaviour, reference } from './reference.ts';
 
 export interface FaultyReceiver {
@@ -21,10 +21,8 @@ export interface FaultyReceiver {
   collateral?: string;
 }
 
-/** Splits a raw query string on `&` and `=` without decoding anything. */
-function rawSplit(query: string): Map<string, string> {
-  return new Map(query.split('&').map((kv) => [kv.split('=')[0] ?? '', kv.slice(kv.indexOf('=') + 1)]));
-}
+const verification = verificationFaults('onenet-legacy');
+const badInput = badInputFaults('onenet-legacy', reference.badInput);
 
 /** Acks every push and drops those whose signature fails: a receiver that never lets the platform retry. */
 const DROP_SILENTLY = 200;
@@ -35,31 +33,9 @@ export const faulty = {
     behaviour: { echo: (msg) => JSON.stringify(msg) },
     caughtBy: ['onenet-legacy.verify.echo-verbatim'],
   },
-  'plus-space': {
-    defect: 'compares the form-decoded signature directly, so a raw + that became a space never matches',
-    behaviour: {
-      verifyQuery(token, query) {
-        const q = formDecode(query);
-        return sign(token, q.get('nonce') ?? '', q.get('msg') ?? '') === q.get('signature');
-      },
-    },
-    caughtBy: ['onenet-legacy.verify.signature-raw'],
-  },
-  'no-url-decode': {
-    defect: 'reads the query without URL decoding, so %2B, %2F and %3D never match',
-    behaviour: {
-      verifyQuery(token, query) {
-        const q = rawSplit(query);
-        return sign(token, q.get('nonce') ?? '', q.get('msg') ?? '') === q.get('signature');
-      },
-    },
-    caughtBy: ['onenet-legacy.verify.signature-percent-encoded'],
-  },
-  'echo-forged': {
-    defect: 'echoes every verification without checking its signature',
-    behaviour: { verifyQuery: () => true },
-    caughtBy: ['onenet-legacy.verify.forged-not-echoed'],
-  },
+  'plus-space': verification['plus-space'],
+  'no-url-decode': verification['no-url-decode'],
+  'echo-forged': verification['echo-forged'],
   'pretty-json-signature': {
     defect:
       'computes msg_signature over the pretty-printed JSON of msg, so no genuine plain push verifies; acks everything and drops what fails',
@@ -177,22 +153,9 @@ export const faulty = {
     behaviour: { redeliveryStatus: 500 },
     caughtBy: ['onenet-legacy.dedup.redelivery-acked'],
   },
-  'crash-on-malformed': {
-    defect: 'dies on a body that is not JSON: every later request gets a closed connection',
-    behaviour: { badInput: (kind) => (kind === 'not-json' ? 'crash' : reference.badInput(kind)) },
-    caughtBy: ['onenet-legacy.robust.bad-json', 'onenet-legacy.robust.survives-bad-input'],
-    collateral: 'a dead receiver fails every case that runs after it died',
-  },
-  'unvalidated-500': {
-    defect: 'trusts the body to be a push: missing or mistyped fields end in an exception and a 500',
-    behaviour: { badInput: (kind) => (kind === 'not-a-push' ? 500 : reference.badInput(kind)) },
-    caughtBy: ['onenet-legacy.robust.missing-fields', 'onenet-legacy.robust.wrong-types'],
-  },
-  'empty-500': {
-    defect: 'fails with 500 on an empty body',
-    behaviour: { badInput: (kind) => (kind === 'empty' ? 500 : reference.badInput(kind)) },
-    caughtBy: ['onenet-legacy.robust.empty-body'],
-  },
+  'crash-on-malformed': badInput['crash-on-malformed'],
+  'unvalidated-500': badInput['unvalidated-500'],
+  'empty-500': badInput['empty-500'],
 } as const satisfies Record<string, FaultyReceiver>;
 
 export type FaultyName = keyof typeof faulty;

@@ -1,13 +1,17 @@
 /**
  * The reference legacy OneNET receiver as msw handlers: what a correct application server does (FACTS.md §1b).
  * Each step is a field of {@link Behaviour}, so that the faulty receivers (faulty.ts) are this receiver with
- * one step replaced. The verification GET is Studio's, checked the same way.
+ * one step replaced. The verification GET is Studio's: mocks/onenet-common/verification.ts answers it.
  */
 import { appendFileSync } from 'node:fs';
 import { delay, HttpResponse, http, type RequestHandler } from 'msw';
 import type { components } from '../../specs/onenet-legacy/generated/types.ts';
 import { decryptMsg, verifyMsgSignature, verifySignature } from '../../src/protocols/onenet-legacy/codec.ts';
-import { formDecode } from '../onenet/reference.ts';
+import {
+  referenceVerification,
+  type VerificationBehaviour,
+  verificationHandler,
+} from '../onenet-common/verification.ts';
 
 type PlainPush = components['schemas']['Push'];
 type EncryptedPush = components['schemas']['EncryptedPush'];
@@ -29,12 +33,8 @@ export type BadInput = 'not-json' | 'not-a-push' | 'too-large' | 'empty';
 /** The largest push body the reference accepts. */
 export const MAX_PUSH_BYTES = 1024 * 1024;
 
-/** The steps of receiving; a faulty receiver replaces one. */
-export interface Behaviour {
-  /** The verification response body for a genuine `msg`. */
-  echo(msg: string): string;
-  /** Whether a verification query's signature is genuine (`query` is the raw query string). */
-  verifyQuery(token: string, query: string): boolean;
+/** The steps of receiving (the verification GET's, Studio's, among them); a faulty receiver replaces one. */
+export interface Behaviour extends VerificationBehaviour {
   /** Whether a plain push's msg_signature is genuine: over the compact JSON of msg. */
   verifyPlain(token: string, body: PlainPush): boolean;
   /** Whether an encrypted push's msg_signature is genuine: over enc_msg as sent. */
@@ -69,14 +69,7 @@ const BAD_INPUT_STATUS: Record<BadInput, number> = {
 };
 
 export const reference: Behaviour = {
-  echo: (msg) => msg,
-  verifyQuery(token, query) {
-    const q = formDecode(query);
-    const [msg, nonce, signature] = [q.get('msg'), q.get('nonce'), q.get('signature')];
-    return msg !== undefined && nonce !== undefined && signature !== undefined
-      ? verifySignature(token, nonce, msg, signature)
-      : false;
-  },
+  ...referenceVerification,
   verifyPlain: (token, body) => verifyMsgSignature(token, body.nonce, body.msg, body.msg_signature),
   verifyEncrypted: (token, body) => verifySignature(token, body.nonce, body.enc_msg, body.msg_signature),
   forgeryStatus: 403,
@@ -193,16 +186,7 @@ export function legacyHandlers(opts: ReceiverOptions, behaviour: Behaviour = ref
 
   return [
     http.all(path, () => (crashed ? HttpResponse.error() : undefined)),
-    http.get(path, ({ request }) => {
-      const query = new URL(request.url).search.slice(1);
-      const msg = formDecode(query).get('msg');
-      if (msg === undefined || !behaviour.verifyQuery(opts.token, query)) {
-        return HttpResponse.text('signature check failed', { status: 403 });
-      }
-      return new HttpResponse(behaviour.echo(msg), {
-        headers: { 'content-type': 'text/plain; charset=utf-8' },
-      });
-    }),
+    verificationHandler(path, opts.token, behaviour),
     http.post(path, ({ request }) => receive(request)),
   ];
 }

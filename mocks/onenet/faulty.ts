@@ -5,7 +5,9 @@
 import { createDecipheriv } from 'node:crypto';
 import type { OneNetCaseId } from '../../specs/onenet/requirements.ts';
 import { sign } from '../../src/protocols/onenet/codec.ts';
-import { type Behaviour, formDecode, reference } from './reference.ts';
+import { badInputFaults, verificationFaults } from '../onenet-common/faulty.ts';
+import { formDecode } from '../onenet-common/verification.ts';
+import { type Behaviour, reference } from './reference.ts';
 
 export interface FaultyReceiver {
   /** What is wrong, as a customer's code would have it. */
@@ -20,10 +22,8 @@ export interface FaultyReceiver {
   collateral?: string;
 }
 
-/** Splits a raw query string on `&` and `=` without decoding anything. */
-function rawSplit(query: string): Map<string, string> {
-  return new Map(query.split('&').map((kv) => [kv.split('=')[0] ?? '', kv.slice(kv.indexOf('=') + 1)]));
-}
+const verification = verificationFaults('onenet');
+const badInput = badInputFaults('onenet', reference.badInput);
 
 export const faulty = {
   'quoted-echo': {
@@ -36,26 +36,8 @@ export const faulty = {
     behaviour: { echo: (msg) => `${msg}\n` },
     caughtBy: ['onenet.verify.echo-verbatim'],
   },
-  'plus-space': {
-    defect: 'compares the form-decoded signature directly, so a raw + that became a space never matches',
-    behaviour: {
-      verifyQuery(token, query) {
-        const q = formDecode(query);
-        return sign(token, q.get('nonce') ?? '', q.get('msg') ?? '') === q.get('signature');
-      },
-    },
-    caughtBy: ['onenet.verify.signature-raw'],
-  },
-  'no-url-decode': {
-    defect: 'reads the query without URL decoding, so %2B, %2F and %3D never match',
-    behaviour: {
-      verifyQuery(token, query) {
-        const q = rawSplit(query);
-        return sign(token, q.get('nonce') ?? '', q.get('msg') ?? '') === q.get('signature');
-      },
-    },
-    caughtBy: ['onenet.verify.signature-percent-encoded'],
-  },
+  'plus-space': verification['plus-space'],
+  'no-url-decode': verification['no-url-decode'],
   'doc-literal': {
     defect:
       'follows the document literally: URL-decodes the Base64 it computed (+ becomes a space), so only a raw signature matches',
@@ -69,11 +51,7 @@ export const faulty = {
     },
     caughtBy: ['onenet.verify.signature-percent-encoded'],
   },
-  'echo-forged': {
-    defect: 'echoes every verification without checking its signature',
-    behaviour: { verifyQuery: () => true },
-    caughtBy: ['onenet.verify.forged-not-echoed'],
-  },
+  'echo-forged': verification['echo-forged'],
   'no-signature-check': {
     defect: 'processes pushes without checking their signature',
     behaviour: { verifyPush: () => true },
@@ -107,27 +85,14 @@ export const faulty = {
     behaviour: { redeliveryStatus: 500 },
     caughtBy: ['onenet.dedup.redelivery-acked'],
   },
-  'crash-on-malformed': {
-    defect: 'dies on a body that is not JSON: every later request gets a closed connection',
-    behaviour: { badInput: (kind) => (kind === 'not-json' ? 'crash' : reference.badInput(kind)) },
-    caughtBy: ['onenet.robust.bad-json', 'onenet.robust.survives-bad-input'],
-    collateral: 'a dead receiver fails every case that runs after it died',
-  },
-  'unvalidated-500': {
-    defect: 'trusts the body to be a push: missing or mistyped fields end in an exception and a 500',
-    behaviour: { badInput: (kind) => (kind === 'not-a-push' ? 500 : reference.badInput(kind)) },
-    caughtBy: ['onenet.robust.missing-fields', 'onenet.robust.wrong-types'],
-  },
+  'crash-on-malformed': badInput['crash-on-malformed'],
+  'unvalidated-500': badInput['unvalidated-500'],
   'oversize-500': {
     defect: 'answers a body over its size limit with 500 instead of 413',
     behaviour: { badInput: (kind) => (kind === 'too-large' ? 500 : reference.badInput(kind)) },
     caughtBy: ['onenet.robust.huge-body'],
   },
-  'empty-500': {
-    defect: 'fails with 500 on an empty body',
-    behaviour: { badInput: (kind) => (kind === 'empty' ? 500 : reference.badInput(kind)) },
-    caughtBy: ['onenet.robust.empty-body'],
-  },
+  'empty-500': badInput['empty-500'],
   'no-type-500': {
     defect: 'leaves a body without a JSON Content-Type unparsed, then fails with 500 on it',
     behaviour: { badInput: (kind) => (kind === 'no-content-type' ? 500 : reference.badInput(kind)) },

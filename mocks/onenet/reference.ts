@@ -7,6 +7,11 @@ import { appendFileSync } from 'node:fs';
 import { delay, HttpResponse, http, type RequestHandler } from 'msw';
 import type { components } from '../../specs/onenet/generated/types.ts';
 import { decrypt, verifySignature } from '../../src/protocols/onenet/codec.ts';
+import {
+  referenceVerification,
+  type VerificationBehaviour,
+  verificationHandler,
+} from '../onenet-common/verification.ts';
 
 type Push = components['schemas']['Push'];
 
@@ -26,12 +31,8 @@ export type BadInput = 'not-json' | 'not-a-push' | 'too-large' | 'empty' | 'no-c
 /** The largest push body the reference accepts. */
 export const MAX_PUSH_BYTES = 1024 * 1024;
 
-/** The steps of receiving; a faulty receiver replaces one. */
-export interface Behaviour {
-  /** The verification response body for a genuine `msg`. */
-  echo(msg: string): string;
-  /** Whether a verification query's signature is genuine (`query` is the raw query string). */
-  verifyQuery(token: string, query: string): boolean;
+/** The steps of receiving (the verification GET's among them); a faulty receiver replaces one. */
+export interface Behaviour extends VerificationBehaviour {
   /** Whether a push's signature is genuine. */
   verifyPush(token: string, body: Push): boolean;
   /** The status for a push whose signature is not genuine (it is never processed). */
@@ -56,13 +57,6 @@ export interface Behaviour {
   badInput(kind: BadInput): number | 'crash' | 'accept';
 }
 
-/** Splits a raw query string as a form decoder does (`+` is a space), keeping the first value of each name. */
-export function formDecode(query: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const [k, v] of new URLSearchParams(query)) if (!out.has(k)) out.set(k, v);
-  return out;
-}
-
 const BAD_INPUT_STATUS: Record<BadInput, number | 'accept'> = {
   'not-json': 400,
   'not-a-push': 400,
@@ -73,14 +67,7 @@ const BAD_INPUT_STATUS: Record<BadInput, number | 'accept'> = {
 };
 
 export const reference: Behaviour = {
-  echo: (msg) => msg,
-  verifyQuery(token, query) {
-    const q = formDecode(query);
-    const [msg, nonce, signature] = [q.get('msg'), q.get('nonce'), q.get('signature')];
-    return msg !== undefined && nonce !== undefined && signature !== undefined
-      ? verifySignature(token, nonce, msg, signature)
-      : false;
-  },
+  ...referenceVerification,
   verifyPush: (token, body) => verifySignature(token, body.nonce, body.msg, body.signature),
   forgeryStatus: 403,
   decrypt: (msg, key) => decrypt(msg, key),
@@ -180,16 +167,7 @@ export function onenetHandlers(opts: ReceiverOptions, behaviour: Behaviour = ref
 
   return [
     http.all(path, () => (crashed ? HttpResponse.error() : undefined)),
-    http.get(path, ({ request }) => {
-      const query = new URL(request.url).search.slice(1);
-      const msg = formDecode(query).get('msg');
-      if (msg === undefined || !behaviour.verifyQuery(opts.token, query)) {
-        return HttpResponse.text('signature check failed', { status: 403 });
-      }
-      return new HttpResponse(behaviour.echo(msg), {
-        headers: { 'content-type': 'text/plain; charset=utf-8' },
-      });
-    }),
+    verificationHandler(path, opts.token, behaviour),
     http.post(path, ({ request }) => receive(request)),
   ];
 }

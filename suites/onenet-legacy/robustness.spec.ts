@@ -3,24 +3,16 @@
  * receiver still acks the next genuine push after each kind.
  */
 import type { OneNetLegacyCaseId } from '../../specs/onenet-legacy/requirements.ts';
-import { describeResponse, expectNoServerError, fail } from '../../src/core/case.ts';
-import type { Exchange } from '../../src/core/http.ts';
 import type { LegacySender } from '../../src/protocols/onenet-legacy/sender.ts';
-import type { Target } from '../fixtures.ts';
-import { conformance, test } from './fixtures.ts';
-
-interface BadInput {
-  id: OneNetLegacyCaseId;
-  label: string;
-  send(target: Target, sender: LegacySender): Promise<Exchange>;
-}
+import { type BadInput, robustnessCases } from '../onenet-common/robustness.ts';
+import { family } from './fixtures.ts';
 
 /** The body of a genuine push as an object, whatever the mode. */
 function bodyOf(sender: LegacySender): Record<string, unknown> {
   return { ...sender.push('datapoint').body };
 }
 
-const BAD_INPUTS: BadInput[] = [
+const BAD_INPUTS: BadInput<OneNetLegacyCaseId, LegacySender>[] = [
   {
     id: 'onenet-legacy.robust.bad-json',
     label: 'a body that is not JSON',
@@ -56,30 +48,4 @@ const BAD_INPUTS: BadInput[] = [
   },
 ];
 
-for (const input of BAD_INPUTS) {
-  test(
-    ...conformance(input.id, async ({ target, sender }) => {
-      expectNoServerError(
-        await input.send(target, sender),
-        `${input.label} must get a complete answer below 500, not a 5xx or a broken connection`,
-      );
-    }),
-  );
-}
-
-test(
-  ...conformance('onenet-legacy.robust.survives-bad-input', async ({ target, sender }) => {
-    for (const input of BAD_INPUTS) {
-      await input.send(target, sender);
-      const res = await target.post(sender.push('datapoint').json, `genuine push after ${input.label}`);
-      // A receiver that stopped acking stays stopped: the first failure is the finding.
-      if (res.error !== undefined || res.response?.status !== 200) {
-        fail(
-          `the receiver stopped acking genuine pushes after ${input.label}`,
-          'every genuine push that follows bad input acked with HTTP 200',
-          describeResponse(res),
-        );
-      }
-    }
-  }),
-);
+robustnessCases(family, BAD_INPUTS, (sender) => sender.push('datapoint'));

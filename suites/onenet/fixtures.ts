@@ -1,15 +1,16 @@
 /**
  * OneNET fixtures on top of the shared ones: `sender` plays the platform, with a random stream drawn from the
- * run's seed and the case's title, so `--seed` reproduces a case whatever order or shard it runs in.
+ * run's seed and the case's title, so `--seed` reproduces a case whatever order or shard it runs in; `family`
+ * plugs the profile into the cases it shares with the legacy profile.
  */
 
-import { requirements } from '../../specs/onenet/requirements.ts';
-import { describeResponse, notAssessed } from '../../src/core/case.ts';
+import { type OneNetCaseId, requirements } from '../../specs/onenet/requirements.ts';
 import type { RunConfig } from '../../src/core/config.ts';
 import { createRng } from '../../src/core/rng.ts';
 import type { OneNetSettings } from '../../src/protocols/onenet/profile.ts';
 import { OneNetSender } from '../../src/protocols/onenet/sender.ts';
-import { defineConformance, type Observe, type Target, test as core } from '../fixtures.ts';
+import { defineConformance, test as core } from '../fixtures.ts';
+import type { OneNetFamily } from '../onenet-common/family.ts';
 
 /** The OneNET settings of a run. */
 export function settings(run: RunConfig): OneNetSettings {
@@ -34,23 +35,12 @@ export const conformance = defineConformance<Parameters<typeof test>[2], typeof 
 
 export { expect } from '@playwright/test';
 
-/**
- * Sends a genuine push (the sentinel) and, once the receiver has recorded it, counts `marker`: the message
- * that must not have been processed (again). A sentinel that is not acked or never recorded leaves the case
- * not assessed, never passed.
- */
-export async function countAfterSentinel(
-  target: Target,
-  sender: OneNetSender,
-  observe: Observe,
-  marker: string,
-): Promise<number> {
-  const sentinel = sender.push('property');
-  const res = await target.post(sentinel.json, 'genuine push (sentinel)');
-  if (res.error !== undefined || res.response?.status !== 200) {
-    notAssessed(
-      `the genuine sentinel push was not acked (${describeResponse(res)}), so nothing can be concluded`,
-    );
-  }
-  return observe.countAfter(marker, sentinel.marker);
-}
+/** OneNET Studio as the cases it shares with the legacy platform see it (suites/onenet-common/). */
+export const family = {
+  profile: 'onenet',
+  registry: requirements,
+  test,
+  conformance,
+  push: (sender, opts) => sender.push('property', opts),
+  tampered: (sender) => sender.tampered('property'),
+} satisfies OneNetFamily<'onenet', OneNetCaseId, OneNetSender, Parameters<typeof test>[2]>;

@@ -4,23 +4,15 @@
  */
 
 import type { OneNetCaseId } from '../../specs/onenet/requirements.ts';
-import { describeResponse, expectNoServerError, fail } from '../../src/core/case.ts';
-import type { Exchange } from '../../src/core/http.ts';
 import type { OneNetSender } from '../../src/protocols/onenet/sender.ts';
-import type { Target } from '../fixtures.ts';
-import { conformance, test } from './fixtures.ts';
+import { type BadInput, robustnessCases } from '../onenet-common/robustness.ts';
+import { family } from './fixtures.ts';
 
 const HUGE_BYTES = 4 * 1024 * 1024;
 /** Uploading 4 MiB may itself take seconds on a real link: that answer is not held to the 5 s deadline. */
 const HUGE_DEADLINE_MS = 30_000;
 
-interface BadInput {
-  id: OneNetCaseId;
-  label: string;
-  send(target: Target, sender: OneNetSender): Promise<Exchange>;
-}
-
-const BAD_INPUTS: BadInput[] = [
+const BAD_INPUTS: BadInput<OneNetCaseId, OneNetSender>[] = [
   {
     id: 'onenet.robust.bad-json',
     label: 'a body that is not JSON',
@@ -68,30 +60,4 @@ const BAD_INPUTS: BadInput[] = [
   },
 ];
 
-for (const input of BAD_INPUTS) {
-  test(
-    ...conformance(input.id, async ({ target, sender }) => {
-      expectNoServerError(
-        await input.send(target, sender),
-        `${input.label} must get a complete answer below 500, not a 5xx or a broken connection`,
-      );
-    }),
-  );
-}
-
-test(
-  ...conformance('onenet.robust.survives-bad-input', async ({ target, sender }) => {
-    for (const input of BAD_INPUTS) {
-      await input.send(target, sender);
-      const res = await target.post(sender.push('lifeCycle').json, `genuine push after ${input.label}`);
-      // A receiver that stopped acking stays stopped: the first failure is the finding.
-      if (res.error !== undefined || res.response?.status !== 200) {
-        fail(
-          `the receiver stopped acking genuine pushes after ${input.label}`,
-          'every genuine push that follows bad input acked with HTTP 200',
-          describeResponse(res),
-        );
-      }
-    }
-  }),
-);
+robustnessCases(family, BAD_INPUTS, (sender) => sender.push('lifeCycle'));

@@ -16,7 +16,7 @@ import {
 } from '../../mocks/alertpush/reference.ts';
 import { serve } from '../../mocks/serve.ts';
 import { requirements } from '../../specs/alertpush/requirements.ts';
-import { type CliResult, idsWith, pushcheck, scratch } from '../helpers.ts';
+import { type CliResult, eachFaultyIsCaught, idsWith, pushcheck, scratch, type Runner } from '../helpers.ts';
 
 const BEARER = 'selftest-fixed-bearer-4d1c9a';
 /** A token URL query value long enough to be treated as a credential. */
@@ -29,6 +29,8 @@ const needing = (need: string) =>
     .map(([id]) => id);
 
 interface RunOptions {
+  /** Runs pushcheck (default: at once; a batch's part in the faulty-receiver loop). */
+  runner?: Runner;
   mode?: AuthMode;
   observe?: boolean;
   images?: boolean;
@@ -73,7 +75,7 @@ async function runAgainst(
     if (opts.images !== false) args.push('--image-dir', imageDir);
     if (opts.observe !== false) args.push('--observe-file', observeFile);
     args.push(...(opts.extra ?? []));
-    return { ...(await pushcheck(args, join(dir, 'report'))), dir, issued };
+    return { ...(await (opts.runner ?? pushcheck)(args, join(dir, 'report'))), dir, issued };
   } finally {
     await server.close();
   }
@@ -135,35 +137,21 @@ test.describe('the reference alert server', () => {
   });
 });
 
-/**
- * Defects that spoil every later case are judged on their own area: the slow token endpoint is slow for every
- * case that needs a token, and the breaker refuses every alert for a minute once tripped.
- */
-const ISOLATE: Partial<Record<FaultyName, string>> = {
-  'slow-token': 'alertpush\\.token\\.within-5s',
-  'breaker-on-bad-image': 'alertpush\\.robust',
-};
-
 test.describe('each faulty alert server', () => {
-  for (const [name, f] of Object.entries(faulty) as [FaultyName, (typeof faulty)[FaultyName]][]) {
-    test(`"${name}" is caught by ${f.caughtBy.join(' and ')}`, async () => {
-      const isolate = ISOLATE[name];
-      const extra = isolate === undefined ? [] : ['--grep', isolate];
-      const r = await runAgainst(faultyBehaviour(name), { mode: 'mode' in f ? f.mode : 'token-url', extra });
-      const failed = idsWith(r.report, 'failed');
-      for (const id of f.caughtBy) expect(failed, r.stdout).toContain(id);
-      if (!('collateral' in f)) {
-        expect(failed.sort(), 'a one-defect server fails only its cases').toEqual([...f.caughtBy].sort());
-      }
-      const must = failed.some((id) => requirements[id as keyof typeof requirements].level === 'MUST');
-      expect(r.code, r.stdout + r.stderr).toBe(must ? 1 : 0);
-      const c = r.report?.cases.find((k) => k.id === f.caughtBy[0]);
-      expect(c?.expected, 'a failure says what was expected').toBeTruthy();
-      expect(c?.actual, 'and what happened').toBeTruthy();
-      expect(r.stdout).toContain(`FAILED ${c?.level} ${c?.id}`);
-      expectNoSecrets(r, [...r.issued, BEARER, TOKEN_QUERY_SECRET]);
-    });
-  }
+  eachFaultyIsCaught({
+    registry: requirements,
+    faulty,
+    // The breaker, once tripped, refuses every alert for a minute: it is judged on the whole robustness area.
+    argsFor: (name) => (name === 'breaker-on-bad-image' ? ['--grep', 'alertpush\\.robust'] : []),
+    curl: false,
+    run: (name, f, extra, runner) =>
+      runAgainst(faultyBehaviour(name as FaultyName), {
+        mode: 'mode' in f ? f.mode : 'token-url',
+        extra,
+        runner,
+      }),
+    also: (r) => expectNoSecrets(r, [...r.issued, BEARER, TOKEN_QUERY_SECRET]),
+  });
 
   test('the slow token endpoint is cut off at the 5 s timeout, not waited for', async () => {
     const r = await runAgainst(faultyBehaviour('slow-token'), {

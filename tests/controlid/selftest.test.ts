@@ -15,7 +15,7 @@ import {
 import { serve } from '../../mocks/serve.ts';
 import { requirements } from '../../specs/controlid/requirements.ts';
 import { DEFAULT_DEVICE_ID } from '../../src/protocols/controlid/profile.ts';
-import { type CliResult, idsWith, pushcheck, scratch } from '../helpers.ts';
+import { type CliResult, eachFaultyIsCaught, idsWith, pushcheck, scratch, type Runner } from '../helpers.ts';
 
 type Id = keyof typeof requirements;
 const ALL_IDS = Object.keys(requirements) as Id[];
@@ -23,6 +23,8 @@ const needing = (need: string) =>
   ALL_IDS.filter((id) => (requirements[id] as { needs?: readonly string[] }).needs?.includes(need));
 
 interface RunOptions {
+  /** Runs pushcheck (default: at once; a batch's part in the faulty-receiver loop). */
+  runner?: Runner;
   stateHook?: boolean | string;
   observe?: boolean;
   extra?: readonly string[];
@@ -42,7 +44,7 @@ async function runAgainst(behaviour: Behaviour, opts: RunOptions = {}): Promise<
       args.push('--state-url', `${server.origin}${path}`);
     }
     if (opts.observe !== false) args.push('--observe-file', observeFile);
-    return { ...(await pushcheck(args, join(dir, 'report'))), dir };
+    return { ...(await (opts.runner ?? pushcheck)(args, join(dir, 'report'))), dir };
   } finally {
     await server.close();
   }
@@ -87,23 +89,12 @@ test.describe('the reference push server', () => {
 });
 
 test.describe('each faulty push server', () => {
-  for (const [name, f] of Object.entries(faulty) as [FaultyName, (typeof faulty)[FaultyName]][]) {
-    test(`"${name}" is caught by ${f.caughtBy.join(' and ')}`, async () => {
-      const r = await runAgainst(faultyBehaviour(name), { extra: 'runWith' in f ? f.runWith : [] });
-      const failed = idsWith(r.report, 'failed');
-      for (const id of f.caughtBy) expect(failed, r.stdout).toContain(id);
-      if (!('collateral' in f)) {
-        expect(failed.sort(), 'a one-defect server fails only its cases').toEqual([...f.caughtBy].sort());
-      }
-      const must = failed.some((id) => requirements[id as Id].level === 'MUST');
-      expect(r.code, r.stdout + r.stderr).toBe(must ? 1 : 0);
-      const c = r.report?.cases.find((k) => k.id === f.caughtBy[0]);
-      expect(c?.expected, 'a failure says what was expected').toBeTruthy();
-      expect(c?.actual, 'and what happened').toBeTruthy();
-      expect(c?.curl, 'and how to reproduce it').toMatch(/^curl /);
-      expect(r.stdout).toContain(`FAILED ${c?.level} ${c?.id}`);
-    });
-  }
+  eachFaultyIsCaught({
+    registry: requirements,
+    faulty,
+    argsFor: (_, f) => ('runWith' in f ? f.runWith : []),
+    run: (name, _, extra, runner) => runAgainst(faultyBehaviour(name as FaultyName), { extra, runner }),
+  });
 
   test('a SHOULD failure fails the run with --strict', async () => {
     const r = await runAgainst(faultyBehaviour('idle-json-object'), {

@@ -12,7 +12,7 @@ import { type Behaviour, httppushHandlers, reference } from '../../mocks/ekuiper
 import { serve } from '../../mocks/serve.ts';
 import { requirements } from '../../specs/ekuiper/requirements.ts';
 import type { EkuiperVersion, PushMethod } from '../../src/protocols/ekuiper/messages.ts';
-import { type CliResult, idsWith, pushcheck, scratch } from '../helpers.ts';
+import { type CliResult, eachFaultyIsCaught, idsWith, pushcheck, scratch, type Runner } from '../helpers.ts';
 
 const ALL_IDS = Object.keys(requirements);
 const OBSERVED = Object.entries(requirements)
@@ -20,6 +20,8 @@ const OBSERVED = Object.entries(requirements)
   .map(([id]) => id);
 
 interface RunOptions {
+  /** Runs pushcheck (default: at once; a batch's part in the faulty-receiver loop). */
+  runner?: Runner;
   method?: PushMethod;
   version?: EkuiperVersion;
   observe?: boolean;
@@ -37,7 +39,7 @@ async function runAgainst(behaviour: Behaviour, opts: RunOptions = {}): Promise<
     args.push('--method', method, '--ekuiper-version', String(version), '--report', join(dir, 'report'));
     args.push('--observe-timeout', '1500', ...(opts.extra ?? []));
     if (opts.observe !== false) args.push('--observe-file', observeFile);
-    return { ...(await pushcheck(args, join(dir, 'report'))), dir };
+    return { ...(await (opts.runner ?? pushcheck)(args, join(dir, 'report'))), dir };
   } finally {
     await server.close();
   }
@@ -158,28 +160,12 @@ test.describe('the mock eKuiper, through its REST API', () => {
 });
 
 test.describe('each faulty endpoint', () => {
-  for (const [name, f] of Object.entries(faulty) as [FaultyName, FaultyEndpoint][]) {
-    test(`"${name}" is caught by ${f.caughtBy.join(' and ')}`, async () => {
-      // A defect with collateral fails many cases, each costing a fresh worker: run only the catching ones.
-      const grep =
-        f.collateral === undefined
-          ? []
-          : ['--grep', f.caughtBy.map((id) => id.replaceAll('.', '\\.')).join('|')];
-      const r = await runAgainst(faultyBehaviour(name), { ...f.runWith, extra: grep });
-      const failed = idsWith(r.report, 'failed');
-      for (const id of f.caughtBy) expect(failed, r.stdout).toContain(id);
-      if (f.collateral === undefined) {
-        expect(failed.sort(), 'a one-defect endpoint fails only its cases').toEqual([...f.caughtBy].sort());
-      }
-      const must = failed.some((id) => requirements[id as keyof typeof requirements].level === 'MUST');
-      expect(r.code, r.stdout + r.stderr).toBe(must ? 1 : 0);
-      const c = r.report?.cases.find((k) => k.id === f.caughtBy[0]);
-      expect(c?.expected, 'a failure says what was expected').toBeTruthy();
-      expect(c?.actual, 'and what happened').toBeTruthy();
-      expect(c?.curl, 'and how to reproduce it').toMatch(/^curl /);
-      expect(r.stdout).toContain(`FAILED ${c?.level} ${c?.id}`);
-    });
-  }
+  eachFaultyIsCaught({
+    registry: requirements,
+    faulty: faulty as Record<FaultyName, FaultyEndpoint>,
+    run: (name, f, extra, runner) =>
+      runAgainst(faultyBehaviour(name as FaultyName), { ...f.runWith, extra, runner }),
+  });
 
   test('a SHOULD failure fails the run only with --strict', async () => {
     const plain = await runAgainst(faultyBehaviour('size-limit-64k'));

@@ -3,12 +3,14 @@ import { join } from 'node:path';
 import { type Behaviour, eye4Handlers, reference } from '../../mocks/eye4/reference.ts';
 import { serve } from '../../mocks/serve.ts';
 import { freePort } from '../../src/protocols/eye4/profile.ts';
-import { type CliResult, pushcheck, scratch } from '../helpers.ts';
+import { type CliResult, pushcheck, scratch, type Runner } from '../helpers.ts';
 
 /** The account guid of the self-tests (a secret: never to appear in a report or the output). */
 export const GUID = 'selftest-guid-7f3e91';
 
 export interface RunOptions {
+  /** Runs pushcheck (default: at once; a batch's part in the faulty-receiver loop). */
+  runner?: Runner;
   /** Serve the API mock and point the receiver at it (default true). */
   api?: boolean;
   /** Pass --observe-file (default true). */
@@ -44,7 +46,7 @@ export async function runEye4(
     if (api) args.push('--eye4-api-listen', `127.0.0.1:${port}`);
     if (opts.observe !== false) args.push('--observe-file', observeFile);
     args.push('--observe-timeout', '1500', '--report', join(dir, 'report'), ...(opts.extra ?? []));
-    return { ...(await pushcheck(args, join(dir, 'report'))), dir };
+    return { ...(await (opts.runner ?? pushcheck)(args, join(dir, 'report'))), dir };
   } finally {
     await server.close();
   }

@@ -8,7 +8,7 @@ import { expect, test } from '@playwright/test';
 import { type FaultyName, faulty, faultyBehaviour } from '../../mocks/eye4/faulty.ts';
 import { reference } from '../../mocks/eye4/reference.ts';
 import { requirements } from '../../specs/eye4/requirements.ts';
-import { idsWith, scratch } from '../helpers.ts';
+import { eachFaultyIsCaught, idsWith, scratch } from '../helpers.ts';
 import { GUID, runEye4 } from './helpers.ts';
 
 const ALL_IDS = Object.keys(requirements);
@@ -68,28 +68,16 @@ test('an observer that sees nothing fails "processed" and leaves the absence che
 });
 
 test.describe('each faulty Eye4 receiver', () => {
-  for (const [name, f] of Object.entries(faulty) as [FaultyName, (typeof faulty)[FaultyName]][]) {
-    test(`"${name}" is caught by ${f.caughtBy.join(' and ')}`, async () => {
-      // The slow receiver is slow on every alarm; its catching case alone shows the cut-off.
-      const extra = name === 'slow-ack' ? ['--grep', 'eye4\\.alarm\\.acked'] : [];
-      const r = await runEye4(faultyBehaviour(name), { extra });
-      const failed = idsWith(r.report, 'failed');
-      for (const id of f.caughtBy) expect(failed, r.stdout).toContain(id);
-      if (!('collateral' in f)) {
-        expect(failed.sort(), 'a one-defect receiver fails only its cases').toEqual([...f.caughtBy].sort());
-      }
-      const must = failed.some((id) => requirements[id as keyof typeof requirements].level === 'MUST');
-      expect(r.code, r.stdout + r.stderr).toBe(must ? 1 : 0);
-      const c = r.report?.cases.find((k) => k.id === f.caughtBy[0]);
-      expect(c?.expected, 'a failure says what was expected').toBeTruthy();
-      expect(c?.actual, 'and what happened').toBeTruthy();
-      expect(c?.curl, 'and how to reproduce it').toMatch(/^curl /);
-      expect(r.stdout).toContain(`FAILED ${c?.level} ${c?.id}`);
+  eachFaultyIsCaught({
+    registry: requirements,
+    faulty,
+    run: (name, _, extra, runner) => runEye4(faultyBehaviour(name as FaultyName), { extra, runner }),
+    also(r) {
       // Nor any forged guid, which is the account's with one character changed, missing or added.
       const written = readFileSync(join(r.dir, 'report', 'report.json'), 'utf8') + r.stdout + r.stderr;
       expect(written).not.toContain(GUID.slice(0, -1));
-    });
-  }
+    },
+  });
 
   test('a SHOULD failure fails the run with --strict', async () => {
     const r = await runEye4(faultyBehaviour('guid-optional'), {

@@ -11,7 +11,15 @@ import { type FaultyName, faulty, faultyBehaviour } from '../../mocks/onenet-leg
 import { type Behaviour, legacyHandlers, reference } from '../../mocks/onenet-legacy/reference.ts';
 import { serve } from '../../mocks/serve.ts';
 import { type OneNetLegacyCaseId, requirements } from '../../specs/onenet-legacy/requirements.ts';
-import { type CliResult, idsWith, pushcheck, scratch, TOKEN } from '../helpers.ts';
+import {
+  type CliResult,
+  eachFaultyIsCaught,
+  idsWith,
+  pushcheck,
+  scratch,
+  TOKEN,
+  type Runner,
+} from '../helpers.ts';
 import { ENCODING_AES_KEY } from './helpers.ts';
 
 const PROFILE = 'onenet-legacy';
@@ -20,6 +28,8 @@ const needing = (need: string) =>
   ALL_IDS.filter((id) => (requirements[id] as { needs?: readonly string[] }).needs?.includes(need));
 
 interface RunOptions {
+  /** Runs pushcheck (default: at once; a batch's part in the faulty-receiver loop). */
+  runner?: Runner;
   encodingAesKey?: string;
   observe?: boolean;
   extra?: string[];
@@ -47,7 +57,7 @@ async function runAgainst(behaviour: Behaviour, opts: RunOptions = {}): Promise<
     if (!args.includes('--burst')) args.push('--burst', '5');
     if (opts.encodingAesKey) args.push('--aes-key', opts.encodingAesKey);
     if (opts.observe !== false) args.push('--observe-file', observeFile);
-    return { ...(await pushcheck(args, join(dir, 'report'))), dir };
+    return { ...(await (opts.runner ?? pushcheck)(args, join(dir, 'report'))), dir };
   } finally {
     await server.close();
   }
@@ -90,29 +100,18 @@ test.describe('the reference legacy receiver', () => {
 test.describe('each faulty legacy receiver', () => {
   // One full CLI run each: seconds on an idle machine, but a shared one can stretch a run past a minute.
   test.setTimeout(300_000);
-  for (const [name, f] of Object.entries(faulty) as [FaultyName, (typeof faulty)[FaultyName]][]) {
-    test(`"${name}" is caught by ${f.caughtBy.join(' and ')}`, async () => {
-      // A receiver whose defect fails many cases (each failure costs a fresh Playwright worker) runs only the
-      // cases meant to catch it: "fails only its cases" is not asserted for those anyway.
-      const only = f.caughtBy.map((id) => id.replaceAll('.', '\\.')).join('|');
-      const extra = 'collateral' in f ? ['--grep', only] : name === 'serial-slow' ? ['--burst', '20'] : [];
-      const r = await runAgainst(faultyBehaviour(name), {
+  eachFaultyIsCaught({
+    registry: requirements,
+    faulty,
+    // The burst is what serial-slow gets wrong: it gets the full 20, not the short runs' 5.
+    argsFor: (name) => (name === 'serial-slow' ? ['--burst', '20'] : []),
+    run: (name, f, extra, runner) =>
+      runAgainst(faultyBehaviour(name as FaultyName), {
         ...('secureOnly' in f && f.secureOnly ? { encodingAesKey: ENCODING_AES_KEY } : {}),
         extra,
-      });
-      const failed = idsWith(r.report, 'failed');
-      for (const id of f.caughtBy) expect(failed, r.stdout).toContain(id);
-      if (!('collateral' in f)) {
-        expect(failed.sort(), 'a one-defect receiver fails only its cases').toEqual([...f.caughtBy].sort());
-      }
-      const must = failed.some((id) => requirements[id as OneNetLegacyCaseId].level === 'MUST');
-      expect(r.code, r.stdout + r.stderr).toBe(must ? 1 : 0);
-      const c = r.report?.cases.find((k) => k.id === f.caughtBy[0]);
-      expect(c?.expected, 'a failure says what was expected').toBeTruthy();
-      expect(c?.actual, 'and what happened').toBeTruthy();
-      expect(c?.curl, 'and how to reproduce it').toMatch(/^curl /);
-    });
-  }
+        runner,
+      }),
+  });
 });
 
 test.describe('the legacy options', () => {

@@ -6,6 +6,7 @@ import { httppushHandlers, reference } from '../../../mocks/ekuiper/reference.ts
 import { serve } from '../../../mocks/serve.ts';
 import { requirements } from '../../../specs/ekuiper/requirements.ts';
 import { integerOption, stringOption, usage } from '../../core/errors.ts';
+import { httpUrlOption } from '../../core/url.ts';
 import type { DemoTarget, OptionValues, Profile } from '../../core/profile.ts';
 import type { EkuiperVersion, PushMethod } from './messages.ts';
 
@@ -45,16 +46,10 @@ function versionOf(values: OptionValues): EkuiperVersion {
 function apiOf(values: OptionValues): string | undefined {
   const api = stringOption(values['ekuiper-api']);
   if (api === undefined) return undefined;
-  let url: URL;
-  try {
-    url = new URL(api);
-  } catch {
-    return usage(`--ekuiper-api "${api}" is not a URL; give eKuiper's REST API, e.g. http://127.0.0.1:9081`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    usage(`--ekuiper-api must be http:// or https://, got ${url.protocol}`);
-  }
-  return api.replace(/\/+$/, '');
+  return httpUrlOption(api, 'ekuiper-api', "give eKuiper's REST API, e.g. http://127.0.0.1:9081").replace(
+    /\/+$/,
+    '',
+  );
 }
 
 export const ekuiperProfile: Profile<EkuiperSettings> = {

@@ -1,4 +1,5 @@
 /** Eye4 alarm callbacks as a pushcheck profile: its options, settings, demo and served receivers. */
+import { randomInt } from 'node:crypto';
 import { createServer } from 'node:net';
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -8,6 +9,7 @@ import { ALARM_PATH, eye4Handlers, RESOURCE_PATH, reference } from '../../../moc
 import { serve } from '../../../mocks/serve.ts';
 import { requirements } from '../../../specs/eye4/requirements.ts';
 import { stringOption, usage } from '../../core/errors.ts';
+import { httpUrlOption } from '../../core/url.ts';
 import type { DemoTarget, OptionValues, Profile } from '../../core/profile.ts';
 
 /** What the Eye4 cases read from a run. */
@@ -36,17 +38,7 @@ function guidOf(values: OptionValues, env: NodeJS.ProcessEnv): string | undefine
 
 function urlOption(value: string | undefined, name: string): string | undefined {
   if (value === undefined) return undefined;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return usage(`--${name} "${value}" is not a URL; give one like http://127.0.0.1:8080/eye4/resource`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    usage(`--${name} must be http:// or https://, got ${url.protocol}`);
-  }
-  if (url.hash) usage(`--${name} must not have a #fragment`);
-  return value;
+  return httpUrlOption(value, name, 'give one like http://127.0.0.1:8080/eye4/resource');
 }
 
 /** Parses `HOST:PORT` (an IP address or localhost, and a port from 1 to 65535). */
@@ -62,16 +54,21 @@ export function listenOption(value: string | undefined): { host: string; port: n
 }
 
 /** A port nothing listens on right now, for a server started later. */
+/**
+ * A port free on `host` now, for a listener that starts later. Drawn below Linux's ephemeral range
+ * (32768-60999), so that the servers and outgoing connections the OS numbers in the meantime cannot take it.
+ */
 export async function freePort(host = '127.0.0.1'): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((ok, ko) => {
-    server.once('error', ko);
-    server.listen(0, host, ok);
-  });
-  const address = server.address();
-  await new Promise<void>((ok) => server.close(() => ok()));
-  if (address === null || typeof address === 'string') throw new Error('no port was assigned');
-  return address.port;
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = randomInt(20_000, 32_000);
+    const free = await new Promise<boolean>((done) => {
+      const server = createServer();
+      server.once('error', () => done(false));
+      server.listen(port, host, () => server.close(() => done(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error(`no free port between 20000 and 32000 on ${host}`);
 }
 
 export const eye4Profile: Profile<Eye4Settings> = {

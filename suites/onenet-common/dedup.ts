@@ -1,0 +1,58 @@
+/**
+ * Redelivery (onenet.seed.md §4; FACTS.md §1b: without a 200, “否则会重发”): the platform pushes a message
+ * again when the ack failed.
+ */
+import { expectStatus, fail, notAssessed } from '../../src/core/case.ts';
+import { countAfterSentinel, type FamilySender, idOf, type OneNetFamily } from './family.ts';
+
+/** How the profile's platform redelivers, in the words of the wire log and of a failure. */
+export interface Redelivery {
+  /** What stays the same in a redelivery: "same id". */
+  same: string;
+  /** What was processed again: "a redelivered message id". */
+  redelivered: string;
+}
+
+/** Defines the redelivery cases of `family`'s profile. */
+export function dedupCases<P extends string, Id extends string, S extends FamilySender, B>(
+  family: OneNetFamily<P, Id, S, B>,
+  redelivery: Redelivery,
+): void {
+  family.test(
+    ...family.conformance(idOf(family, 'dedup.redelivery-acked'), async ({ target, sender }) => {
+      const push = family.push(sender);
+      expectStatus(
+        await target.post(push.json, 'first delivery'),
+        200,
+        'the first delivery must be acked with 200',
+      );
+      expectStatus(
+        await target.post(push.json, `redelivery, ${redelivery.same}`),
+        200,
+        'a redelivery must be acked with 200 too',
+      );
+    }),
+  );
+
+  family.test(
+    ...family.conformance(idOf(family, 'dedup.processed-once'), async ({ target, sender, observe }) => {
+      const push = family.push(sender);
+      await target.post(push.json, 'first delivery');
+      const first = await observe.settled(push.marker);
+      if (first < 1) {
+        notAssessed(
+          `the first delivery (marker ${push.marker}) was never recorded, so a second recording cannot be looked for (${family.profile}.push.processed covers processing)`,
+        );
+      }
+      await target.post(push.json, `redelivery, ${redelivery.same}`);
+      const after = await countAfterSentinel(family, { target, sender, observe }, push.marker);
+      if (after > first) {
+        fail(
+          `${redelivery.redelivered} was processed again`,
+          `marker recorded ${first} time(s), as after the first delivery`,
+          `recorded ${after} time(s)`,
+        );
+      }
+    }),
+  );
+}
