@@ -253,7 +253,8 @@ function launchesReceiver(args: readonly string[]): boolean {
 /**
  * `pushcheck run` with no flags, or `--config FILE [--parallel N]`: every run of the config file. The runs against
  * given targets share one Playwright process, `--parallel` of them at a time (default 1); a run that launches its
- * receiver goes alone, afterwards, so that two launched receivers never contend for one port.
+ * receiver goes alone, afterwards, so that two launched receivers never contend for one port, and so does a run
+ * with `--shard`.
  */
 async function cmdRunConfig(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
@@ -269,7 +270,9 @@ async function cmdRunConfig(args: string[]): Promise<number> {
   }
   const parallel = integerOption(values.parallel, 'parallel', 1, 1, 64);
   const runs = await planRuns(resolve(path), process.env);
-  const together = runs.filter((r) => !launchesReceiver(r.args));
+  // A sharded run is a part of Playwright's own split, which applies to a whole process: it too goes alone.
+  const alone = (r: { args: string[] }) => launchesReceiver(r.args) || peek(r.args, 'shard') !== undefined;
+  const together = runs.filter((r) => !alone(r));
   const codes: number[] = [];
   if (together.length > 0) {
     const prepared: PreparedRun[] = [];
@@ -284,7 +287,7 @@ async function cmdRunConfig(args: string[]): Promise<number> {
       await Promise.all(prepared.map((p) => p.setup.close()));
     }
   }
-  for (const run of runs.filter((r) => launchesReceiver(r.args))) {
+  for (const run of runs.filter(alone)) {
     console.log(`\n== ${run.name}`);
     codes.push(await cmdRun(run.args, run.secrets));
   }

@@ -57,3 +57,33 @@ test('--parallel takes a whole number, and only with a config file', async () =>
   expect(r.stderr).toMatch(/--parallel/);
   expect(r.stderr).not.toMatch(/\n\s+at /);
 });
+
+test('a config file run with --shard goes alone, as Playwright splits a whole process', async () => {
+  const dir = scratch();
+  const good = await serve(onenetHandlers({ token: TOKEN }, reference));
+  try {
+    const run = (name: string, extra: Record<string, string>) => ({
+      name,
+      profile: 'onenet',
+      options: {
+        target: `${good.origin}/onenet`,
+        token: TOKEN,
+        grep: 'onenet\\.verify',
+        report: join(dir, name),
+        ...extra,
+      },
+    });
+    const config = join(dir, 'pushcheck.config.json');
+    writeFileSync(config, JSON.stringify({ runs: [run('whole', {}), run('part', { shard: '1/2' })] }));
+    const r = await pushcheck(['run', '--config', config]);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    const report = (name: string) =>
+      JSON.parse(readFileSync(join(dir, name, 'report.json'), 'utf8')) as RunReport;
+    expect(report('whole').shard).toBeNull();
+    expect(report('whole').cases).toHaveLength(4);
+    expect(report('part').shard).toEqual({ current: 1, total: 2 });
+    expect(r.stdout).toMatch(/\(seed \d+, shard 1\/2\)/);
+  } finally {
+    await good.close();
+  }
+});
