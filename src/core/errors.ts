@@ -39,3 +39,12 @@ export function timeScaleOption(value: unknown, name: string, fallback: number):
   }
   return f;
 }
+
+/** A number above 0 and at most 10,000 (a rate, a count of seconds), or `fallback` when the option is absent. */
+export function positiveNumberOption(value: unknown, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (typeof value !== 'string' || !(n > 0 && n <= 10_000))
+    usage(`--${name} must be a number above 0, got "${String(value)}"`);
+  return n;
+}

@@ -8,7 +8,14 @@
 import { randomInt } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { redact } from '../../core/config.ts';
-import { integerOption, stringOption, timeScaleOption, usage } from '../../core/errors.ts';
+import {
+  integerOption,
+  positiveNumberOption,
+  stringOption,
+  timeScaleOption,
+  usage,
+} from '../../core/errors.ts';
+import { httpUrlOption } from '../../core/url.ts';
 import { send } from '../../core/http.ts';
 import type { ProfileCommand } from '../../core/profile.ts';
 import { createRng } from '../../core/rng.ts';
@@ -146,27 +153,11 @@ export async function sendAlerts(opts: BoxSendOptions): Promise<BoxRun> {
   return run;
 }
 
-function positiveNumber(value: unknown, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (typeof value !== 'string' || !(n > 0 && n <= 10_000))
-    usage(`--${name} must be a number above 0, got "${String(value)}"`);
-  return n;
-}
-
-function httpOption(value: unknown, name: string, example: string): string {
+/** A required http(s) URL option, checked as every URL option is (src/core/url.ts). */
+function requiredUrl(value: unknown, name: string, example: string): string {
   const text = stringOption(value);
   if (text === undefined) return usage(`--${name} URL is required: ${example}`);
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return usage(`--${name} "${text}" is not a URL; ${example}`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    usage(`--${name} must be http:// or https://, got ${url.protocol}`);
-  }
-  return text;
+  return httpUrlOption(text, name, example);
 }
 
 export const sendCommand: ProfileCommand = {
@@ -185,8 +176,8 @@ export const sendCommand: ProfileCommand = {
     --count N          alerts to send (default 1); --rate R alerts per second (default 1)
     --time-scale F     compresses the refresh interval (0.001: 600 s becomes 600 ms)`,
   async run(values) {
-    const target = httpOption(values.target, 'target', 'the alert URL, e.g. http://127.0.0.1:10000/alert');
-    const tokenUrl = httpOption(
+    const target = requiredUrl(values.target, 'target', 'the alert URL, e.g. http://127.0.0.1:10000/alert');
+    const tokenUrl = requiredUrl(
       values['token-url'],
       'token-url',
       'the token endpoint, e.g. http://127.0.0.1:10000/token',
@@ -196,7 +187,7 @@ export const sendCommand: ProfileCommand = {
       target,
       tokenUrl,
       count: integerOption(values.count, 'count', 1, 1, 100_000),
-      rate: positiveNumber(values.rate, 'rate', 1),
+      rate: positiveNumberOption(values.rate, 'rate', 1),
       timeScale: timeScaleOption(values['time-scale'], 'time-scale', 1),
       seed: integerOption(values.seed, 'seed', randomInt(0, 2 ** 31)),
       log: (line) => console.log(redact(line, secretQuery)),

@@ -7,7 +7,13 @@ import {
   faultySenders,
 } from '../../../mocks/onenet/faulty-senders.ts';
 import { redact } from '../../core/config.ts';
-import { integerOption, stringOption, timeScaleOption, usage } from '../../core/errors.ts';
+import {
+  integerOption,
+  positiveNumberOption,
+  stringOption,
+  timeScaleOption,
+  usage,
+} from '../../core/errors.ts';
 import type { OptionValues, ProfileCommand } from '../../core/profile.ts';
 import { finishListen } from '../../report/listen.ts';
 import { AES_KEY_LENGTH } from './codec.ts';
@@ -22,14 +28,6 @@ function secretsOf(values: OptionValues): { token: string; aesKey?: string } {
     usage(`--aes-key must be the ${AES_KEY_LENGTH}-character key; got ${Buffer.byteLength(aesKey)} bytes`);
   }
   return { token, ...(aesKey !== undefined ? { aesKey } : {}) };
-}
-
-function positiveNumber(value: unknown, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (typeof value !== 'string' || !(n > 0 && n <= 10_000))
-    usage(`--${name} must be a number above 0, got "${String(value)}"`);
-  return n;
 }
 
 /** Stops on Ctrl-C or SIGTERM. */
@@ -77,7 +75,7 @@ export const sendCommand: ProfileCommand = {
       target,
       ...secrets,
       count: integerOption(values.count, 'count', 1, 1, 100_000),
-      rate: positiveNumber(values.rate, 'rate', 1),
+      rate: positiveNumberOption(values.rate, 'rate', 1),
       timeScale: timeScaleOption(values['time-scale'], 'time-scale', 1),
       deadlineMs: integerOption(values['ack-deadline'], 'ack-deadline', 5000, 1, 60_000),
       seed: integerOption(values.seed, 'seed', randomInt(0, 2 ** 31)),
