@@ -1,17 +1,18 @@
 /**
- * `pushcheck run` and `pushcheck demo` pass their runs in PUSHCHECK_CONFIG: each run is a project of its own (its
- * profile's suite against its target), its cases one at a time, and several runs go side by side, one worker
- * each. Without runs: a project per profile (for listing the cases) and `self`, pushcheck's own tests (`npm test`).
+ * `pushcheck run` and `pushcheck demo` pass their runs in PUSHCHECK_CONFIG. They make one project, `conformance`,
+ * of the suites of their profiles: each case is registered once per run of its profile, under the run's lock
+ * (suites/fixtures.ts `defineConformance`), so a run's cases go one at a time while other runs' cases go on
+ * in the other workers, and every worker serves every run. Without runs: a project per profile (for listing
+ * the cases) and `self`, pushcheck's own tests (`npm test`).
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
-import { projectName, runConfigs, WORKERS_ENV } from './src/core/config.ts';
+import { CASE_TIMEOUT_MS, runConfigs, WORKERS_ENV } from './src/core/config.ts';
 import { PROFILES } from './src/profiles.ts';
 
 const runs = runConfigs();
-// Per case: the worst is several requests each cut off at the deadline (5 s for OneNET).
-const CASE_TIMEOUT = 90_000;
+const profiles = [...new Set(runs?.map((r) => r.profile))];
 
 export default defineConfig({
   forbidOnly: !!process.env.CI,
@@ -19,26 +20,28 @@ export default defineConfig({
   reporter: runs ? [['./src/report/reporter.ts']] : process.env.CI ? [['list'], ['github']] : [['list']],
   outputDir: join(tmpdir(), 'pushcheck-self-test-results'),
   projects: runs
-    ? runs.map((run, i) => ({
-        name: projectName(runs, i),
-        testDir: `suites/${run.profile}`,
-        testMatch: '**/*.spec.ts',
-        ...(run.grep !== undefined ? { grep: new RegExp(run.grep) } : {}),
-        // A conformance run never writes into the package: its artifacts go beside its report.
-        outputDir: join(run.reportDir, '.artifacts'),
-        fullyParallel: false,
-        // Cases against one receiver run one at a time, so that no case's timing is another's load.
-        workers: 1,
-        // A longer deadline (Control iD's --request-timeout) gets the same number of cut-off requests.
-        timeout: Math.max(CASE_TIMEOUT, 6 * run.deadlineMs),
-        metadata: { runIndex: i },
-      }))
+    ? [
+        {
+          name: 'conformance',
+          testDir: 'suites',
+          testMatch: new RegExp(`[\\/](${profiles.join('|')})[\\/][^\\/]+\\.spec\\.ts$`),
+          // Each case is a job of its own; the runs' locks keep each receiver's cases one at a time.
+          fullyParallel: true,
+          timeout: CASE_TIMEOUT_MS,
+          // A conformance run never writes into the package: one run's artifacts go beside its report, several
+          // runs' into a scratch folder the reporter removes.
+          outputDir:
+            runs.length === 1 && runs[0]
+              ? join(runs[0].reportDir, '.artifacts')
+              : join(tmpdir(), `pushcheck-artifacts-${runs[0]?.runTag ?? 'none'}`),
+        },
+      ]
     : [
         ...Object.keys(PROFILES).map((name) => ({
           name,
           testDir: `suites/${name}`,
           testMatch: '**/*.spec.ts',
-          timeout: CASE_TIMEOUT,
+          timeout: CASE_TIMEOUT_MS,
         })),
         { name: 'self', testDir: 'tests', testMatch: '**/*.test.ts', fullyParallel: true, timeout: 180_000 },
       ],

@@ -1,12 +1,19 @@
 /**
  * The fixtures every profile's cases use, declared once with `test.extend`:
- * - `run`: the run configuration (worker scope);
+ * - `runIndex` (option): which of the process's runs the case belongs to; `defineConformance` sets it;
+ * - `run`: that run's configuration;
  * - `target`: sends requests to the receiver under test and records each exchange in the case's wire log;
- * - `observer`: what the receiver processed, or undefined when the run has no observer (worker scope);
+ * - `observer`: what the receiver processed, or undefined when the run has no observer (one per run and worker);
  * - `observe`: waits for markers through the observer and records what it saw;
  * - `state`: sets up a provider state through the run's `--state-url` hook, in the case's wire log.
  * - `needs` (automatic): a case that needs what the run lacks ends not-assessed or skipped before it starts.
  * `defineConformance` turns a registry into the `conformance(id, body)` helper cases are written with.
+ *
+ * Every fixture here and in the profiles is test-scoped, and the only worker-scoped one is `perRunCleanup`,
+ * declared here: Playwright gives one worker to tests whose worker fixtures are the same, so one worker serves
+ * the cases of every run and every profile in turn, and a process checking twelve receivers starts two or four
+ * workers rather than twelve (each costs about two seconds of CPU). What a run needs for longer than a case
+ * is kept per worker with {@link perRun}.
  */
 import { test as base } from '@playwright/test';
 import {
@@ -17,7 +24,14 @@ import {
   recordExchange,
   recordObservation,
 } from '../src/core/case.ts';
-import { type RunConfig, readRunConfig } from '../src/core/config.ts';
+import {
+  caseTimeoutMs,
+  type RunConfig,
+  readRunConfig,
+  runConfigs,
+  runLock,
+  runTitle,
+} from '../src/core/config.ts';
 import { type Exchange, type OutgoingRequest, send } from '../src/core/http.ts';
 import { type Observer, waitForCount } from '../src/core/observer.ts';
 import { createObserver, observerOf } from '../src/core/observers.ts';
@@ -69,21 +83,63 @@ export interface State {
 /** Once the sentinel is seen, how long stragglers processed out of order get before counting. */
 const SETTLE_MS = 250;
 
+/** What a worker keeps for a run between its cases, by run index and name, and how to let each go. */
+const kept = new Map<string, { value: Promise<unknown>; close?: (value: unknown) => Promise<void> }>();
+
+/**
+ * The value `create` makes for run `runIndex` under `name`, made once per worker and kept for the run's later
+ * cases in this worker; `close` lets it go when the worker ends. Only for what a run may hold in several
+ * workers at once (an observer reading a file): what must be one at a time, such as a port the receiver
+ * calls, belongs to the case.
+ */
+export function perRun<T>(
+  runIndex: number,
+  name: string,
+  create: () => Promise<T>,
+  close?: (value: T) => Promise<void>,
+): Promise<T> {
+  const key = `${runIndex}:${name}`;
+  let entry = kept.get(key);
+  if (!entry) {
+    entry = { value: create(), ...(close ? { close: close as (value: unknown) => Promise<void> } : {}) };
+    kept.set(key, entry);
+    // A failed creation is not kept: the next case tries again, and reports its own failure.
+    entry.value.catch(() => kept.delete(key));
+  }
+  return entry.value as Promise<T>;
+}
+
 export const test = base.extend<
-  { target: Target; observe: Observe; state: State; needs: undefined },
-  { run: RunConfig; observer: Observer | undefined }
+  {
+    runIndex: number;
+    run: RunConfig;
+    observer: Observer | undefined;
+    target: Target;
+    observe: Observe;
+    state: State;
+    needs: undefined;
+  },
+  { perRunCleanup: undefined }
 >({
-  run: [
-    async ({}, use, workerInfo) => use(readRunConfig(Number(workerInfo.project.metadata.runIndex ?? 0))),
-    { scope: 'worker' },
-  ],
-  observer: [
-    async ({ run }, use) => {
-      const spec = observerOf(run);
-      await use(spec ? await createObserver(spec, run.runTag) : undefined);
+  runIndex: [0, { option: true }],
+  run: async ({ runIndex }, use) => use(readRunConfig(runIndex)),
+  perRunCleanup: [
+    async ({}, use) => {
+      await use(undefined);
+      const entries = [...kept.values()];
+      kept.clear();
+      await Promise.all(
+        entries.map(async (e) => {
+          if (e.close) await e.close(await e.value.catch(() => undefined));
+        }),
+      );
     },
-    { scope: 'worker' },
+    { scope: 'worker', auto: true },
   ],
+  observer: async ({ run, runIndex }, use) => {
+    const spec = observerOf(run);
+    await use(spec ? await perRun(runIndex, 'observer', () => createObserver(spec, run.runTag)) : undefined);
+  },
   target: async ({ run }, use) => {
     const sendRecorded = async (req: OutgoingRequest): Promise<Exchange> => {
       const ex = await send(run.tls ? { ...req, tls: run.tls } : req);
@@ -176,17 +232,64 @@ export { expect } from '@playwright/test';
 
 type Details = { annotation: { type: string; description: string }[] };
 
+/** What `defineConformance` needs of a profile's `test`: registering a case, and a group per run. */
+export interface CaseRegistrar<Body> {
+  (title: string, details: Details, body: Body): void;
+  describe(title: string, details: { lock: string }, callback: () => void): void;
+  use(fixtures: { runIndex: number }): void;
+}
+
+/** `file:line` of the code that called the function calling this one, from a stack trace. */
+function callerLocation(): string | undefined {
+  const frame = new Error().stack?.split('\n')[3] ?? '';
+  const at = /\(?((?:file:\/\/)?\/[^()]+):(\d+):\d+\)?\s*$/.exec(frame);
+  return at ? `${at[1]?.replace(/^file:\/\//, '')}:${at[2]}` : undefined;
+}
+
 /**
- * Returns `conformance(id, body)`, whose result is spread into `test(...)`: the title is the id and the
- * requirement's title; the id and what the case needs are annotated, for the `needs` fixture and the reporter.
- * `Body` is the case function type of the profile's `test`, so cases see the profile's fixtures.
+ * Returns `conformance(id, body)`, which registers the case `id` of `profile` with `test`, once per run of the
+ * profile in this process (a demo has several). Each copy sits in a group titled by its run, with the run's
+ * index as its `runIndex` and the run's lock, so that two cases never meet the same receiver at once, while
+ * cases of other runs go on in other workers. A run's `grep` keeps only the cases whose title matches, and its
+ * deadline sets their time limit. The title is the id and the requirement's title; the id, what the case needs,
+ * the run and where the case is written are annotated, for the `needs` fixture and the reporter. `Body` is the
+ * case function type of the profile's `test`, so cases see the profile's fixtures. Without runs (listing the
+ * cases), each case is registered once.
  */
-export function defineConformance<Body, R extends Registry = Registry>(registry: R) {
-  return (id: keyof R & string, body: Body): [string, Details, Body] => {
+export function defineConformance<Body, R extends Registry = Registry>(
+  test: CaseRegistrar<Body>,
+  profile: string,
+  registry: R,
+) {
+  const runs = runConfigs();
+  const slots = (runs ?? []).flatMap((run, index) =>
+    run.profile === profile
+      ? [{ run, index, grep: run.grep === undefined ? undefined : new RegExp(run.grep) }]
+      : [],
+  );
+  return (id: keyof R & string, body: Body): void => {
     const req = registry[id];
     if (!req) throw new Error(`case ${id} has no requirement in the registry`);
     const annotation: Details['annotation'] = [{ type: ANNOTATE.id, description: id }];
     if (req.needs?.length) annotation.push({ type: ANNOTATE.needs, description: req.needs.join(',') });
-    return [`${id}: ${req.title}`, { annotation }, body];
+    const at = callerLocation();
+    if (at !== undefined) annotation.push({ type: ANNOTATE.location, description: at });
+    const title = `${id}: ${req.title}`;
+    if (!runs) {
+      test(title, { annotation }, body);
+      return;
+    }
+    for (const { run, index, grep } of slots) {
+      if (grep && !grep.test(title)) continue;
+      test.describe(runTitle(runs, index), { lock: runLock(index) }, () => {
+        test.use({ runIndex: index });
+        base.describe.configure({ timeout: caseTimeoutMs(run) });
+        test(
+          title,
+          { annotation: [...annotation, { type: ANNOTATE.run, description: String(index) }] },
+          body,
+        );
+      });
+    }
   };
 }

@@ -49,6 +49,10 @@ export const ANNOTATE = {
   needs: 'pushcheck.needs',
   notAssessed: 'pushcheck.not-assessed',
   notApplicable: 'pushcheck.not-applicable',
+  /** The index of the run a case belongs to, among the runs of one Playwright process. */
+  run: 'pushcheck.run',
+  /** Where the case is written (`file:line`): Playwright's own location is where `conformance` registers it. */
+  location: 'pushcheck.location',
 } as const;
 
 function attachJson(name: string, value: unknown): void {

@@ -66,22 +66,42 @@ export interface RunConfig<S = unknown> {
   observeTimeoutMs: number;
 }
 
+/** The last configuration read, so that a case does not parse it again. */
+let parsed: { raw: string; runs: RunConfig[] } | undefined;
+
 /**
  * The runs of one Playwright process, in order: the CLI passes one run, or several (a demo, a config file's
- * targets), each of which becomes a project of its own (playwright.config.ts). Undefined when none was passed.
+ * targets). Each case is registered once per run of its profile (suites/fixtures.ts `defineConformance`), so
+ * that the runs share Playwright's workers. Undefined when none was passed.
  */
 export function runConfigs(): RunConfig[] | undefined {
   const raw = process.env[CONFIG_ENV];
   if (!raw) return undefined;
-  const parsed = JSON.parse(raw) as RunConfig | RunConfig[];
-  return Array.isArray(parsed) ? parsed : [parsed];
+  if (parsed?.raw !== raw) {
+    const value = JSON.parse(raw) as RunConfig | RunConfig[];
+    parsed = { raw, runs: Array.isArray(value) ? value : [value] };
+  }
+  return parsed.runs;
 }
 
-/** The project's name of the `index`th run: the profile's own name when it runs alone. */
-export function projectName(runs: readonly RunConfig[], index: number): string {
+/** The name of the `index`th run in Playwright's titles: its label, or the profile and its place. */
+export function runTitle(runs: readonly RunConfig[], index: number): string {
   const run = runs[index];
   if (!run) throw new Error(`no run ${index}`);
-  return runs.length === 1 ? run.profile : `${run.profile} #${index + 1}`;
+  return run.label ?? (runs.length === 1 ? run.profile : `${run.profile} #${index + 1}`);
+}
+
+/** The lock that keeps a run's cases one at a time: no case's timing is another's load on the same receiver. */
+export function runLock(index: number): string {
+  return `pushcheck-run-${index}`;
+}
+
+/** Per case: the worst is several requests each cut off at the deadline (5 s for OneNET). */
+export const CASE_TIMEOUT_MS = 90_000;
+
+/** A case's time limit in a run: a longer deadline (Control iD's --request-timeout) gets as many cut-offs. */
+export function caseTimeoutMs(run: Pick<RunConfig, 'deadlineMs'>): number {
+  return Math.max(CASE_TIMEOUT_MS, 6 * run.deadlineMs);
 }
 
 /**

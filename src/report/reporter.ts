@@ -4,6 +4,7 @@
  * each failed case and why, and on GitHub Actions annotations and the job summary. Every string it writes
  * passes through redaction.
  */
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type {
   FullConfig,
@@ -144,6 +145,14 @@ interface RunState {
   started?: Date;
 }
 
+/** Where a case is written: `conformance` annotates it, since Playwright's location is where it registers it. */
+function locationOf(test: TestCase): Location {
+  const at = test.annotations.find((a) => a.type === ANNOTATE.location)?.description;
+  const colon = at?.lastIndexOf(':') ?? -1;
+  if (at === undefined || colon < 0) return { file: test.location.file, line: test.location.line };
+  return { file: at.slice(0, colon), line: Number(at.slice(colon + 1)) };
+}
+
 export default class PushcheckReporter implements Reporter {
   private readonly runs: RunState[] = (runConfigs() ?? [readRunConfig()]).map((config) => ({
     config,
@@ -159,6 +168,7 @@ export default class PushcheckReporter implements Reporter {
   private readonly streaming = this.runs.length === 1;
   private readonly started = new Date();
   private shard: RunReport['shard'] = null;
+  private scratch: string | undefined;
 
   constructor() {
     // Started by the pushcheck CLI with an IPC channel: if pushcheck dies, stop the run rather than go on
@@ -177,11 +187,13 @@ export default class PushcheckReporter implements Reporter {
   }
 
   private runOf(test: TestCase): RunState | undefined {
-    return this.runs[Number(test.parent.project()?.metadata.runIndex ?? 0)];
+    return this.runs[Number(test.annotations.find((a) => a.type === ANNOTATE.run)?.description ?? 0)];
   }
 
   onBegin(config: FullConfig, suite: Suite): void {
     this.shard = config.shard ? { current: config.shard.current, total: config.shard.total } : null;
+    // Several runs share one scratch folder for Playwright's artifacts (playwright.config.ts).
+    if (this.runs.length > 1) this.scratch = config.projects[0]?.outputDir;
     for (const test of suite.allTests()) {
       const run = this.runOf(test);
       if (run) run.expected++;
@@ -222,7 +234,7 @@ export default class PushcheckReporter implements Reporter {
     const id = test.annotations.find((a) => a.type === ANNOTATE.id)?.description;
     const req = id ? PROFILES[run.config.profile]?.registry[id] : undefined;
     if (!id || !req) return;
-    run.locations.set(id, { file: test.location.file, line: test.location.line });
+    run.locations.set(id, locationOf(test));
     const { outcome, reason } = outcomeOf(test, result);
     const verdict = jsonAttachments(result, ATTACH.verdict).at(-1) as
       { message: string; expected: string; actual: string } | undefined;
@@ -276,6 +288,8 @@ export default class PushcheckReporter implements Reporter {
           ? 'hit its global time limit'
           : undefined;
     for (const run of this.runs.filter((r) => !r.finished)) this.finish(run, stopped);
+    // Each failure is in its run's report already; what Playwright wrote beside it repeats it, unredacted.
+    if (this.scratch) rmSync(this.scratch, { recursive: true, force: true });
   }
 
   /** Writes the run's report folder and prints its summary (after its held lines). */

@@ -4,7 +4,7 @@
  */
 import { describeResponse, fail, notAssessed } from '../../src/core/case.ts';
 import type { Exchange } from '../../src/core/http.ts';
-import { accepted, type Box, conformance, expectAccepted, expectRefused, test } from './fixtures.ts';
+import { accepted, type Box, conformance, expectAccepted, expectRefused } from './fixtures.ts';
 
 const JSON_TYPE = { 'content-type': 'application/json' };
 
@@ -56,103 +56,91 @@ function expectAllRefused(box: Box, results: { label: string; ex: Exchange }[], 
   }
 }
 
-test(
-  ...conformance('alertpush.auth.fetched-token-accepted', async ({ box }) => {
-    const token = await box.credential();
-    const res = await box.post(box.alerts.alert().json, 'alert with the fetched token', {
-      headers: { ...JSON_TYPE, ...box.headers(token) },
-    });
-    expectAccepted(box, res, 'an alert carrying "Bearer <the token just fetched>" must be received');
-  }),
-);
+conformance('alertpush.auth.fetched-token-accepted', async ({ box }) => {
+  const token = await box.credential();
+  const res = await box.post(box.alerts.alert().json, 'alert with the fetched token', {
+    headers: { ...JSON_TYPE, ...box.headers(token) },
+  });
+  expectAccepted(box, res, 'an alert carrying "Bearer <the token just fetched>" must be received');
+});
 
-test(
-  ...conformance('alertpush.auth.fixed-token-accepted', async ({ box }) => {
-    const token = await box.credential();
-    const res = await box.post(box.alerts.alert().json, 'alert with the fixed token', {
-      headers: { ...JSON_TYPE, ...box.headers(token) },
-    });
-    expectAccepted(box, res, 'an alert carrying "Bearer <the fixed token>" must be received');
-  }),
-);
+conformance('alertpush.auth.fixed-token-accepted', async ({ box }) => {
+  const token = await box.credential();
+  const res = await box.post(box.alerts.alert().json, 'alert with the fixed token', {
+    headers: { ...JSON_TYPE, ...box.headers(token) },
+  });
+  expectAccepted(box, res, 'an alert carrying "Bearer <the fixed token>" must be received');
+});
 
-test(
-  ...conformance('alertpush.auth.missing-refused', async ({ box }) => {
-    const res = await box.post(box.alerts.alert().json, 'alert without authorization', {
-      headers: JSON_TYPE,
-    });
-    expectRefused(box, res, 'an alert without an authorization header must be refused');
-  }),
-);
+conformance('alertpush.auth.missing-refused', async ({ box }) => {
+  const res = await box.post(box.alerts.alert().json, 'alert without authorization', {
+    headers: JSON_TYPE,
+  });
+  expectRefused(box, res, 'an alert without an authorization header must be refused');
+});
 
-test(
-  ...conformance('alertpush.auth.wrong-refused', async ({ box }) => {
-    const token = (await box.credential()) ?? '';
-    const results = await sendAll(box, [
-      {
-        label: 'alert with a token never issued',
-        headers: { authorization: `Bearer ${forged(box, token)}` },
-      },
-      {
-        label: 'alert with the token, last character changed',
-        headers: { authorization: `Bearer ${lastChanged(token)}` },
-      },
-      {
-        label: 'alert with the token cut to half its length',
-        headers: { authorization: `Bearer ${token.slice(0, Math.max(1, Math.floor(token.length / 2)))}` },
-      },
-    ]);
-    expectAllRefused(box, results, 'tokens that were never issued');
-  }),
-);
+conformance('alertpush.auth.wrong-refused', async ({ box }) => {
+  const token = (await box.credential()) ?? '';
+  const results = await sendAll(box, [
+    {
+      label: 'alert with a token never issued',
+      headers: { authorization: `Bearer ${forged(box, token)}` },
+    },
+    {
+      label: 'alert with the token, last character changed',
+      headers: { authorization: `Bearer ${lastChanged(token)}` },
+    },
+    {
+      label: 'alert with the token cut to half its length',
+      headers: { authorization: `Bearer ${token.slice(0, Math.max(1, Math.floor(token.length / 2)))}` },
+    },
+  ]);
+  expectAllRefused(box, results, 'tokens that were never issued');
+});
 
-test(
-  ...conformance('alertpush.auth.malformed-refused', async ({ box }) => {
-    const token = (await box.credential()) ?? '';
-    const results = await sendAll(box, [
-      { label: 'the token without the Bearer scheme', headers: { authorization: token } },
-      { label: 'the token under the Basic scheme', headers: { authorization: `Basic ${token}` } },
-      { label: 'Bearer, the token, then more text', headers: { authorization: `Bearer ${token} ${token}` } },
-      { label: 'Bearer with no token', headers: { authorization: 'Bearer' } },
-    ]);
-    expectAllRefused(box, results, 'an authorization header that is not "Bearer <token>"');
-  }),
-);
+conformance('alertpush.auth.malformed-refused', async ({ box }) => {
+  const token = (await box.credential()) ?? '';
+  const results = await sendAll(box, [
+    { label: 'the token without the Bearer scheme', headers: { authorization: token } },
+    { label: 'the token under the Basic scheme', headers: { authorization: `Basic ${token}` } },
+    { label: 'Bearer, the token, then more text', headers: { authorization: `Bearer ${token} ${token}` } },
+    { label: 'Bearer with no token', headers: { authorization: 'Bearer' } },
+  ]);
+  expectAllRefused(box, results, 'an authorization header that is not "Bearer <token>"');
+});
 
-test(
-  ...conformance('alertpush.auth.refused-not-processed', async ({ box, observe }) => {
-    const token = (await box.credential()) ?? '';
-    const refusedAlerts = [
-      { label: 'alert without authorization', headers: {} },
-      {
-        label: 'alert with the token, last character changed',
-        headers: { authorization: `Bearer ${lastChanged(token)}` },
-      },
-      { label: 'alert with the token under the Basic scheme', headers: { authorization: `Basic ${token}` } },
-    ].map((p) => ({ ...p, alert: box.alerts.alert() }));
-    for (const p of refusedAlerts) {
-      await box.post(p.alert.json, p.label, { headers: { ...JSON_TYPE, ...p.headers } });
-    }
-    const sentinel = box.alerts.alert();
-    const res = await box.post(sentinel.json, 'genuine alert (sentinel)', {
-      headers: { ...JSON_TYPE, ...box.headers(token) },
-    });
-    if (!accepted(res)) {
-      notAssessed(
-        `the genuine sentinel alert was not accepted (${box.shown(describeResponse(res))}), so nothing can be concluded`,
-      );
-    }
-    const [first, ...rest] = refusedAlerts;
-    if (first === undefined) return;
-    const counts = [await observe.countAfter(first.alert.marker, sentinel.marker)];
-    for (const p of rest) counts.push(await observe.count(p.alert.marker, 0));
-    const processed = refusedAlerts.filter((_, i) => (counts[i] ?? 0) > 0);
-    if (processed.length > 0) {
-      fail(
-        `${processed.length} of ${refusedAlerts.length} alerts with no valid token were processed`,
-        'none of them recorded (a refused alert leaves no trace)',
-        processed.map((p) => `${p.label}: marker ${p.alert.marker} recorded`).join('; '),
-      );
-    }
-  }),
-);
+conformance('alertpush.auth.refused-not-processed', async ({ box, observe }) => {
+  const token = (await box.credential()) ?? '';
+  const refusedAlerts = [
+    { label: 'alert without authorization', headers: {} },
+    {
+      label: 'alert with the token, last character changed',
+      headers: { authorization: `Bearer ${lastChanged(token)}` },
+    },
+    { label: 'alert with the token under the Basic scheme', headers: { authorization: `Basic ${token}` } },
+  ].map((p) => ({ ...p, alert: box.alerts.alert() }));
+  for (const p of refusedAlerts) {
+    await box.post(p.alert.json, p.label, { headers: { ...JSON_TYPE, ...p.headers } });
+  }
+  const sentinel = box.alerts.alert();
+  const res = await box.post(sentinel.json, 'genuine alert (sentinel)', {
+    headers: { ...JSON_TYPE, ...box.headers(token) },
+  });
+  if (!accepted(res)) {
+    notAssessed(
+      `the genuine sentinel alert was not accepted (${box.shown(describeResponse(res))}), so nothing can be concluded`,
+    );
+  }
+  const [first, ...rest] = refusedAlerts;
+  if (first === undefined) return;
+  const counts = [await observe.countAfter(first.alert.marker, sentinel.marker)];
+  for (const p of rest) counts.push(await observe.count(p.alert.marker, 0));
+  const processed = refusedAlerts.filter((_, i) => (counts[i] ?? 0) > 0);
+  if (processed.length > 0) {
+    fail(
+      `${processed.length} of ${refusedAlerts.length} alerts with no valid token were processed`,
+      'none of them recorded (a refused alert leaves no trace)',
+      processed.map((p) => `${p.label}: marker ${p.alert.marker} recorded`).join('; '),
+    );
+  }
+});

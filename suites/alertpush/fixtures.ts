@@ -139,8 +139,12 @@ function jsonStrings(text: string): Record<string, string> {
   return {};
 }
 
-/** `test(...conformance('alertpush.<area>.<behaviour>', async ({ ... }) => { ... }))` */
-export const conformance = defineConformance<Parameters<typeof test>[2], typeof requirements>(requirements);
+/** `conformance('alertpush.<area>.<behaviour>', async ({ ... }) => { ... })` registers a case. */
+export const conformance = defineConformance<Parameters<typeof test>[2], typeof requirements>(
+  test,
+  'alertpush',
+  requirements,
+);
 
 export { expect } from '@playwright/test';
 

@@ -65,7 +65,11 @@ export const test = core.extend<{
   },
 });
 
-/** `test(...conformance('controlid.<area>.<behaviour>', async ({ ... }) => { ... }))` */
-export const conformance = defineConformance<Parameters<typeof test>[2], typeof requirements>(requirements);
+/** `conformance('controlid.<area>.<behaviour>', async ({ ... }) => { ... })` registers a case. */
+export const conformance = defineConformance<Parameters<typeof test>[2], typeof requirements>(
+  test,
+  'controlid',
+  requirements,
+);
 
 export { expect } from '@playwright/test';

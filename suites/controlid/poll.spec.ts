@@ -6,7 +6,7 @@ import { describeResponse, fail, percentile, recordMetrics } from '../../src/cor
 import type { Rng } from '../../src/core/rng.ts';
 import { describeAnswer, randomLargeId } from '../../src/protocols/controlid/codec.ts';
 import type { Poll } from '../../src/protocols/controlid/emulator.ts';
-import { conformance, test } from './fixtures.ts';
+import { conformance } from './fixtures.ts';
 
 const EMPTY = 'a 2xx with an empty body (a zero-length body; {} is read as empty too)';
 
@@ -27,59 +27,51 @@ function expectEmpty(poll: Poll, why: string): void {
   }
 }
 
-test(
-  ...conformance('controlid.poll.idle-empty', async ({ device }) => {
-    expectEmpty(await device.poll('idle poll'), 'a poll with nothing to do must get an empty response');
-  }),
-);
+conformance('controlid.poll.idle-empty', async ({ device }) => {
+  expectEmpty(await device.poll('idle poll'), 'a poll with nothing to do must get an empty response');
+});
 
-test(
-  ...conformance('controlid.poll.idle-zero-length', async ({ device }) => {
-    const poll = await device.poll('idle poll');
-    const r = poll.exchange.response;
-    if (poll.exchange.error !== undefined || r?.status !== 200 || r.bodyBytes !== 0) {
-      fail(
-        'the documented empty response is HTTP 200 with a zero-length body',
-        'HTTP 200 with 0 bytes of body',
-        describeResponse(poll.exchange),
-      );
-    }
-  }),
-);
-
-test(
-  ...conformance('controlid.poll.unknown-device-empty', async ({ deviceAs, settings, rng }) => {
-    const [id = ''] = freshIds(rng, 1, settings.deviceId);
-    const poll = await deviceAs(id).poll(`poll as device ${id}, never seen before`);
-    expectEmpty(poll, 'a device the server does not know has nothing to do: an empty response');
-  }),
-);
-
-test(
-  ...conformance('controlid.poll.concurrent-devices', async ({ deviceAs, settings, rng }) => {
-    const ids = freshIds(rng, settings.devices, settings.deviceId);
-    const polls = await Promise.all(
-      ids.map((id, i) => deviceAs(id).poll(`poll ${i + 1}/${settings.devices}, device ${id}`)),
+conformance('controlid.poll.idle-zero-length', async ({ device }) => {
+  const poll = await device.poll('idle poll');
+  const r = poll.exchange.response;
+  if (poll.exchange.error !== undefined || r?.status !== 200 || r.bodyBytes !== 0) {
+    fail(
+      'the documented empty response is HTTP 200 with a zero-length body',
+      'HTTP 200 with 0 bytes of body',
+      describeResponse(poll.exchange),
     );
-    const latencies = polls.map((p) => p.exchange.timings.totalMs);
-    recordMetrics({
-      devices: settings.devices,
-      p50Ms: percentile(latencies, 50),
-      p95Ms: percentile(latencies, 95),
-      maxMs: Math.max(...latencies),
-    });
-    const bad = polls.filter(
-      (p) => p.answer.kind !== 'empty' || p.exchange.timings.totalMs > settings.requestTimeoutMs,
+  }
+});
+
+conformance('controlid.poll.unknown-device-empty', async ({ deviceAs, settings, rng }) => {
+  const [id = ''] = freshIds(rng, 1, settings.deviceId);
+  const poll = await deviceAs(id).poll(`poll as device ${id}, never seen before`);
+  expectEmpty(poll, 'a device the server does not know has nothing to do: an empty response');
+});
+
+conformance('controlid.poll.concurrent-devices', async ({ deviceAs, settings, rng }) => {
+  const ids = freshIds(rng, settings.devices, settings.deviceId);
+  const polls = await Promise.all(
+    ids.map((id, i) => deviceAs(id).poll(`poll ${i + 1}/${settings.devices}, device ${id}`)),
+  );
+  const latencies = polls.map((p) => p.exchange.timings.totalMs);
+  recordMetrics({
+    devices: settings.devices,
+    p50Ms: percentile(latencies, 50),
+    p95Ms: percentile(latencies, 95),
+    maxMs: Math.max(...latencies),
+  });
+  const bad = polls.filter(
+    (p) => p.answer.kind !== 'empty' || p.exchange.timings.totalMs > settings.requestTimeoutMs,
+  );
+  if (bad.length > 0) {
+    fail(
+      `${bad.length} of ${settings.devices} devices polling at once got no empty response within ${settings.requestTimeoutMs} ms`,
+      `all ${settings.devices} answered with an empty response within ${settings.requestTimeoutMs} ms`,
+      bad
+        .slice(0, 3)
+        .map((p) => `${p.exchange.label}: ${describeResponse(p.exchange)}`)
+        .join('; '),
     );
-    if (bad.length > 0) {
-      fail(
-        `${bad.length} of ${settings.devices} devices polling at once got no empty response within ${settings.requestTimeoutMs} ms`,
-        `all ${settings.devices} answered with an empty response within ${settings.requestTimeoutMs} ms`,
-        bad
-          .slice(0, 3)
-          .map((p) => `${p.exchange.label}: ${describeResponse(p.exchange)}`)
-          .join('; '),
-      );
-    }
-  }),
-);
+  }
+});

@@ -8,7 +8,7 @@ import { newMarker } from '../../src/core/observer.ts';
 import { type Command, describeAnswer } from '../../src/protocols/controlid/codec.ts';
 import { SimulatedDevice } from '../../src/protocols/controlid/device.ts';
 import type { DeviceEmulator } from '../../src/protocols/controlid/emulator.ts';
-import { conformance, test } from './fixtures.ts';
+import { conformance } from './fixtures.ts';
 
 /** Has `device` poll for `command` (queued by the caller) and post its result; undefined when not delivered. */
 async function deliverAndAnswer(device: DeviceEmulator, command: Command): Promise<Exchange> {
@@ -34,70 +34,61 @@ function expectEmptyAnswer(ex: Exchange, what: string): void {
   }
 }
 
-test(
-  ...conformance('controlid.result.response-empty', async ({ device, queue, settings }) => {
-    const command: Command = { verb: 'POST', endpoint: 'load_objects', body: { object: 'users' } };
-    await queue(settings.deviceId, command);
-    const result = await deliverAndAnswer(device, command);
-    if (!result.request.body.startsWith('{"response"'))
-      throw new Error('the device did not answer a response');
-    expectEmptyAnswer(result, 'a result with a response');
-  }),
-);
+conformance('controlid.result.response-empty', async ({ device, queue, settings }) => {
+  const command: Command = { verb: 'POST', endpoint: 'load_objects', body: { object: 'users' } };
+  await queue(settings.deviceId, command);
+  const result = await deliverAndAnswer(device, command);
+  if (!result.request.body.startsWith('{"response"')) throw new Error('the device did not answer a response');
+  expectEmptyAnswer(result, 'a result with a response');
+});
 
-test(
-  ...conformance('controlid.result.error-empty', async ({ device, queue, settings }) => {
-    // A table this device does not have: its API answers with an error.
-    const command: Command = { verb: 'POST', endpoint: 'load_objects', body: { object: 'doors2' } };
-    await queue(settings.deviceId, command);
-    const result = await deliverAndAnswer(device, command);
-    if (!result.request.body.startsWith('{"error"')) throw new Error('the device did not answer an error');
-    expectEmptyAnswer(result, 'a result with an error');
-  }),
-);
+conformance('controlid.result.error-empty', async ({ device, queue, settings }) => {
+  // A table this device does not have: its API answers with an error.
+  const command: Command = { verb: 'POST', endpoint: 'load_objects', body: { object: 'doors2' } };
+  await queue(settings.deviceId, command);
+  const result = await deliverAndAnswer(device, command);
+  if (!result.request.body.startsWith('{"error"')) throw new Error('the device did not answer an error');
+  expectEmptyAnswer(result, 'a result with an error');
+});
 
-test(
-  ...conformance('controlid.result.malformed-no-5xx', async ({ device }) => {
-    const poll = await device.poll('idle poll, for a uuid');
-    const bodies: [string, string][] = [
-      ['{"response": {"users": [{"id": 1, "name": "Wal', 'truncated JSON'],
-      ['', 'an empty body'],
-      ['{"status": 1, "users": []}', 'JSON with neither response nor error'],
-    ];
-    for (const [body, label] of bodies) {
-      expectNoServerError(
-        await device.postResult(poll.uuid, body, `result: ${label}`),
-        `a result with ${label} must get a complete answer below 500, not a 5xx or a dropped connection`,
-      );
-    }
-  }),
-);
-
-test(
-  ...conformance('controlid.result.processed', async ({ deviceAs, queue, settings, run, rng, observe }) => {
-    const marker = newMarker(run.runTag, rng);
-    const device = deviceAs(
-      settings.deviceId,
-      new SimulatedDevice({ extraUsers: [{ registration: marker, name: marker }] }),
+conformance('controlid.result.malformed-no-5xx', async ({ device }) => {
+  const poll = await device.poll('idle poll, for a uuid');
+  const bodies: [string, string][] = [
+    ['{"response": {"users": [{"id": 1, "name": "Wal', 'truncated JSON'],
+    ['', 'an empty body'],
+    ['{"status": 1, "users": []}', 'JSON with neither response nor error'],
+  ];
+  for (const [body, label] of bodies) {
+    expectNoServerError(
+      await device.postResult(poll.uuid, body, `result: ${label}`),
+      `a result with ${label} must get a complete answer below 500, not a 5xx or a dropped connection`,
     );
-    const command: Command = {
-      verb: 'POST',
-      endpoint: 'load_objects',
-      body: { object: 'users', where: { users: { registration: marker } } },
-    };
-    await queue(settings.deviceId, command);
-    const result = await deliverAndAnswer(device, command);
-    if (result.error !== undefined || (result.response?.status ?? 500) >= 300) {
-      notAssessed(
-        `the result was not accepted (${describeResponse(result)}): see controlid.result.response-empty`,
-      );
-    }
-    if ((await observe.count(marker)) < 1) {
-      fail(
-        'the result of a command the server delivered must be processed',
-        `the marker ${marker} (the name of the user the device answered with) in the observer within ${run.observeTimeoutMs} ms`,
-        'the observer never saw it',
-      );
-    }
-  }),
-);
+  }
+});
+
+conformance('controlid.result.processed', async ({ deviceAs, queue, settings, run, rng, observe }) => {
+  const marker = newMarker(run.runTag, rng);
+  const device = deviceAs(
+    settings.deviceId,
+    new SimulatedDevice({ extraUsers: [{ registration: marker, name: marker }] }),
+  );
+  const command: Command = {
+    verb: 'POST',
+    endpoint: 'load_objects',
+    body: { object: 'users', where: { users: { registration: marker } } },
+  };
+  await queue(settings.deviceId, command);
+  const result = await deliverAndAnswer(device, command);
+  if (result.error !== undefined || (result.response?.status ?? 500) >= 300) {
+    notAssessed(
+      `the result was not accepted (${describeResponse(result)}): see controlid.result.response-empty`,
+    );
+  }
+  if ((await observe.count(marker)) < 1) {
+    fail(
+      'the result of a command the server delivered must be processed',
+      `the marker ${marker} (the name of the user the device answered with) in the observer within ${run.observeTimeoutMs} ms`,
+      'the observer never saw it',
+    );
+  }
+});

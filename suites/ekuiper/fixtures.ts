@@ -1,9 +1,10 @@
 /**
  * eKuiper fixtures on top of the shared ones:
- * - `ruleSink` (worker): with --ekuiper-api, the server the rule's REST sink posts each row to;
- * - `provisioned` (worker, automatic): with --ekuiper-api, the stream and the rule created before the first case
- *   and removed after the last (eKuiper routes the endpoint only while a rule reads the stream);
- * - `observer` (worker): the rule's sink with --ekuiper-api, else the shared file observer;
+ * - `ruleSink`: with --ekuiper-api, the server the rule's REST sink posts each row to;
+ * - `provisioned` (automatic): with --ekuiper-api, the stream and the rule created before the case and removed
+ *   after it (eKuiper routes the endpoint only while a rule reads the stream). Per case, not per run: a run's
+ *   cases may go to several workers in turn, and two streams must never claim one endpoint;
+ * - `observer`: the rule's sink with --ekuiper-api, else the file observer the run's cases share in a worker;
  * - `device`: plays a device pushing with the stream's method, with data drawn from the run's seed and the
  *   case's title, so `--seed` reproduces a case whatever order it runs in.
  */
@@ -17,7 +18,7 @@ import { endpointRouted, type Provisioned, provision } from '../../src/protocols
 import { deviceObject, type PushObject } from '../../src/protocols/ekuiper/messages.ts';
 import type { EkuiperSettings } from '../../src/protocols/ekuiper/profile.ts';
 import { RuleSink } from '../../src/protocols/ekuiper/sink.ts';
-import { defineConformance, test as core } from '../fixtures.ts';
+import { defineConformance, perRun, test as core } from '../fixtures.ts';
 
 /** The eKuiper settings of a run. */
 export function settings(run: RunConfig): EkuiperSettings {
@@ -45,21 +46,22 @@ export interface Device {
   ): Promise<Exchange>;
 }
 
-export const test = core.extend<
-  { device: Device },
-  { ruleSink: RuleSink | undefined; provisioned: Provisioned | undefined }
->({
-  ruleSink: [
-    async ({ run }, use) => {
-      if (settings(run).api === undefined) return use(undefined);
-      const sink = await RuleSink.start();
-      await use(sink);
-      await sink.close();
-    },
-    { scope: 'worker' },
-  ],
+/** Makes each case's stream and rule names unique, across the workers of a run too. */
+let provisionings = 0;
+
+export const test = core.extend<{
+  ruleSink: RuleSink | undefined;
+  provisioned: Provisioned | undefined;
+  device: Device;
+}>({
+  ruleSink: async ({ run }, use) => {
+    if (settings(run).api === undefined) return use(undefined);
+    const sink = await RuleSink.start();
+    await use(sink);
+    await sink.close();
+  },
   provisioned: [
-    async ({ run, ruleSink }, use, workerInfo) => {
+    async ({ run, ruleSink }, use) => {
       const s = settings(run);
       if (s.api === undefined || ruleSink === undefined) return use(undefined);
       const created = await provision({
@@ -67,8 +69,8 @@ export const test = core.extend<
         token: s.apiToken,
         target: run.target,
         method: s.method,
-        // Playwright starts a new worker after a failed case: each worker makes its own stream and rule.
-        suffix: `${run.runTag}_${workerInfo.workerIndex}`,
+        // A run's cases may go to several workers, one at a time: each case makes its own stream and rule.
+        suffix: `${run.runTag}_${process.pid}_${++provisionings}`,
         sinkUrl: ruleSink.url,
       });
       if (!(await endpointRouted(run.target, ROUTE_TIMEOUT_MS))) {
@@ -85,13 +87,15 @@ export const test = core.extend<
         );
       }
     },
-    { scope: 'worker', auto: true },
+    { auto: true },
   ],
-  observer: [
-    async ({ run, ruleSink }, use) =>
-      use(ruleSink ?? (run.observeFile ? await FileObserver.create(run.observeFile, run.runTag) : undefined)),
-    { scope: 'worker' },
-  ],
+  observer: async ({ run, runIndex, ruleSink }, use) =>
+    use(
+      ruleSink ??
+        (run.observeFile
+          ? await perRun(runIndex, 'observer', () => FileObserver.create(run.observeFile ?? '', run.runTag))
+          : undefined),
+    ),
   device: async ({ run }, use, testInfo) => {
     const rng = createRng(run.seed, testInfo.title);
     await use({
@@ -117,7 +121,11 @@ export const test = core.extend<
   },
 });
 
-/** `test(...conformance('ekuiper.<area>.<behaviour>', async ({ ... }) => { ... }))` */
-export const conformance = defineConformance<Parameters<typeof test>[2], typeof requirements>(requirements);
+/** `conformance('ekuiper.<area>.<behaviour>', async ({ ... }) => { ... })` registers a case. */
+export const conformance = defineConformance<Parameters<typeof test>[2], typeof requirements>(
+  test,
+  'ekuiper',
+  requirements,
+);
 
 export { expect } from '@playwright/test';

@@ -11,74 +11,62 @@ import {
   recordMetrics,
 } from '../../src/core/case.ts';
 import { largeObject } from '../../src/protocols/ekuiper/messages.ts';
-import { conformance, settings, test } from './fixtures.ts';
+import { conformance, settings } from './fixtures.ts';
 
 /** "1 MB": a gateway's batch of readings. */
 const LARGE_BYTES = 1024 * 1024;
 /** Uploading 1 MiB may itself take seconds on a real link: that answer is not held to the 5 s deadline. */
 const LARGE_DEADLINE_MS = 30_000;
 
-test(
-  ...conformance('ekuiper.push.object-accepted', async ({ device, run }) => {
-    const res = await device.push(device.object().json, `sensor object, ${settings(run).method}`);
-    expectStatus(
-      res,
-      200,
-      `a JSON object pushed with ${settings(run).method} must be accepted with HTTP 200`,
-    );
-    expectBody(res, 'ok', 'eKuiper answers an accepted push with the body ok');
-  }),
-);
+conformance('ekuiper.push.object-accepted', async ({ device, run }) => {
+  const res = await device.push(device.object().json, `sensor object, ${settings(run).method}`);
+  expectStatus(res, 200, `a JSON object pushed with ${settings(run).method} must be accepted with HTTP 200`);
+  expectBody(res, 'ok', 'eKuiper answers an accepted push with the body ok');
+});
 
-test(
-  ...conformance('ekuiper.push.no-content-type', async ({ device }) => {
-    for (const [label, headers] of [
-      ['no Content-Type', {}],
-      ['Content-Type text/plain', { 'content-type': 'text/plain' }],
-    ] as const) {
-      const res = await device.push(device.object().json, `sensor object, ${label}`, { headers });
-      expectStatus(res, 200, `a JSON object sent with ${label} must be accepted: eKuiper does not check it`);
-    }
-  }),
-);
+conformance('ekuiper.push.no-content-type', async ({ device }) => {
+  for (const [label, headers] of [
+    ['no Content-Type', {}],
+    ['Content-Type text/plain', { 'content-type': 'text/plain' }],
+  ] as const) {
+    const res = await device.push(device.object().json, `sensor object, ${label}`, { headers });
+    expectStatus(res, 200, `a JSON object sent with ${label} must be accepted: eKuiper does not check it`);
+  }
+});
 
-test(
-  ...conformance('ekuiper.push.large-body', async ({ device }) => {
-    const { marker } = device.object();
-    const body = largeObject(marker, device.rng, Date.now(), LARGE_BYTES);
-    const res = await device.push(body, `1 MiB object (${body.length} bytes)`, {
-      deadlineMs: LARGE_DEADLINE_MS,
-    });
-    recordMetrics({ bytes: body.length, ms: res.timings.totalMs });
-    expectStatus(res, 200, 'a 1 MiB JSON object must be accepted: eKuiper sets no size limit');
-  }),
-);
+conformance('ekuiper.push.large-body', async ({ device }) => {
+  const { marker } = device.object();
+  const body = largeObject(marker, device.rng, Date.now(), LARGE_BYTES);
+  const res = await device.push(body, `1 MiB object (${body.length} bytes)`, {
+    deadlineMs: LARGE_DEADLINE_MS,
+  });
+  recordMetrics({ bytes: body.length, ms: res.timings.totalMs });
+  expectStatus(res, 200, 'a 1 MiB JSON object must be accepted: eKuiper sets no size limit');
+});
 
-test(
-  ...conformance('ekuiper.push.burst', async ({ device, run }) => {
-    const n = settings(run).burst;
-    const results = await Promise.all(
-      Array.from({ length: n }, (_, i) => device.push(device.object().json, `burst push ${i + 1}/${n}`)),
+conformance('ekuiper.push.burst', async ({ device, run }) => {
+  const n = settings(run).burst;
+  const results = await Promise.all(
+    Array.from({ length: n }, (_, i) => device.push(device.object().json, `burst push ${i + 1}/${n}`)),
+  );
+  const latencies = results.map((r) => r.timings.totalMs);
+  recordMetrics({
+    pushes: n,
+    p50Ms: percentile(latencies, 50),
+    p95Ms: percentile(latencies, 95),
+    maxMs: Math.max(...latencies),
+  });
+  const late = results.filter(
+    (r) => r.error !== undefined || r.response?.status !== 200 || r.timings.totalMs > run.deadlineMs,
+  );
+  if (late.length > 0) {
+    fail(
+      `${late.length} of ${n} concurrent pushes were not accepted with 200 within ${run.deadlineMs} ms`,
+      `all ${n} accepted with HTTP 200 within ${run.deadlineMs} ms`,
+      late
+        .slice(0, 3)
+        .map((r) => `${r.label}: ${describeResponse(r)}`)
+        .join('; '),
     );
-    const latencies = results.map((r) => r.timings.totalMs);
-    recordMetrics({
-      pushes: n,
-      p50Ms: percentile(latencies, 50),
-      p95Ms: percentile(latencies, 95),
-      maxMs: Math.max(...latencies),
-    });
-    const late = results.filter(
-      (r) => r.error !== undefined || r.response?.status !== 200 || r.timings.totalMs > run.deadlineMs,
-    );
-    if (late.length > 0) {
-      fail(
-        `${late.length} of ${n} concurrent pushes were not accepted with 200 within ${run.deadlineMs} ms`,
-        `all ${n} accepted with HTTP 200 within ${run.deadlineMs} ms`,
-        late
-          .slice(0, 3)
-          .map((r) => `${r.label}: ${describeResponse(r)}`)
-          .join('; '),
-      );
-    }
-  }),
-);
+  }
+});

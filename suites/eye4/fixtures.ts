@@ -1,7 +1,8 @@
 /**
  * Eye4 fixtures on top of the shared ones:
- * - `api` (worker scope, automatic): pushcheck's Eye4 API mock, served at --eye4-api-listen for the whole
- *   run, or undefined when the run has none;
+ * - `api` (automatic): pushcheck's Eye4 API mock, served at --eye4-api-listen during each case, or undefined
+ *   when the run has none. Per case, not per run: a run's cases may go to several workers in turn, and only
+ *   one of them can hold the port;
  * - `sender`: plays the Eye4 system, with a random stream drawn from the run's seed and the case's title;
  * - `eye4`: sends alarm and resource callbacks to their URLs, recorded in the case's wire log, and makes
  *   every recording they announce known to the API mock;
@@ -106,10 +107,12 @@ export function describeCall(c: LookupCall): string {
   return `${what} → HTTP ${c.status}${c.files !== undefined ? `, ${c.files} file(s)` : ''}`;
 }
 
-export const test = core.extend<
-  { sender: Eye4Sender; eye4: Eye4Wire; lookups: Lookups },
-  { api: ApiMock | undefined }
->({
+export const test = core.extend<{
+  api: ApiMock | undefined;
+  sender: Eye4Sender;
+  eye4: Eye4Wire;
+  lookups: Lookups;
+}>({
   api: [
     async ({ run }, use) => {
       const listen = settings(run).apiListen;
@@ -119,7 +122,7 @@ export const test = core.extend<
       await use({ state, origin: server.origin });
       await server.close();
     },
-    { scope: 'worker', auto: true },
+    { auto: true },
   ],
   sender: async ({ run, api }, use, testInfo) => {
     await use(
@@ -183,8 +186,12 @@ export const test = core.extend<
   },
 });
 
-/** `test(...conformance('eye4.<area>.<behaviour>', async ({ ... }) => { ... }))` */
-export const conformance = defineConformance<Parameters<typeof test>[2], typeof requirements>(requirements);
+/** `conformance('eye4.<area>.<behaviour>', async ({ ... }) => { ... })` registers a case. */
+export const conformance = defineConformance<Parameters<typeof test>[2], typeof requirements>(
+  test,
+  'eye4',
+  requirements,
+);
 
 /** Whether the exchange ended with a complete 2xx answer. */
 export function is2xx(ex: Exchange): boolean {

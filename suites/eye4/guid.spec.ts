@@ -1,21 +1,19 @@
 /** The fixed guid header (eye4.seed.md §V.3): alarms without it, or with another value, are forgeries. */
 import { fail } from '../../src/core/case.ts';
-import { conformance, countAfterSentinel, settings, test } from './fixtures.ts';
+import { conformance, countAfterSentinel, settings } from './fixtures.ts';
 
-test(
-  ...conformance('eye4.guid.missing-not-processed', async ({ eye4, sender, observe }) => {
-    const forged = sender.alarm();
-    await eye4.alarm(forged, 'alarm without the guid header', { kind: 'missing' });
-    const seen = await countAfterSentinel(eye4, sender, observe, forged.marker);
-    if (seen > 0) {
-      fail(
-        'an alarm without the guid header was processed',
-        `the alarm (did containing ${forged.marker}) never recorded`,
-        `recorded ${seen} time(s)`,
-      );
-    }
-  }),
-);
+conformance('eye4.guid.missing-not-processed', async ({ eye4, sender, observe }) => {
+  const forged = sender.alarm();
+  await eye4.alarm(forged, 'alarm without the guid header', { kind: 'missing' });
+  const seen = await countAfterSentinel(eye4, sender, observe, forged.marker);
+  if (seen > 0) {
+    fail(
+      'an alarm without the guid header was processed',
+      `the alarm (did containing ${forged.marker}) never recorded`,
+      `recorded ${seen} time(s)`,
+    );
+  }
+});
 
 /** Guids that are not the account's, though close to it: comparisons by prefix or by length let them by. */
 function wrongGuids(guid: string): [string, string][] {
@@ -27,27 +25,25 @@ function wrongGuids(guid: string): [string, string][] {
   ];
 }
 
-test(
-  ...conformance('eye4.guid.wrong-not-processed', async ({ run, eye4, sender, observe }) => {
-    const forged: [string, string][] = [];
-    for (const [how, value] of wrongGuids(settings(run).guid)) {
-      const probe = sender.alarm();
-      await eye4.alarm(probe, `alarm whose guid has ${how}`, { kind: 'value', value });
-      forged.push([how, probe.marker]);
-    }
-    const processed: string[] = [];
-    for (const [i, [how, marker]] of forged.entries()) {
-      // The sentinel is sent once; later counts only need the receiver to have settled.
-      const seen =
-        i === 0 ? await countAfterSentinel(eye4, sender, observe, marker) : await observe.count(marker, 0);
-      if (seen > 0) processed.push(`the guid with ${how} (${marker}, recorded ${seen} time(s))`);
-    }
-    if (processed.length > 0) {
-      fail(
-        'an alarm with a wrong guid was processed',
-        'none of the three forged alarms recorded',
-        processed.join('; '),
-      );
-    }
-  }),
-);
+conformance('eye4.guid.wrong-not-processed', async ({ run, eye4, sender, observe }) => {
+  const forged: [string, string][] = [];
+  for (const [how, value] of wrongGuids(settings(run).guid)) {
+    const probe = sender.alarm();
+    await eye4.alarm(probe, `alarm whose guid has ${how}`, { kind: 'value', value });
+    forged.push([how, probe.marker]);
+  }
+  const processed: string[] = [];
+  for (const [i, [how, marker]] of forged.entries()) {
+    // The sentinel is sent once; later counts only need the receiver to have settled.
+    const seen =
+      i === 0 ? await countAfterSentinel(eye4, sender, observe, marker) : await observe.count(marker, 0);
+    if (seen > 0) processed.push(`the guid with ${how} (${marker}, recorded ${seen} time(s))`);
+  }
+  if (processed.length > 0) {
+    fail(
+      'an alarm with a wrong guid was processed',
+      'none of the three forged alarms recorded',
+      processed.join('; '),
+    );
+  }
+});

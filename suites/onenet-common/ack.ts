@@ -13,48 +13,40 @@ export interface Burst<S> {
 }
 
 /** Defines the ack-timing cases of `family`'s profile. */
-export function ackCases<P extends string, Id extends string, S extends FamilySender, B>(
-  family: OneNetFamily<P, Id, S, B>,
+export function ackCases<P extends string, Id extends string, S extends FamilySender>(
+  family: OneNetFamily<P, Id, S>,
   burst: Burst<S>,
 ): void {
-  family.test(
-    ...family.conformance(idOf(family, 'ack.within-5s'), async ({ target, sender, run }) => {
-      const res = await target.post(family.push(sender).json, 'genuine push, timed');
-      recordMetrics({ ackMs: res.timings.totalMs });
-      expectWithin(res, run.deadlineMs, `the ack must be complete within ${run.deadlineMs} ms`);
-      expectStatus(res, 200, 'the ack must be HTTP 200');
-    }),
-  );
+  family.conformance(idOf(family, 'ack.within-5s'), async ({ target, sender, run }) => {
+    const res = await target.post(family.push(sender).json, 'genuine push, timed');
+    recordMetrics({ ackMs: res.timings.totalMs });
+    expectWithin(res, run.deadlineMs, `the ack must be complete within ${run.deadlineMs} ms`);
+    expectStatus(res, 200, 'the ack must be HTTP 200');
+  });
 
-  family.test(
-    ...family.conformance(idOf(family, 'ack.burst'), async ({ target, sender, run }) => {
-      const n = burst.size(run);
-      const pushes = Array.from({ length: n }, (_, i) => burst.push(sender, i));
-      const results = await Promise.all(
-        pushes.map((p, i) => target.post(p.json, `burst push ${i + 1}/${n}`)),
+  family.conformance(idOf(family, 'ack.burst'), async ({ target, sender, run }) => {
+    const n = burst.size(run);
+    const pushes = Array.from({ length: n }, (_, i) => burst.push(sender, i));
+    const results = await Promise.all(pushes.map((p, i) => target.post(p.json, `burst push ${i + 1}/${n}`)));
+    const latencies = results.map((r) => r.timings.totalMs);
+    recordMetrics({
+      pushes: n,
+      p50Ms: percentile(latencies, 50),
+      p95Ms: percentile(latencies, 95),
+      maxMs: Math.max(...latencies),
+    });
+    const late = results.filter(
+      (r) => r.error !== undefined || r.response?.status !== 200 || r.timings.totalMs > run.deadlineMs,
+    );
+    if (late.length > 0) {
+      fail(
+        `${late.length} of ${n} concurrent pushes were not acked with 200 within ${run.deadlineMs} ms`,
+        `all ${n} acked with HTTP 200 within ${run.deadlineMs} ms`,
+        late
+          .slice(0, 3)
+          .map((r) => `${r.label}: ${r.error ?? `HTTP ${r.response?.status}`} after ${r.timings.totalMs} ms`)
+          .join('; '),
       );
-      const latencies = results.map((r) => r.timings.totalMs);
-      recordMetrics({
-        pushes: n,
-        p50Ms: percentile(latencies, 50),
-        p95Ms: percentile(latencies, 95),
-        maxMs: Math.max(...latencies),
-      });
-      const late = results.filter(
-        (r) => r.error !== undefined || r.response?.status !== 200 || r.timings.totalMs > run.deadlineMs,
-      );
-      if (late.length > 0) {
-        fail(
-          `${late.length} of ${n} concurrent pushes were not acked with 200 within ${run.deadlineMs} ms`,
-          `all ${n} acked with HTTP 200 within ${run.deadlineMs} ms`,
-          late
-            .slice(0, 3)
-            .map(
-              (r) => `${r.label}: ${r.error ?? `HTTP ${r.response?.status}`} after ${r.timings.totalMs} ms`,
-            )
-            .join('; '),
-        );
-      }
-    }),
-  );
+    }
+  });
 }

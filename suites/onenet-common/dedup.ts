@@ -14,45 +14,41 @@ export interface Redelivery {
 }
 
 /** Defines the redelivery cases of `family`'s profile. */
-export function dedupCases<P extends string, Id extends string, S extends FamilySender, B>(
-  family: OneNetFamily<P, Id, S, B>,
+export function dedupCases<P extends string, Id extends string, S extends FamilySender>(
+  family: OneNetFamily<P, Id, S>,
   redelivery: Redelivery,
 ): void {
-  family.test(
-    ...family.conformance(idOf(family, 'dedup.redelivery-acked'), async ({ target, sender }) => {
-      const push = family.push(sender);
-      expectStatus(
-        await target.post(push.json, 'first delivery'),
-        200,
-        'the first delivery must be acked with 200',
-      );
-      expectStatus(
-        await target.post(push.json, `redelivery, ${redelivery.same}`),
-        200,
-        'a redelivery must be acked with 200 too',
-      );
-    }),
-  );
+  family.conformance(idOf(family, 'dedup.redelivery-acked'), async ({ target, sender }) => {
+    const push = family.push(sender);
+    expectStatus(
+      await target.post(push.json, 'first delivery'),
+      200,
+      'the first delivery must be acked with 200',
+    );
+    expectStatus(
+      await target.post(push.json, `redelivery, ${redelivery.same}`),
+      200,
+      'a redelivery must be acked with 200 too',
+    );
+  });
 
-  family.test(
-    ...family.conformance(idOf(family, 'dedup.processed-once'), async ({ target, sender, observe }) => {
-      const push = family.push(sender);
-      await target.post(push.json, 'first delivery');
-      const first = await observe.settled(push.marker);
-      if (first < 1) {
-        notAssessed(
-          `the first delivery (marker ${push.marker}) was never recorded, so a second recording cannot be looked for (${family.profile}.push.processed covers processing)`,
-        );
-      }
-      await target.post(push.json, `redelivery, ${redelivery.same}`);
-      const after = await countAfterSentinel(family, { target, sender, observe }, push.marker);
-      if (after > first) {
-        fail(
-          `${redelivery.redelivered} was processed again`,
-          `marker recorded ${first} time(s), as after the first delivery`,
-          `recorded ${after} time(s)`,
-        );
-      }
-    }),
-  );
+  family.conformance(idOf(family, 'dedup.processed-once'), async ({ target, sender, observe }) => {
+    const push = family.push(sender);
+    await target.post(push.json, 'first delivery');
+    const first = await observe.settled(push.marker);
+    if (first < 1) {
+      notAssessed(
+        `the first delivery (marker ${push.marker}) was never recorded, so a second recording cannot be looked for (${family.profile}.push.processed covers processing)`,
+      );
+    }
+    await target.post(push.json, `redelivery, ${redelivery.same}`);
+    const after = await countAfterSentinel(family, { target, sender, observe }, push.marker);
+    if (after > first) {
+      fail(
+        `${redelivery.redelivered} was processed again`,
+        `marker recorded ${first} time(s), as after the first delivery`,
+        `recorded ${after} time(s)`,
+      );
+    }
+  });
 }

@@ -49,24 +49,18 @@ export type FamilyCase =
   | 'dedup.processed-once'
   | 'robust.survives-bad-input';
 
-/** The annotations `conformance` gives a case (suites/fixtures.ts). */
-export interface CaseDetails {
-  annotation: { type: string; description: string }[];
-}
-
 /**
- * One OneNET profile, as the shared cases see it: its `test` and `conformance`, which the shared cases call
- * as the profile's own spec files do (so a failure's location is the shared case), and its sender's pushes.
- * `Id` is the profile's case id type and `B` its `test`'s body type: `conformance` accepts the shared ids
- * too, so a registry that lacks one is a type error where the profile declares its family.
+ * One OneNET profile, as the shared cases see it: its `conformance`, which the shared cases call as the
+ * profile's own spec files do (so a failure's location is the shared case), and its sender's pushes.
+ * `Id` is the profile's case id type: `conformance` accepts the shared ids too, so a registry that lacks one
+ * is a type error where the profile declares its family.
  */
-export interface OneNetFamily<P extends string, Id extends string, S extends FamilySender, B = unknown> {
+export interface OneNetFamily<P extends string, Id extends string, S extends FamilySender> {
   profile: P;
   registry: Registry;
   // Function-typed properties, not methods: their parameters are checked strictly, so that a profile's
   // `conformance` must take every shared id.
-  test: (title: string, details: CaseDetails, body: B) => void;
-  conformance: (id: `${P}.${FamilyCase}` | Id, body: FamilyBody<S>) => [string, CaseDetails, B];
+  conformance: (id: `${P}.${FamilyCase}` | Id, body: FamilyBody<S>) => void;
   /** A genuine single-message push of the kind the profile's cases send by default (the sentinel's). */
   push(sender: S, opts?: PushOptions): ObservablePush;
   /** A push whose msg was replaced after signing. */

@@ -29,8 +29,12 @@ export const test = core.extend<{ sender: LegacySender }>({
   },
 });
 
-/** `test(...conformance('onenet-legacy.<area>.<behaviour>', async ({ ... }) => { ... }))` */
-export const conformance = defineConformance<Parameters<typeof test>[2], typeof requirements>(requirements);
+/** `conformance('onenet-legacy.<area>.<behaviour>', async ({ ... }) => { ... })` registers a case. */
+export const conformance = defineConformance<Parameters<typeof test>[2], typeof requirements>(
+  test,
+  'onenet-legacy',
+  requirements,
+);
 
 export { expect } from '@playwright/test';
 
@@ -46,11 +50,10 @@ export function markerOf(push: { markers: string[] }): string {
 export const family = {
   profile: 'onenet-legacy',
   registry: requirements,
-  test,
   conformance,
   push: (sender, opts) => withMarker(sender.push('datapoint', opts)),
   tampered: (sender) => withMarker(sender.tampered('datapoint')),
-} satisfies OneNetFamily<'onenet-legacy', OneNetLegacyCaseId, LegacySender, Parameters<typeof test>[2]>;
+} satisfies OneNetFamily<'onenet-legacy', OneNetLegacyCaseId, LegacySender>;
 
 function withMarker(push: LegacyPushProbe): { json: string; marker: string } {
   return { json: push.json, marker: markerOf(push) };

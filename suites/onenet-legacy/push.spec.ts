@@ -5,7 +5,7 @@
 import type { OneNetLegacyCaseId } from '../../specs/onenet-legacy/requirements.ts';
 import { expectStatus, fail } from '../../src/core/case.ts';
 import type { MessageKind } from '../../src/protocols/onenet-legacy/messages.ts';
-import { conformance, markerOf, test } from './fixtures.ts';
+import { conformance, markerOf } from './fixtures.ts';
 
 const ACKED: [OneNetLegacyCaseId, MessageKind[], string][] = [
   ['onenet-legacy.push.datapoint-acked', ['datapoint'], 'datapoint (type 1)'],
@@ -15,50 +15,44 @@ const ACKED: [OneNetLegacyCaseId, MessageKind[], string][] = [
 ];
 
 for (const [id, kinds, what] of ACKED) {
-  test(
-    ...conformance(id, async ({ target, sender }) => {
-      const push = sender.push(kinds);
-      const res = await target.post(push.json, `genuine push: ${what}`);
-      expectStatus(
-        res,
-        200,
-        `a genuine ${what} push must be acked with HTTP 200, or the platform pushes it again`,
-      );
-    }),
-  );
+  conformance(id, async ({ target, sender }) => {
+    const push = sender.push(kinds);
+    const res = await target.post(push.json, `genuine push: ${what}`);
+    expectStatus(
+      res,
+      200,
+      `a genuine ${what} push must be acked with HTTP 200, or the platform pushes it again`,
+    );
+  });
 }
 
-test(
-  ...conformance('onenet-legacy.push.batch-processed', async ({ target, sender, observe }) => {
-    const push = sender.push(['datapoint', 'cachedCommand', 'datapoint']);
-    const res = await target.post(push.json, 'genuine batch of three messages');
-    expectStatus(res, 200, 'a genuine batch must be acked with HTTP 200');
-    const missing: string[] = [];
-    for (const [i, marker] of push.markers.entries()) {
-      if ((await observe.count(marker)) < 1) missing.push(`message ${i + 1} (marker ${marker})`);
-    }
-    if (missing.length > 0) {
-      fail(
-        'the receiver acked a batch but did not process every message in it',
-        `all ${push.markers.length} markers recorded`,
-        `not recorded: ${missing.join(', ')}`,
-      );
-    }
-  }),
-);
+conformance('onenet-legacy.push.batch-processed', async ({ target, sender, observe }) => {
+  const push = sender.push(['datapoint', 'cachedCommand', 'datapoint']);
+  const res = await target.post(push.json, 'genuine batch of three messages');
+  expectStatus(res, 200, 'a genuine batch must be acked with HTTP 200');
+  const missing: string[] = [];
+  for (const [i, marker] of push.markers.entries()) {
+    if ((await observe.count(marker)) < 1) missing.push(`message ${i + 1} (marker ${marker})`);
+  }
+  if (missing.length > 0) {
+    fail(
+      'the receiver acked a batch but did not process every message in it',
+      `all ${push.markers.length} markers recorded`,
+      `not recorded: ${missing.join(', ')}`,
+    );
+  }
+});
 
-test(
-  ...conformance('onenet-legacy.push.processed', async ({ target, sender, observe }) => {
-    const push = sender.push('datapoint', { slashes: true, signatureHas: '+/' });
-    const marker = markerOf(push);
-    const res = await target.post(push.json, `genuine push, signature ${push.body.msg_signature}`);
-    expectStatus(res, 200, 'a genuine push must be acked with HTTP 200');
-    if ((await observe.count(marker)) < 1) {
-      fail(
-        'the receiver acked a genuine push but did not process it',
-        `marker ${marker} recorded by the receiver`,
-        'the marker never appeared: a genuine signature rejected? It is over the compact JSON of msg, slashes unescaped, compared as raw Base64 with + and /',
-      );
-    }
-  }),
-);
+conformance('onenet-legacy.push.processed', async ({ target, sender, observe }) => {
+  const push = sender.push('datapoint', { slashes: true, signatureHas: '+/' });
+  const marker = markerOf(push);
+  const res = await target.post(push.json, `genuine push, signature ${push.body.msg_signature}`);
+  expectStatus(res, 200, 'a genuine push must be acked with HTTP 200');
+  if ((await observe.count(marker)) < 1) {
+    fail(
+      'the receiver acked a genuine push but did not process it',
+      `marker ${marker} recorded by the receiver`,
+      'the marker never appeared: a genuine signature rejected? It is over the compact JSON of msg, slashes unescaped, compared as raw Base64 with + and /',
+    );
+  }
+});

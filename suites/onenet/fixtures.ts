@@ -30,8 +30,12 @@ export const test = core.extend<{ sender: OneNetSender }>({
   },
 });
 
-/** `test(...conformance('onenet.<area>.<behaviour>', async ({ ... }) => { ... }))` */
-export const conformance = defineConformance<Parameters<typeof test>[2], typeof requirements>(requirements);
+/** `conformance('onenet.<area>.<behaviour>', async ({ ... }) => { ... })` registers a case. */
+export const conformance = defineConformance<Parameters<typeof test>[2], typeof requirements>(
+  test,
+  'onenet',
+  requirements,
+);
 
 export { expect } from '@playwright/test';
 
@@ -39,8 +43,7 @@ export { expect } from '@playwright/test';
 export const family = {
   profile: 'onenet',
   registry: requirements,
-  test,
   conformance,
   push: (sender, opts) => sender.push('property', opts),
   tampered: (sender) => sender.tampered('property'),
-} satisfies OneNetFamily<'onenet', OneNetCaseId, OneNetSender, Parameters<typeof test>[2]>;
+} satisfies OneNetFamily<'onenet', OneNetCaseId, OneNetSender>;

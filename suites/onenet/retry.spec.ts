@@ -25,45 +25,41 @@ async function deliverWithRetries(target: Target, push: PushProbe, scale: number
   return delivery;
 }
 
-test(
-  ...conformance('onenet.retry.delivered', async ({ target, sender, run }) => {
-    const d = await deliverWithRetries(target, sender.push('property'), settings(run).retryScale);
-    recordMetrics({ attempts: d.attempts.length, retryTimeScale: settings(run).retryScale });
-    if (!d.delivered) {
-      fail(
-        `no attempt was acked with 200: the platform drops the message after ${ONENET_MAX_ATTEMPTS} attempts`,
-        `HTTP 200 within 5 s at one of the ${ONENET_MAX_ATTEMPTS} attempts`,
-        `${d.attempts.length} attempts; the last: ${d.attempts.at(-1)?.summary ?? 'none'}`,
-      );
-    }
-  }),
-);
+conformance('onenet.retry.delivered', async ({ target, sender, run }) => {
+  const d = await deliverWithRetries(target, sender.push('property'), settings(run).retryScale);
+  recordMetrics({ attempts: d.attempts.length, retryTimeScale: settings(run).retryScale });
+  if (!d.delivered) {
+    fail(
+      `no attempt was acked with 200: the platform drops the message after ${ONENET_MAX_ATTEMPTS} attempts`,
+      `HTTP 200 within 5 s at one of the ${ONENET_MAX_ATTEMPTS} attempts`,
+      `${d.attempts.length} attempts; the last: ${d.attempts.at(-1)?.summary ?? 'none'}`,
+    );
+  }
+});
 
-test(
-  ...conformance('onenet.retry.processed-once', async ({ target, sender, observe, run }) => {
-    const scale = settings(run).retryScale;
-    const push = sender.push('property');
-    const d = await deliverWithRetries(target, push, scale);
-    recordMetrics({ attempts: d.attempts.length, retryTimeScale: scale });
-    if (!d.delivered) notAssessed('the push was never acked (onenet.retry.delivered covers that)');
-    // The sentinel is delivered as the platform would deliver it too: a receiver whose first acks fail
-    // still gets it, so that its recording can mean something.
-    const sentinel = sender.push('property');
-    if (!(await deliverWithRetries(target, sentinel, scale)).delivered) {
-      notAssessed('the genuine sentinel push was never acked, so nothing can be concluded');
-    }
-    const seen = await observe.countAfter(push.marker, sentinel.marker);
-    if (seen === 0) {
-      notAssessed(
-        `the push (marker ${push.marker}) was acked but never recorded (onenet.push.processed covers processing)`,
-      );
-    }
-    if (seen > 1) {
-      fail(
-        `a push acked at attempt ${d.attempts.length} was processed ${seen} times`,
-        'recorded once, whatever the number of attempts',
-        `recorded ${seen} times over ${d.attempts.length} attempts (${d.attempts.map((a) => a.summary).join('; ')})`,
-      );
-    }
-  }),
-);
+conformance('onenet.retry.processed-once', async ({ target, sender, observe, run }) => {
+  const scale = settings(run).retryScale;
+  const push = sender.push('property');
+  const d = await deliverWithRetries(target, push, scale);
+  recordMetrics({ attempts: d.attempts.length, retryTimeScale: scale });
+  if (!d.delivered) notAssessed('the push was never acked (onenet.retry.delivered covers that)');
+  // The sentinel is delivered as the platform would deliver it too: a receiver whose first acks fail
+  // still gets it, so that its recording can mean something.
+  const sentinel = sender.push('property');
+  if (!(await deliverWithRetries(target, sentinel, scale)).delivered) {
+    notAssessed('the genuine sentinel push was never acked, so nothing can be concluded');
+  }
+  const seen = await observe.countAfter(push.marker, sentinel.marker);
+  if (seen === 0) {
+    notAssessed(
+      `the push (marker ${push.marker}) was acked but never recorded (onenet.push.processed covers processing)`,
+    );
+  }
+  if (seen > 1) {
+    fail(
+      `a push acked at attempt ${d.attempts.length} was processed ${seen} times`,
+      'recorded once, whatever the number of attempts',
+      `recorded ${seen} times over ${d.attempts.length} attempts (${d.attempts.map((a) => a.summary).join('; ')})`,
+    );
+  }
+});

@@ -22,23 +22,19 @@ const registry = {
   },
 } as const satisfies Registry;
 
-const conformance = defineConformance<Parameters<typeof test>[2], typeof registry>(registry);
+const conformance = defineConformance<Parameters<typeof test>[2], typeof registry>(test, 'probe', registry);
 
-test(
-  ...conformance('probe.state.set', async ({ state }) => {
-    const ex = await state.set(PROBE_STATE.state, PROBE_STATE.params);
-    expect(ex.response?.status).toBeGreaterThanOrEqual(200);
-  }),
-);
+conformance('probe.state.set', async ({ state }) => {
+  const ex = await state.set(PROBE_STATE.state, PROBE_STATE.params);
+  expect(ex.response?.status).toBeGreaterThanOrEqual(200);
+});
 
-test(
-  ...conformance('probe.state.undeclared', async ({ state }) => {
-    if (state.url === undefined) {
-      // A case that sets a state without declaring the need is a bug in the suite: it fails loudly.
-      await expect(state.set(PROBE_STATE.state)).rejects.toThrow(/declare needs: \["state-hook"\]/);
-    } else {
-      // request() hands back whatever the hook answered, for a case that can do without the state.
-      expect((await state.request('anything')).error).toBeUndefined();
-    }
-  }),
-);
+conformance('probe.state.undeclared', async ({ state }) => {
+  if (state.url === undefined) {
+    // A case that sets a state without declaring the need is a bug in the suite: it fails loudly.
+    await expect(state.set(PROBE_STATE.state)).rejects.toThrow(/declare needs: \["state-hook"\]/);
+  } else {
+    // request() hands back whatever the hook answered, for a case that can do without the state.
+    expect((await state.request('anything')).error).toBeUndefined();
+  }
+});
