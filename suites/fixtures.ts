@@ -80,8 +80,14 @@ export interface State {
   request(name: string, params?: Record<string, unknown>): Promise<Exchange>;
 }
 
-/** Once the sentinel is seen, how long stragglers processed out of order get before counting. */
-const SETTLE_MS = 250;
+/**
+ * Once what was awaited is seen (a marker, or the sentinel), how long stragglers get before the count is taken:
+ * SETTLE_FACTOR times as long as the receiver took to record it, and at least SETTLE_MIN_MS (four looks of a
+ * file observer). A receiver that records at once settles in a tenth of a second; one that takes a second to
+ * write its database gets three, where a fixed wait would give both the same (decisions/003).
+ */
+const SETTLE_MIN_MS = 100;
+const SETTLE_FACTOR = 3;
 
 /** What a worker keeps for a run between its cases, by run index and name, and how to let each go. */
 const kept = new Map<string, { value: Promise<unknown>; close?: (value: unknown) => Promise<void> }>();
@@ -202,27 +208,44 @@ export const test = base.extend<
     });
   },
   observe: async ({ run, observer }, use) => {
-    const counted = async (marker: string, atLeast: number, role: string): Promise<number> => {
+    const counted = async (
+      marker: string,
+      atLeast: number,
+      role: string,
+      extra: Record<string, number> = {},
+    ): Promise<number> => {
       if (!observer) throw new Error('observe used without an observer: declare needs: ["observer"]');
       const n = await waitForCount(observer, marker, atLeast, run.observeTimeoutMs);
-      recordObservation({ observer: observer.kind, where: observer.where, marker, role, seen: n });
+      recordObservation({ observer: observer.kind, where: observer.where, marker, role, seen: n, ...extra });
       return n;
+    };
+    /** Waits until `marker` is seen once; resolves with the count and, if seen, how long stragglers get. */
+    const seen = async (marker: string, role: string): Promise<{ n: number; settleMs: number }> => {
+      const started = performance.now();
+      const n = await counted(marker, 1, role);
+      const tookMs = performance.now() - started;
+      const settleMs = Math.round(
+        Math.min(run.observeTimeoutMs, Math.max(SETTLE_MIN_MS, SETTLE_FACTOR * tookMs)),
+      );
+      return { n, settleMs };
     };
     await use({
       count: (marker, atLeast = 1) => counted(marker, atLeast, 'expected'),
       async settled(marker) {
-        if ((await counted(marker, 1, 'expected')) === 0) return 0;
-        await new Promise((r) => setTimeout(r, SETTLE_MS));
-        return counted(marker, 0, 'settled');
+        const { n, settleMs } = await seen(marker, 'expected');
+        if (n === 0) return 0;
+        await new Promise((r) => setTimeout(r, settleMs));
+        return counted(marker, 0, 'settled', { settleMs });
       },
       async countAfter(marker, sentinel) {
-        if ((await counted(sentinel, 1, 'sentinel')) === 0) {
+        const { n, settleMs } = await seen(sentinel, 'sentinel');
+        if (n === 0) {
           notAssessed(
             `the observer never recorded the genuine sentinel push (marker ${sentinel}) within ${run.observeTimeoutMs} ms, so the absence of another marker proves nothing: is the observer (${observer?.kind} ${observer?.where}) looking where your receiver records processed messages?`,
           );
         }
-        await new Promise((r) => setTimeout(r, SETTLE_MS));
-        return counted(marker, 0, 'must not appear (again)');
+        await new Promise((r) => setTimeout(r, settleMs));
+        return counted(marker, 0, 'must not appear (again)', { settleMs });
       },
     });
   },
