@@ -49,6 +49,11 @@ export interface Behaviour extends VerificationBehaviour {
   ackDelayMs: number;
   /** Milliseconds of work per push, one push at a time (a single-threaded receiver). */
   workMs: number;
+  /**
+   * Milliseconds between the ack and the record of a processed push (0: recorded before the ack), given
+   * whether its signature was genuine: a receiver that hands pushes to a queue and writes them later.
+   */
+  recordDelayMs(genuine: boolean): number;
   /** Whether a message id already processed is skipped. */
   dedupe: boolean;
   /** The answer to a redelivered id. */
@@ -76,6 +81,7 @@ export const reference: Behaviour = {
   failFirstAck: false,
   ackDelayMs: 0,
   workMs: 0,
+  recordDelayMs: () => 0,
   dedupe: true,
   redeliveryStatus: 200,
   badInput: (kind) => BAD_INPUT_STATUS[kind],
@@ -112,7 +118,7 @@ export function onenetHandlers(opts: ReceiverOptions, behaviour: Behaviour = ref
     return HttpResponse.text(why, { status: answer });
   };
 
-  function process(body: Push): Response {
+  function process(body: Push, genuine: boolean): Response {
     let plaintext = body.msg;
     let payload: { messageType?: unknown };
     try {
@@ -124,8 +130,20 @@ export function onenetHandlers(opts: ReceiverOptions, behaviour: Behaviour = ref
     if (!behaviour.handles(payload)) return HttpResponse.text('unsupported message type', { status: 400 });
     const first = !seen.has(body.id);
     seen.add(body.id);
-    if (opts.observeFile !== undefined) {
-      appendFileSync(opts.observeFile, `${JSON.stringify({ id: body.id, msg: plaintext })}\n`);
+    const observeFile = opts.observeFile;
+    if (observeFile !== undefined) {
+      const record = () =>
+        appendFileSync(observeFile, `${JSON.stringify({ id: body.id, msg: plaintext })}\n`);
+      const later = behaviour.recordDelayMs(genuine);
+      if (later === 0) record();
+      else
+        setTimeout(() => {
+          try {
+            record();
+          } catch {
+            // The run may be over and its file gone: a late record is then lost, as the receiver's would be.
+          }
+        }, later).unref();
     }
     if (first && behaviour.failFirstAck) return HttpResponse.text('ack failed', { status: 500 });
     return new HttpResponse(behaviour.ackStatus === 204 ? null : 'ok', { status: behaviour.ackStatus });
@@ -158,11 +176,12 @@ export function onenetHandlers(opts: ReceiverOptions, behaviour: Behaviour = ref
     if (!behaviour.verifyPush(opts.token, body)) {
       return HttpResponse.text('signature check failed', { status: behaviour.forgeryStatus });
     }
+    const genuine = reference.verifyPush(opts.token, body);
     if (seen.has(body.id)) {
-      if (!behaviour.dedupe && behaviour.redeliveryStatus === 200) return process(body);
+      if (!behaviour.dedupe && behaviour.redeliveryStatus === 200) return process(body, genuine);
       return HttpResponse.text('ok (already processed)', { status: behaviour.redeliveryStatus });
     }
-    return process(body);
+    return process(body, genuine);
   }
 
   return [
