@@ -7,7 +7,8 @@
  * - load: signed pushes per second from pushcheck's burst generator, beside autocannon against the same
  *   receiver in the same run.
  * Options: --rounds N (4.90/5.10 s pairs, default 5), --samples N (latency samples, default 300),
- * --seconds N (each load run, default 5), --skip-demo. Traffic goes to 127.0.0.1 only; every loop is bounded.
+ * --seconds N (each load run, default 5), --parallel N (the demo's workers, default one per core and at least
+ * two, as the demo's own default), --skip-demo. Traffic goes to 127.0.0.1 only; every loop is bounded.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -29,6 +30,7 @@ const { values: opts } = parseArgs({
     rounds: { type: 'string', default: '5' },
     samples: { type: 'string', default: '300' },
     seconds: { type: 'string', default: '5' },
+    parallel: { type: 'string', default: String(Math.max(2, availableParallelism())) },
     'skip-demo': { type: 'boolean', default: false },
   },
 });
@@ -36,6 +38,7 @@ const ROUNDS = Math.min(100, Number(opts.rounds));
 const SAMPLES = Math.min(10_000, Number(opts.samples));
 const SECONDS = Math.min(60, Number(opts.seconds));
 const CONCURRENCY = 20;
+const PARALLEL = Math.max(1, Math.min(64, Number(opts.parallel) || 1));
 
 const ms = (n: number): string => `${n.toFixed(1)} ms`;
 const line = (label: string, value: string, target = ''): void =>
@@ -71,11 +74,14 @@ function treeRss(root: number): number {
 }
 
 async function demo(): Promise<void> {
-  console.log('\ndemo: every profile against its reference receivers (pushcheck demo)');
+  console.log(
+    `\ndemo: every profile against its reference receivers (pushcheck demo --parallel ${PARALLEL})`,
+  );
   const dir = mkdtempSync(join(tmpdir(), 'pushcheck-bench-'));
   try {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'pushcheck.js'), 'demo', '--report', dir], {
+    const args = ['demo', '--report', dir, '--parallel', String(PARALLEL)];
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'pushcheck.js'), ...args], {
       cwd: ROOT,
       stdio: 'ignore',
     });
@@ -95,7 +101,9 @@ async function demo(): Promise<void> {
     line('wall time', `${(wall / 1000).toFixed(1)} s (exit ${code})`, verdict(wall < 10_000, '< 10 s'));
     line('runs, cases', `${reports.length} runs, ${cases.length} cases`);
     line('per case, wall time / cases', ms(wall / cases.length));
-    line('per-case overhead, outside the cases', ms((wall - inCases) / cases.length));
+    line("cases' own time, summed", `${(inCases / 1000).toFixed(1)} s over ${PARALLEL} workers`);
+    // What the workers spent outside the cases (start-up, Playwright, reports), per case.
+    line('per-case overhead, outside the cases', ms((wall * PARALLEL - inCases) / cases.length));
     line('peak memory of the run (all its processes)', `${(peak / 1024 ** 2).toFixed(0)} MiB`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
