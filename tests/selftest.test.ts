@@ -132,6 +132,11 @@ test.describe('each faulty receiver', () => {
     });
     const c = r.report?.cases.find((k) => k.id === 'onenet.ack.within-5s');
     expect(c?.actual).toMatch(/no complete response within 5000 ms/);
-    expect(c?.durationMs).toBeLessThan(5900);
+    // The request itself is cut at the deadline (the receiver acks at 6 s); the case's duration would add its
+    // set-up, which a loaded machine stretches.
+    const timed = c?.wire.at(-1);
+    expect(timed?.status).toBeUndefined();
+    expect(timed?.totalMs).toBeGreaterThanOrEqual(5000);
+    expect(timed?.totalMs).toBeLessThan(5900);
   });
 });
