@@ -57,6 +57,24 @@ export interface Arrival {
 /** Bodies past this are cut: enough for any push, and a sender that floods cannot fill the memory. */
 const MAX_BODY = 1024 * 1024;
 
+/**
+ * Reads a request's body, keeping at most its first `maxBytes` bytes (the rest is read and dropped), and calls
+ * `done` with what was kept and the whole body's size, for every small HTTP server of pushcheck's own.
+ */
+export function collectBody(
+  req: IncomingMessage,
+  maxBytes: number,
+  done: (body: Buffer, size: number) => void,
+): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  req.on('data', (c: Buffer) => {
+    size += c.length;
+    if (size <= maxBytes) chunks.push(c);
+  });
+  req.on('end', () => done(Buffer.concat(chunks), size));
+}
+
 /** The HTTP side of a listen run: serves until the grader says it has seen enough, the duration or a stop. */
 export class Listener {
   readonly log: (line: string) => void;
@@ -88,19 +106,13 @@ export class Listener {
   async serve(path: string, handle: (a: Arrival) => void): Promise<{ durationMs: number; lagMs: number }> {
     const server = http.createServer((req, res) => {
       const startMs = this.now();
-      const chunks: Buffer[] = [];
-      let size = 0;
-      req.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size <= MAX_BODY) chunks.push(c);
-      });
-      req.on('end', () => {
+      collectBody(req, MAX_BODY, (body) => {
         handle({
           n: ++this.arrivals,
           startMs,
           req,
           res,
-          text: Buffer.concat(chunks).toString('utf8'),
+          text: body.toString('utf8'),
           url: `http://${this.opts.host}:${(server.address() as AddressInfo).port}${req.url ?? '/'}`,
         });
       });

@@ -9,13 +9,7 @@ import {
   type ControlIdDeviceCaseId,
   deviceRequirements as REQS,
 } from '../../../specs/controlid/device-requirements.ts';
-import {
-  type ListenBaseOptions,
-  ListenGrader,
-  Listener,
-  type ReceivedBase,
-  type Replay,
-} from '../../core/listener.ts';
+import { type ListenBaseOptions, ListenGrader, Listener, type ReceivedBase } from '../../core/listener.ts';
 import { intervalTolerance, judgeIntervals } from '../../core/retry.ts';
 import { formatErrors, loadSchemas } from '../../core/schemas.ts';
 import type { CaseReport } from '../../report/model.ts';
@@ -260,8 +254,8 @@ class DeviceGrader extends ListenGrader<ControlIdDeviceCaseId, Received> {
     return { status: req.status };
   }
 
-  protected override replay(req: Received): Replay {
-    const method = req.method === 'GET' ? 'GET' : 'POST';
+  protected override replay(req: Received) {
+    const method: 'GET' | 'POST' = req.method === 'GET' ? 'GET' : 'POST';
     return {
       shown: { method, url: req.url, body: req.text },
       curl: {

@@ -8,13 +8,7 @@ import {
   senderRequirements as REQS,
   type OneNetSenderCaseId,
 } from '../../../specs/onenet/sender-requirements.ts';
-import {
-  type ListenBaseOptions,
-  ListenGrader,
-  Listener,
-  type ReceivedBase,
-  type Replay,
-} from '../../core/listener.ts';
+import { type ListenBaseOptions, ListenGrader, Listener, type ReceivedBase } from '../../core/listener.ts';
 import { intervalTolerance, judgeIntervals } from '../../core/retry.ts';
 import { formatErrors, loadSchemas } from '../../core/schemas.ts';
 import type { CaseReport, RunReport } from '../../report/model.ts';
@@ -255,7 +249,7 @@ class Grader extends ListenGrader<OneNetSenderCaseId, Received> {
     return req.answered === 'held' ? { error: 'held until the sender gave up' } : { status: req.answered };
   }
 
-  protected override replay(req: Received): Replay {
+  protected override replay(req: Received) {
     const shown = { method: 'POST' as const, url: req.url, headers: req.headers, body: req.text };
     return { shown, curl: { ...shown, deadlineMs: 5000 } };
   }
