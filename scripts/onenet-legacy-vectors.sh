@@ -11,13 +11,13 @@ set -euo pipefail
 export LC_ALL=C
 
 cd "$(dirname "$0")/.."
+vectors_name=onenet-legacy-vectors
+# shellcheck source=scripts/vectors-lib.sh
+. scripts/vectors-lib.sh
 out=src/protocols/onenet-legacy/vectors
 mkdir -p "$out"
 rm -f "$out"/*.json
 
-sig() { printf '%s%s%s' "$1" "$2" "$3" | openssl dgst -md5 -binary | openssl base64 -A; }
-tohex() { od -An -v -tx1 | tr -d ' \n'; }
-fromhex() { sed 's/../\\x&/g' | xargs -0 printf '%b'; }
 keyhex() { printf '%s=' "$1" | openssl base64 -d -A | tohex; }
 # plainhex <random-hex> <msg>: random ‖ be32(byte length of msg) ‖ msg, as hex
 plainhex() { printf '%s%08x%s' "$1" "$(printf '%s' "$2" | wc -c)" "$(printf '%s' "$2" | tohex)"; }
@@ -33,21 +33,9 @@ dechex() {
   k=$(keyhex "$1")
   printf '%s' "$2" | openssl enc -d -aes-256-cbc -K "$k" -iv "${k:0:32}" -base64 -A | tohex
 }
-die() { echo "onenet-legacy-vectors: $*" >&2; exit 1; }
 
-# emit <name> key=string... key:=json...   (writes one JSON file, fields in order)
-emit() {
-  node -e '
-    const [file, ...fields] = process.argv.slice(1);
-    const obj = {};
-    for (const f of fields) {
-      const m = /^([A-Za-z]+)(:?=)([\s\S]*)$/.exec(f);
-      if (!m) throw new Error(`bad field ${f}`);
-      obj[m[1]] = m[2] === ":=" ? JSON.parse(m[3]) : m[3];
-    }
-    require("node:fs").writeFileSync(file, JSON.stringify(obj, null, 2) + "\n");
-  ' "$out/$1.json" "${@:2}"
-}
+# emit <name> key=string... key:=json...
+emit() { emit_json "$out/$1.json" "${@:2}"; }
 
 # --- fixed inputs ---------------------------------------------------------------------------------------------
 tok=Lg7cyT0kenQ2
@@ -60,7 +48,7 @@ nested='{"type":1,"dev_id":9,"ds_id":"gps","at":1591340648197,"value":{"lon":106
 
 # --- sign: the compact JSON is what is signed --------------------------------------------------------------------
 sign_vector() { # <name> <description> <token> <nonce> <msg-json>
-  [ "$(printf '%s' "$4" | wc -c)" -eq 8 ] || die "nonce of $1 is not 8 bytes"
+  check_nonce "$1" "$4"
   emit "$1" kind=sign description="$2" token="$3" nonce="$4" msg:="$5" signed="$5" signature="$(sig "$3" "$4" "$5")"
 }
 sign_vector sign-datapoint 'type 1 datapoint' $tok abcdefgh "$dp"

@@ -9,19 +9,21 @@ set -euo pipefail
 export LC_ALL=C
 
 cd "$(dirname "$0")/.."
+vectors_name=onenet-vectors
+# shellcheck source=scripts/vectors-lib.sh
+. scripts/vectors-lib.sh
 out=src/protocols/onenet/vectors
 mkdir -p "$out/positive" "$out/negative"
 rm -f "$out"/positive/*.json "$out"/negative/*.json
 
 # --- openssl primitives -------------------------------------------------------------------------------------
-sig() { printf '%s%s%s' "$1" "$2" "$3" | openssl dgst -md5 -binary | openssl base64 -A; }
-hex() { printf '%s' "$1" | od -An -v -tx1 | tr -d ' \n'; }
+hex() { printf '%s' "$1" | tohex; }
 # enc <key> <plaintext> [iv-hex]
 enc() { printf '%s' "$2" | openssl enc -aes-128-cbc -K "$(hex "$1")" -iv "${3:-$(hex "$1")}" -base64 -A; }
 # dec <key> <ciphertext-base64>: prints the plaintext, fails on bad padding
 dec() { printf '%s' "$2" | openssl enc -d -aes-128-cbc -K "$(hex "$1")" -iv "$(hex "$1")" -base64 -A; }
-b64_to_hex() { printf '%s' "$1" | openssl base64 -d -A | od -An -v -tx1 | tr -d ' \n'; }
-hex_to_b64() { printf '%s' "$1" | sed 's/../\\x&/g' | xargs -0 printf '%b' | openssl base64 -A; }
+b64_to_hex() { printf '%s' "$1" | openssl base64 -d -A | tohex; }
+hex_to_b64() { printf '%s' "$1" | fromhex | openssl base64 -A; }
 # flip_byte <base64> <byte index from the end, 1 = last> <xor mask>
 flip_byte() {
   local h pos
@@ -29,24 +31,12 @@ flip_byte() {
   pos=$((${#h} - 2 * $2))
   hex_to_b64 "${h:0:pos}$(printf '%02x' $((0x${h:pos:2} ^ $3)))${h:pos+2}"
 }
-die() { echo "onenet-vectors: $*" >&2; exit 1; }
 
-# emit <positive|negative> <name> key=string... key:=json...   (writes one JSON file, fields in order)
-emit() {
-  node -e '
-    const [file, ...fields] = process.argv.slice(1);
-    const obj = {};
-    for (const f of fields) {
-      const m = /^([A-Za-z]+)(:?=)([\s\S]*)$/.exec(f);
-      if (!m) throw new Error(`bad field ${f}`);
-      obj[m[1]] = m[2] === ":=" ? JSON.parse(m[3]) : m[3];
-    }
-    require("node:fs").writeFileSync(file, JSON.stringify(obj, null, 2) + "\n");
-  ' "$out/$1/$2.json" "${@:3}"
-}
+# emit <positive|negative> <name> key=string... key:=json...
+emit() { emit_json "$out/$1/$2.json" "${@:3}"; }
 # sign_vector <name> <description> <token> <nonce> <msg>
 sign_vector() {
-  [ "$(printf '%s' "$4" | wc -c)" -eq 8 ] || die "nonce of $1 is not 8 bytes"
+  check_nonce "$1" "$4"
   emit positive "$1" kind=sign description="$2" token="$3" nonce="$4" msg="$5" signature="$(sig "$3" "$4" "$5")"
 }
 # aes_vector <name> <description> <key> <plaintext>

@@ -75,6 +75,71 @@ export function idsWith(report: RunReport | undefined, outcome: string): string[
   return (report?.cases ?? []).filter((c) => c.outcome === outcome).map((c) => c.id);
 }
 
+/** The ids of the cases of `registry` that need `need` (an observer, a key, a state hook). */
+export function casesNeeding(registry: Readonly<Record<string, object>>, need: string): string[] {
+  return Object.entries(registry)
+    .filter(([, r]) => (r as { needs?: readonly string[] }).needs?.includes(need))
+    .map(([id]) => id);
+}
+
+/** How a profile's self-test runs pushcheck against its reference receiver, plain or with its key. */
+export interface ReferenceRuns {
+  /** The profile, as its case ids begin. */
+  profile: string;
+  registry: Readonly<Record<string, object>>;
+  /** The mode the key turns on, as the report names it ("secure mode"). */
+  mode: string;
+  /** The key that turns it on: a secret no report or output may show. */
+  key: string;
+  /** Serves the reference receiver (with `key`, in its mode) and runs `pushcheck run` against it. */
+  run(opts: { key?: string; observe?: boolean; extra?: string[] }): Promise<CliResult & { dir: string }>;
+}
+
+/**
+ * Declares the reference receiver's tests: conformant with --strict without the key (the cases that need it
+ * skipped) and with it (never writing the secrets), and incomplete without an observer, whose cases are then
+ * not assessed.
+ */
+export function referenceIsConformant(ref: ReferenceRuns): void {
+  const all = Object.keys(ref.registry);
+  const needing = (need: string) => casesNeeding(ref.registry, need);
+  const word = ref.mode.replace(/ mode$/, '');
+  test(`passes every case with --strict in plain mode; ${word}-mode cases are skipped`, async () => {
+    const r = await ref.run({ extra: ['--strict'] });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.report?.verdict).toBe('conformant');
+    expect(idsWith(r.report, 'failed')).toEqual([]);
+    expect(idsWith(r.report, 'skipped').sort()).toEqual(needing('aes-key').sort());
+    expect(r.report?.summary.passed).toBe(all.length - needing('aes-key').length);
+    expect(r.stdout).toMatch(/verdict: CONFORMANT/);
+  });
+
+  test(`passes every case with --strict in ${word} mode, and never writes the secrets`, async () => {
+    const r = await ref.run({ key: ref.key, extra: ['--strict'] });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.report?.summary.passed).toBe(all.length);
+    expect(r.report?.mode).toBe(ref.mode);
+    for (const file of ['report.json', 'junit.xml']) {
+      const text = readFileSync(join(r.dir, 'report', file), 'utf8');
+      expect(text).not.toContain(ref.key);
+      expect(text).not.toContain(TOKEN);
+    }
+    expect(r.stdout + r.stderr).not.toContain(ref.key);
+    expect(r.stdout + r.stderr).not.toContain(TOKEN);
+  });
+
+  test('without an observer, the cases that need one are not assessed, and the run is incomplete', async () => {
+    const r = await ref.run({ observe: false });
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(r.report?.verdict).toBe('incomplete');
+    expect(r.report?.verdictReason).toContain(`${ref.profile}.push.processed`);
+    const expected = needing('observer').filter((id) => !needing('aes-key').includes(id));
+    expect(idsWith(r.report, 'not-assessed').sort()).toEqual(expected.sort());
+    const one = r.report?.cases.find((c) => c.outcome === 'not-assessed');
+    expect(one?.reason).toContain('--observe-file');
+  });
+}
+
 /** A faulty receiver as the self-tests read it from a profile's `faulty` map. */
 export interface FaultyEntry {
   /** The cases meant to catch it. */

@@ -2,7 +2,6 @@
  * The suite's own test of honesty: through the real CLI and real HTTP, it passes against the reference
  * receiver and catches every faulty receiver with the case meant to catch it.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { type FaultyName, faulty, faultyBehaviour } from '../mocks/onenet/faulty.ts';
@@ -11,20 +10,18 @@ import { serve } from '../mocks/serve.ts';
 import { requirements } from '../specs/onenet/requirements.ts';
 import {
   AES_KEY,
+  casesNeeding,
   type CliResult,
   eachFaultyIsCaught,
   idsWith,
   pushcheck,
+  referenceIsConformant,
   scratch,
   TOKEN,
   type Runner,
 } from './helpers.ts';
 
-const ALL_IDS = Object.keys(requirements);
-const needing = (need: string) =>
-  Object.entries(requirements)
-    .filter(([, r]) => (r as { needs?: readonly string[] }).needs?.includes(need))
-    .map(([id]) => id);
+const needing = (need: string) => casesNeeding(requirements, need);
 
 interface RunOptions {
   /** Runs pushcheck (default: at once; a batch's part in the faulty-receiver loop). */
@@ -51,38 +48,12 @@ async function runAgainst(behaviour: Behaviour, opts: RunOptions = {}): Promise<
 }
 
 test.describe('the reference receiver', () => {
-  test('passes every case with --strict in plain mode; secure-mode cases are skipped', async () => {
-    const r = await runAgainst(reference, { extra: ['--strict'] });
-    expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(r.report?.verdict).toBe('conformant');
-    expect(idsWith(r.report, 'failed')).toEqual([]);
-    expect(idsWith(r.report, 'skipped').sort()).toEqual(needing('aes-key').sort());
-    expect(r.report?.summary.passed).toBe(ALL_IDS.length - needing('aes-key').length);
-    expect(r.stdout).toMatch(/verdict: CONFORMANT/);
-  });
-
-  test('passes every case with --strict in secure mode, and never writes the secrets', async () => {
-    const r = await runAgainst(reference, { aesKey: AES_KEY, extra: ['--strict'] });
-    expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(r.report?.summary.passed).toBe(ALL_IDS.length);
-    for (const file of ['report.json', 'junit.xml']) {
-      const text = readFileSync(join(r.dir, 'report', file), 'utf8');
-      expect(text).not.toContain(AES_KEY);
-      expect(text).not.toContain(TOKEN);
-    }
-    expect(r.stdout + r.stderr).not.toContain(AES_KEY);
-    expect(r.stdout + r.stderr).not.toContain(TOKEN);
-  });
-
-  test('without an observer, the cases that need one are not assessed, and the run is incomplete', async () => {
-    const r = await runAgainst(reference, { observe: false });
-    expect(r.code, r.stdout + r.stderr).toBe(2);
-    expect(r.report?.verdict).toBe('incomplete');
-    expect(r.report?.verdictReason).toContain('onenet.push.processed');
-    const expected = needing('observer').filter((id) => !needing('aes-key').includes(id));
-    expect(idsWith(r.report, 'not-assessed').sort()).toEqual(expected.sort());
-    const one = r.report?.cases.find((c) => c.outcome === 'not-assessed');
-    expect(one?.reason).toContain('--observe-file');
+  referenceIsConformant({
+    profile: 'onenet',
+    registry: requirements,
+    mode: 'secure mode',
+    key: AES_KEY,
+    run: ({ key, ...opts }) => runAgainst(reference, { ...opts, ...(key ? { aesKey: key } : {}) }),
   });
 });
 

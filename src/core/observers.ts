@@ -13,6 +13,7 @@ import { spawn } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { collectBody } from './listener.ts';
 import { FileObserver, type Observer } from './observer.ts';
 import { UsageError, usage } from './errors.ts';
 
@@ -146,13 +147,7 @@ export async function startHttpSink(
 ): Promise<{ address: string; close(): Promise<void> }> {
   const { host, port } = parseListen(listen);
   const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (d: Buffer) => {
-      size += d.length;
-      if (size <= MAX_POST) chunks.push(d);
-    });
-    req.on('end', () => {
+    collectBody(req, MAX_POST, (body, size) => {
       if (req.method !== 'POST' && req.method !== 'PUT') {
         res.writeHead(405, { allow: 'POST, PUT' }).end();
         return;
@@ -161,7 +156,7 @@ export async function startHttpSink(
         res.writeHead(413).end();
         return;
       }
-      appendFileSync(file, `${Buffer.concat(chunks).toString('latin1').replaceAll('\n', ' ')}\n`);
+      appendFileSync(file, `${body.toString('latin1').replaceAll('\n', ' ')}\n`);
       res.writeHead(204).end();
     });
   });

@@ -4,7 +4,6 @@
  * to catch it. Runs are kept short: a burst of 5 (20 only where the burst is what is tested) and a 1 s
  * observer timeout (the reference records synchronously).
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { type FaultyName, faulty, faultyBehaviour } from '../../mocks/onenet-legacy/faulty.ts';
@@ -14,8 +13,8 @@ import { type OneNetLegacyCaseId, requirements } from '../../specs/onenet-legacy
 import {
   type CliResult,
   eachFaultyIsCaught,
-  idsWith,
   pushcheck,
+  referenceIsConformant,
   scratch,
   TOKEN,
   type Runner,
@@ -24,8 +23,6 @@ import { ENCODING_AES_KEY } from './helpers.ts';
 
 const PROFILE = 'onenet-legacy';
 const ALL_IDS = Object.keys(requirements) as OneNetLegacyCaseId[];
-const needing = (need: string) =>
-  ALL_IDS.filter((id) => (requirements[id] as { needs?: readonly string[] }).needs?.includes(need));
 
 interface RunOptions {
   /** Runs pushcheck (default: at once; a batch's part in the faulty-receiver loop). */
@@ -64,36 +61,12 @@ async function runAgainst(behaviour: Behaviour, opts: RunOptions = {}): Promise<
 }
 
 test.describe('the reference legacy receiver', () => {
-  test('passes every case with --strict in plain mode; encrypted-mode cases are skipped', async () => {
-    const r = await runAgainst(reference, { extra: ['--strict'] });
-    expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(r.report?.verdict).toBe('conformant');
-    expect(idsWith(r.report, 'failed')).toEqual([]);
-    expect(idsWith(r.report, 'skipped').sort()).toEqual(needing('aes-key').sort());
-    expect(r.report?.summary.passed).toBe(ALL_IDS.length - needing('aes-key').length);
-  });
-
-  test('passes every case with --strict in encrypted mode, and never writes the secrets', async () => {
-    const r = await runAgainst(reference, { encodingAesKey: ENCODING_AES_KEY, extra: ['--strict'] });
-    expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(r.report?.summary.passed).toBe(ALL_IDS.length);
-    expect(r.report?.mode).toBe('encrypted mode');
-    for (const file of ['report.json', 'junit.xml']) {
-      const text = readFileSync(join(r.dir, 'report', file), 'utf8');
-      expect(text).not.toContain(ENCODING_AES_KEY);
-      expect(text).not.toContain(TOKEN);
-    }
-    expect(r.stdout + r.stderr).not.toContain(ENCODING_AES_KEY);
-    expect(r.stdout + r.stderr).not.toContain(TOKEN);
-  });
-
-  test('without an observer, the cases that need one are not assessed, and the run is incomplete', async () => {
-    const r = await runAgainst(reference, { observe: false });
-    expect(r.code, r.stdout + r.stderr).toBe(2);
-    expect(r.report?.verdict).toBe('incomplete');
-    expect(r.report?.verdictReason).toContain('onenet-legacy.push.processed');
-    const expected = needing('observer').filter((id) => !needing('aes-key').includes(id));
-    expect(idsWith(r.report, 'not-assessed').sort()).toEqual(expected.sort());
+  referenceIsConformant({
+    profile: PROFILE,
+    registry: requirements,
+    mode: 'encrypted mode',
+    key: ENCODING_AES_KEY,
+    run: ({ key, ...opts }) => runAgainst(reference, { ...opts, ...(key ? { encodingAesKey: key } : {}) }),
   });
 });
 

@@ -5,23 +5,17 @@
  * `chain`, on a device's first poll and again after two idle polls, so that each cycle shows both the chaining
  * and two idle intervals.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import {
   type ControlIdDeviceCaseId,
   deviceRequirements as REQS,
 } from '../../../specs/controlid/device-requirements.ts';
-import type { Outcome } from '../../core/case.ts';
-import { curlLine } from '../../core/http.ts';
+import { type ListenBaseOptions, ListenGrader, Listener, type ReceivedBase } from '../../core/listener.ts';
 import { intervalTolerance, judgeIntervals } from '../../core/retry.ts';
 import { formatErrors, loadSchemas } from '../../core/schemas.ts';
-import { type CaseReport, gradeOf, type WireEntry } from '../../report/model.ts';
+import type { CaseReport } from '../../report/model.ts';
 import { type Command, isInt64 } from './codec.ts';
 
-export interface DeviceListenOptions {
-  host: string;
-  port: number;
+export interface DeviceListenOptions extends ListenBaseOptions {
   /** The push_request_period the device is configured with, in seconds at scale 1. */
   periodS: number;
   /** The device's period is expected compressed by this factor. */
@@ -30,22 +24,11 @@ export interface DeviceListenOptions {
   chain: number;
   /** Ends at the first idle poll once this many polls have come (all devices together). */
   count: number;
-  /** Ends after this long whatever happens. */
-  durationMs: number;
   /** push_request_timeout: a command's result is overdue after it. */
   requestTimeoutMs: number;
-  log?: (line: string) => void;
-  onListening?: (url: string) => void;
-  stop?: Promise<void>;
 }
 
-interface Received {
-  n: number;
-  startMs: number;
-  endMs: number;
-  method: string;
-  url: string;
-  text: string;
+interface Received extends ReceivedBase {
   deviceId: string | undefined;
   uuid: string | undefined;
   status: number;
@@ -65,12 +48,6 @@ interface DeviceState {
   lastIdle?: Received | undefined;
 }
 
-interface Finding {
-  req: Received;
-  expected: string;
-  actual: string;
-}
-
 /** The commands handed out, in turn: each one the simulated device (and a real one) can execute. */
 const COMMANDS: readonly Command[] = [
   { verb: 'POST', endpoint: 'load_objects', body: { object: 'users' }, contentType: 'application/json' },
@@ -82,25 +59,19 @@ const COMMANDS: readonly Command[] = [
 /** Idle polls between chains: two, so that each cycle has two intervals to judge the period by. */
 const IDLE_BETWEEN_CHAINS = 2;
 const NO_DEVICE = '(no deviceId)';
-const MAX_BODY = 1024 * 1024;
 
 /** How soon after the answer to a result the next poll must come: "at once", in ms, before the lag. */
 export function repollLimitMs(periodMs: number): number {
   return Math.min(1000, periodMs / 2);
 }
 
-class DeviceGrader {
-  readonly requests: Received[] = [];
+class DeviceGrader extends ListenGrader<ControlIdDeviceCaseId, Received> {
   readonly devices = new Map<string, DeviceState>();
-  private readonly findings = new Map<ControlIdDeviceCaseId, Finding>();
-  private readonly checked = new Set<ControlIdDeviceCaseId>();
   private readonly schemas = loadSchemas('controlid');
   /** Pairs of polls, the first answered empty: judged against the period once the lag is known. */
   readonly idleIntervals: { from: Received; to: Received }[] = [];
   /** Each answered result and how long after its answer the next poll came. */
   readonly repollGaps: { after: Received; gapMs: number }[] = [];
-  readonly startedAt = Date.now();
-  lagMs = 0;
   worstPeriodErrorMs = 0;
   /** The scaled period is within the tolerance: the period case cannot be judged. */
   periodTooShort = false;
@@ -108,16 +79,8 @@ class DeviceGrader {
   readonly periodMs: number;
 
   constructor(private readonly opts: DeviceListenOptions) {
+    super(REQS, { party: 'device', moreTime: '--count, --duration' });
     this.periodMs = opts.periodS * 1000 * opts.timeScale;
-  }
-
-  flag(id: ControlIdDeviceCaseId, f: Finding): void {
-    this.checked.add(id);
-    if (!this.findings.has(id)) this.findings.set(id, f);
-  }
-
-  pass(id: ControlIdDeviceCaseId): void {
-    this.checked.add(id);
   }
 
   private state(key: string): DeviceState {
@@ -284,92 +247,53 @@ class DeviceGrader {
         });
       }
     }
-    return (Object.keys(REQS) as ControlIdDeviceCaseId[]).map((id) => this.caseReport(id, nowMs));
+    return this.reports(nowMs);
   }
 
-  private caseReport(id: ControlIdDeviceCaseId, nowMs: number): CaseReport {
-    const r = REQS[id];
-    const f = this.findings.get(id);
-    const ended = (outcome: Outcome, rest: Partial<CaseReport> = {}): CaseReport => ({
-      id,
-      title: r.title,
-      level: r.level,
-      interpreted: 'interpreted' in r ? r.interpreted : false,
-      outcome,
-      grade: gradeOf(outcome, r.level),
-      requirement: r.text,
-      source: r.source,
-      durationMs: nowMs,
-      wire: f ? [this.wireEntry(f.req)] : [],
-      ...rest,
+  protected override answerOf(req: Received): { status: number } {
+    return { status: req.status };
+  }
+
+  protected override replay(req: Received) {
+    const method: 'GET' | 'POST' = req.method === 'GET' ? 'GET' : 'POST';
+    return {
+      shown: { method, url: req.url, body: req.text },
+      curl: {
+        method,
+        url: req.url,
+        ...(method === 'POST' ? { headers: { 'content-type': 'application/json' }, body: req.text } : {}),
+        deadlineMs: this.opts.requestTimeoutMs,
+      },
+    };
+  }
+
+  protected override unassessed(id: ControlIdDeviceCaseId, nowMs: number): CaseReport | undefined {
+    if (id !== 'controlid-device.poll.period' || !this.periodTooShort) return undefined;
+    return this.ended(id, nowMs, 'not-assessed', {
+      reason: `the scaled period, ${Math.round(this.periodMs)} ms, is within the timing tolerance (${Math.round(intervalTolerance(this.periodMs, this.lagMs))} ms): give a larger --time-scale (0.01 or more for 60 s)`,
     });
-    if (f) {
-      const method = f.req.method === 'GET' ? 'GET' : 'POST';
-      return ended('failed', {
-        reason: `${r.title}: not so at request ${f.req.n}`,
-        expected: f.expected,
-        actual: f.actual,
-        exchanges: [
-          {
-            label: `request ${f.req.n} (+${Math.round(f.req.startMs)} ms)`,
-            request: { method, url: f.req.url, body: f.req.text, bodyBytes: Buffer.byteLength(f.req.text) },
-            response: { status: f.req.status },
-          },
-        ],
-        curl: curlLine({
-          method,
-          url: f.req.url,
-          ...(method === 'POST' ? { headers: { 'content-type': 'application/json' }, body: f.req.text } : {}),
-          deadlineMs: this.opts.requestTimeoutMs,
-        }),
-      });
-    }
-    if (id === 'controlid-device.poll.period' && this.periodTooShort) {
-      return ended('not-assessed', {
-        reason: `the scaled period, ${Math.round(this.periodMs)} ms, is within the timing tolerance (${Math.round(intervalTolerance(this.periodMs, this.lagMs))} ms): give a larger --time-scale (0.01 or more for 60 s)`,
-      });
-    }
-    if (!this.checked.has(id)) {
-      return ended('not-assessed', {
-        reason:
-          this.requests.length === 0
-            ? 'the device sent nothing'
-            : 'the run ended before the device did what this case needs (give it more time: --count, --duration)',
-      });
-    }
+  }
+
+  protected override metricsOf(id: ControlIdDeviceCaseId): Record<string, number | string> | undefined {
     if (id === 'controlid-device.poll.period') {
-      return ended('passed', {
-        metrics: {
-          timeScale: this.opts.timeScale,
-          periodMs: this.periodMs,
-          intervals: this.idleIntervals.length,
-          worstPeriodErrorMs: this.worstPeriodErrorMs,
-          toleranceMs: 'max(100 ms, 5% of the scaled period) + eventLoopLagMs',
-          eventLoopLagMs: this.lagMs,
-        },
-      });
+      return {
+        timeScale: this.opts.timeScale,
+        periodMs: this.periodMs,
+        intervals: this.idleIntervals.length,
+        worstPeriodErrorMs: this.worstPeriodErrorMs,
+        toleranceMs: 'max(100 ms, 5% of the scaled period) + eventLoopLagMs',
+        eventLoopLagMs: this.lagMs,
+      };
     }
     if (id === 'controlid-device.chain.repoll') {
-      return ended('passed', {
-        metrics: {
-          worstGapMs: Math.round(Math.max(...this.repollGaps.map((g) => g.gapMs)) * 10) / 10,
-          repolls: this.repollGaps.length,
-          limitMs: 'min(1000 ms, half the scaled period) + eventLoopLagMs',
-          eventLoopLagMs: this.lagMs,
-        },
-      });
+      return {
+        worstGapMs: Math.round(Math.max(...this.repollGaps.map((g) => g.gapMs)) * 10) / 10,
+        repolls: this.repollGaps.length,
+        limitMs: 'min(1000 ms, half the scaled period) + eventLoopLagMs',
+        eventLoopLagMs: this.lagMs,
+      };
     }
-    return ended('passed');
-  }
-
-  private wireEntry(req: Received): WireEntry {
-    return {
-      label: `request ${req.n}`,
-      method: req.method,
-      status: req.status,
-      startedAt: new Date(this.startedAt + req.startMs).toISOString(),
-      totalMs: Math.round(req.endMs - req.startMs),
-    };
+    return undefined;
   }
 }
 
@@ -383,80 +307,51 @@ export async function listenDevice(
   opts: DeviceListenOptions,
 ): Promise<{ cases: CaseReport[]; requests: number; devices: number; durationMs: number }> {
   const g = new DeviceGrader(opts);
-  const lag = monitorEventLoopDelay({ resolution: 10 });
-  lag.enable();
-  const origin = performance.now();
-  const now = () => performance.now() - origin;
-  const log = opts.log ?? (() => undefined);
-  let finish: () => void = () => undefined;
-  const finished = new Promise<void>((r) => {
-    finish = r;
-  });
+  const l = new Listener(opts);
   let polls = 0;
-  const server = http.createServer((req, res) => {
-    const startMs = now();
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size <= MAX_BODY) chunks.push(c);
-    });
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', 'http://pushcheck.invalid');
-      const r: Received = {
-        n: g.requests.length + 1,
-        startMs,
-        endMs: startMs,
-        method: req.method ?? 'GET',
-        url: `http://${opts.host}:${(server.address() as AddressInfo).port}${req.url ?? '/'}`,
-        text: Buffer.concat(chunks).toString('utf8'),
-        deviceId: url.searchParams.get('deviceId') ?? undefined,
-        uuid: url.searchParams.get('uuid') ?? undefined,
-        status: 200,
-      };
-      g.requests.push(r);
-      const endpoint = endpointOf(url);
-      let body = '';
-      let idle = false;
-      if (endpoint === 'push' && req.method === 'GET') {
-        polls++;
-        const command = g.poll(r, polls <= opts.count);
-        body = command ? JSON.stringify(command) : '';
-        idle = command === undefined;
-        log(
-          `← #${r.n} poll at +${Math.round(startMs)} ms, deviceId=${r.deviceId ?? '(none)'} → ${command ? `${command.endpoint}` : 'empty'}`,
-        );
-      } else if (endpoint === 'result' && req.method === 'POST') {
-        g.result(r);
-        log(
-          `← #${r.n} result at +${Math.round(startMs)} ms, uuid=${r.uuid ?? '(none)'}: ${r.text.slice(0, 120)}`,
-        );
-      } else {
-        r.status = 404;
-        log(
-          `← #${r.n} ${req.method} ${url.pathname} at +${Math.round(startMs)} ms → 404 (a device polls GET …/push)`,
-        );
-      }
-      res.writeHead(r.status, body ? { 'content-type': 'application/json' } : {}).end(body);
-      res.on('finish', () => {
-        r.endMs = now();
-        // A quiet point: the last poll counted was answered empty, with no transaction open.
-        if (idle && polls >= opts.count) finish();
-      });
+  const { durationMs, lagMs } = await l.serve('/api', ({ n, startMs, req, res, text, url: at }) => {
+    const url = new URL(req.url ?? '/', 'http://pushcheck.invalid');
+    const r: Received = {
+      n,
+      startMs,
+      endMs: startMs,
+      method: req.method ?? 'GET',
+      url: at,
+      text,
+      deviceId: url.searchParams.get('deviceId') ?? undefined,
+      uuid: url.searchParams.get('uuid') ?? undefined,
+      status: 200,
+    };
+    g.requests.push(r);
+    const endpoint = endpointOf(url);
+    let body = '';
+    let idle = false;
+    if (endpoint === 'push' && req.method === 'GET') {
+      polls++;
+      const command = g.poll(r, polls <= opts.count);
+      body = command ? JSON.stringify(command) : '';
+      idle = command === undefined;
+      l.log(
+        `← #${r.n} poll at +${Math.round(startMs)} ms, deviceId=${r.deviceId ?? '(none)'} → ${command ? `${command.endpoint}` : 'empty'}`,
+      );
+    } else if (endpoint === 'result' && req.method === 'POST') {
+      g.result(r);
+      l.log(
+        `← #${r.n} result at +${Math.round(startMs)} ms, uuid=${r.uuid ?? '(none)'}: ${r.text.slice(0, 120)}`,
+      );
+    } else {
+      r.status = 404;
+      l.log(
+        `← #${r.n} ${req.method} ${url.pathname} at +${Math.round(startMs)} ms → 404 (a device polls GET …/push)`,
+      );
+    }
+    res.writeHead(r.status, body ? { 'content-type': 'application/json' } : {}).end(body);
+    res.on('finish', () => {
+      r.endMs = l.now();
+      // A quiet point: the last poll counted was answered empty, with no transaction open.
+      if (idle && polls >= opts.count) l.finish();
     });
   });
-  await new Promise<void>((ok, ko) => {
-    server.once('error', ko);
-    server.listen(opts.port, opts.host, () => ok());
-  });
-  opts.onListening?.(`http://${opts.host}:${(server.address() as AddressInfo).port}/api`);
-  const timer = setTimeout(finish, opts.durationMs);
-  await Promise.race([finished, opts.stop ?? new Promise<never>(() => undefined)]);
-  clearTimeout(timer);
-  server.closeAllConnections();
-  await new Promise<void>((r) => server.close(() => r()));
-  const durationMs = Math.round(now());
-  lag.disable();
-  g.lagMs = Math.round(lag.max / 1e6);
+  g.lagMs = lagMs;
   return { cases: g.cases(durationMs), requests: g.requests.length, devices: g.devices.size, durationMs };
 }

@@ -5,6 +5,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { collectBody } from '../../core/listener.ts';
 import type { Observer } from '../../core/observer.ts';
 
 /** What the sink keeps at most, so a rule that floods it cannot exhaust memory. */
@@ -32,14 +33,8 @@ export class RuleSink implements Observer {
   static async start(port = 0): Promise<RuleSink> {
     const received: { keep?: (body: string) => void } = {};
     const server = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      req.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size <= MAX_BODY_BYTES) chunks.push(c);
-      });
-      req.on('end', () => {
-        received.keep?.(Buffer.concat(chunks).toString('utf8'));
+      collectBody(req, MAX_BODY_BYTES, (body) => {
+        received.keep?.(body.toString('utf8'));
         res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
       });
     });

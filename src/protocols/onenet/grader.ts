@@ -4,18 +4,14 @@
  * failures forced (`--respond 500|timeout|fail-first=N`), the retries against the platform's schedule. It ends
  * with a report in the same formats as a receiver's.
  */
-import http from 'node:http';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { AddressInfo } from 'node:net';
 import {
   senderRequirements as REQS,
   type OneNetSenderCaseId,
 } from '../../../specs/onenet/sender-requirements.ts';
-import type { Outcome } from '../../core/case.ts';
-import { curlLine } from '../../core/http.ts';
+import { type ListenBaseOptions, ListenGrader, Listener, type ReceivedBase } from '../../core/listener.ts';
 import { intervalTolerance, judgeIntervals } from '../../core/retry.ts';
 import { formatErrors, loadSchemas } from '../../core/schemas.ts';
-import { type CaseReport, gradeOf, type RunReport, type WireEntry } from '../../report/model.ts';
+import type { CaseReport, RunReport } from '../../report/model.ts';
 import { decrypt, sign } from './codec.ts';
 import { ONENET_MAX_ATTEMPTS, ONENET_RETRY } from './retry.ts';
 
@@ -23,9 +19,7 @@ import { ONENET_MAX_ATTEMPTS, ONENET_RETRY } from './retry.ts';
 export type Respond =
   { kind: 'ok' } | { kind: '500' } | { kind: 'timeout' } | { kind: 'fail-first'; n: number };
 
-export interface ListenOptions {
-  host: string;
-  port: number;
+export interface ListenOptions extends ListenBaseOptions {
   token: string;
   aesKey?: string | undefined;
   respond: Respond;
@@ -33,25 +27,12 @@ export interface ListenOptions {
   timeScale: number;
   /** Ends once this many messages have settled (acked, or every attempt made) and stayed quiet. */
   count?: number | undefined;
-  /** Ends after this long whatever happens. */
-  durationMs: number;
   /** With `timeout`, how long a request is held before the grader gives up on the sender closing it. */
   holdMs: number;
-  log?: (line: string) => void;
-  /** Called once listening, with the URL to point the sender at. */
-  onListening?: (url: string) => void;
-  /** Resolves to end the run early (Ctrl-C). */
-  stop?: Promise<void>;
 }
 
-interface Received {
-  n: number;
-  startMs: number;
-  endMs: number;
-  method: string;
-  url: string;
+interface Received extends ReceivedBase {
   headers: Record<string, string>;
-  text: string;
   body: Record<string, unknown> | undefined;
   /** What the grader answered: a status, or held until the sender gave up. */
   answered: number | 'held';
@@ -65,13 +46,6 @@ interface Message {
   settledAtMs?: number;
 }
 
-interface Finding {
-  req: Received;
-  expected: string;
-  actual: string;
-}
-
-const MAX_BODY = 1024 * 1024;
 /** 2001-09-09 in ms: any time below it is in seconds, or not a timestamp. */
 const MIN_MS_TIMESTAMP = 1e12;
 
@@ -116,27 +90,13 @@ function shown(r: Received): string {
 }
 
 /** Grades what a sender sends; `cases()` turns the findings into case reports. */
-class Grader {
-  readonly requests: Received[] = [];
+class Grader extends ListenGrader<OneNetSenderCaseId, Received> {
   readonly messages: Message[] = [];
-  private readonly findings = new Map<OneNetSenderCaseId, Finding>();
-  private readonly checked = new Set<OneNetSenderCaseId>();
   private readonly schemas = loadSchemas('onenet');
   worstIntervalErrorMs = 0;
-  /** Wall-clock time of the origin the attempts are timed from. */
-  readonly startedAt = Date.now();
-  /** The worst event-loop delay while listening: added to the interval tolerance. */
-  lagMs = 0;
 
-  constructor(private readonly opts: ListenOptions) {}
-
-  private flag(id: OneNetSenderCaseId, f: Finding): void {
-    this.checked.add(id);
-    if (!this.findings.has(id)) this.findings.set(id, f);
-  }
-
-  private pass(id: OneNetSenderCaseId): void {
-    this.checked.add(id);
+  constructor(private readonly opts: ListenOptions) {
+    super(REQS, { party: 'sender', moreTime: '--duration, --count' });
   }
 
   /**
@@ -276,84 +236,50 @@ class Grader {
 
   /** The case reports, once the run is over (`nowMs` from the same origin as the attempts). */
   cases(nowMs: number): CaseReport[] {
-    const failing = this.opts.respond.kind !== 'ok';
-    const retried = this.messages.filter((m) => m.attempts.length > 1);
-    if (failing) this.judgeRetries(nowMs, retried);
-    return (Object.keys(REQS) as OneNetSenderCaseId[]).map((id) => this.caseReport(id, nowMs, failing));
+    if (this.failing()) this.judgeRetries(nowMs);
+    return this.reports(nowMs);
   }
 
-  private caseReport(id: OneNetSenderCaseId, nowMs: number, failing: boolean): CaseReport {
+  /** The grader answers some attempts with a failure: the retry cases can be judged. */
+  private failing(): boolean {
+    return this.opts.respond.kind !== 'ok';
+  }
+
+  protected override answerOf(req: Received): { status: number } | { error: string } {
+    return req.answered === 'held' ? { error: 'held until the sender gave up' } : { status: req.answered };
+  }
+
+  protected override replay(req: Received) {
+    const shown = { method: 'POST' as const, url: req.url, headers: req.headers, body: req.text };
+    return { shown, curl: { ...shown, deadlineMs: 5000 } };
+  }
+
+  protected override unassessed(id: OneNetSenderCaseId, nowMs: number): CaseReport | undefined {
     const r = REQS[id];
-    const f = this.findings.get(id);
     const needs: readonly string[] = 'needs' in r ? r.needs : [];
-    const ended = (outcome: Outcome, rest: Partial<CaseReport> = {}): CaseReport => ({
-      id,
-      title: r.title,
-      level: r.level,
-      interpreted: false,
-      outcome,
-      grade: gradeOf(outcome, r.level),
-      requirement: r.text,
-      source: r.source,
-      durationMs: nowMs,
-      wire: f ? [this.wireEntry(f.req)] : [],
-      ...rest,
-    });
-    if (f) {
-      const req = { method: 'POST' as const, url: f.req.url, headers: f.req.headers, body: f.req.text };
-      return ended('failed', {
-        reason: `${r.title}: not so at request ${f.req.n}`,
-        expected: f.expected,
-        actual: f.actual,
-        exchanges: [
-          {
-            label: `request ${f.req.n} (+${Math.round(f.req.startMs)} ms)`,
-            request: { ...req, bodyBytes: Buffer.byteLength(f.req.text) },
-            response: f.req.answered === 'held' ? undefined : { status: f.req.answered },
-          },
-        ],
-        curl: curlLine({ ...req, deadlineMs: 5000 }),
-      });
-    }
     if (needs.includes('aes-key') && this.opts.aesKey === undefined) {
-      return ended('skipped', { reason: 'secure mode only: pass --aes-key KEY' });
+      return this.ended(id, nowMs, 'skipped', { reason: 'secure mode only: pass --aes-key KEY' });
     }
-    if (needs.includes('failures') && !failing) {
-      return ended('not-assessed', {
+    if (needs.includes('failures') && !this.failing()) {
+      return this.ended(id, nowMs, 'not-assessed', {
         reason: 'every push was acked: pass --respond 500, timeout or fail-first=N to see retries',
       });
     }
-    if (!this.checked.has(id)) {
-      return ended('not-assessed', {
-        reason:
-          this.requests.length === 0
-            ? 'the sender sent nothing'
-            : 'the run ended before the sender did what this case needs (give it more time: --duration, --count)',
-      });
-    }
-    if (id !== 'onenet-sender.retry.schedule') return ended('passed');
-    return ended('passed', {
-      metrics: {
-        timeScale: this.opts.timeScale,
-        worstIntervalErrorMs: this.worstIntervalErrorMs,
-        toleranceMs: 'max(100 ms, 5% of the scaled interval) + eventLoopLagMs',
-        eventLoopLagMs: this.lagMs,
-      },
-    });
+    return undefined;
   }
 
-  /** A received request as a line of the wire log. */
-  private wireEntry(req: Received): WireEntry {
+  protected override metricsOf(id: OneNetSenderCaseId): Record<string, number | string> | undefined {
+    if (id !== 'onenet-sender.retry.schedule') return undefined;
     return {
-      label: `request ${req.n}`,
-      method: req.method,
-      ...(req.answered === 'held' ? { error: 'held until the sender gave up' } : { status: req.answered }),
-      startedAt: new Date(this.startedAt + req.startMs).toISOString(),
-      totalMs: Math.round(req.endMs - req.startMs),
+      timeScale: this.opts.timeScale,
+      worstIntervalErrorMs: this.worstIntervalErrorMs,
+      toleranceMs: 'max(100 ms, 5% of the scaled interval) + eventLoopLagMs',
+      eventLoopLagMs: this.lagMs,
     };
   }
 
-  private judgeRetries(nowMs: number, retried: Message[]): void {
+  private judgeRetries(nowMs: number): void {
+    const retried = this.messages.filter((m) => m.attempts.length > 1);
     const scale = this.opts.timeScale;
     for (const m of this.messages) {
       const last = m.attempts.at(-1) as Received;
@@ -418,15 +344,7 @@ export async function listen(
   opts: ListenOptions,
 ): Promise<{ cases: CaseReport[]; requests: number; messages: number; durationMs: number }> {
   const g = new Grader(opts);
-  const lag = monitorEventLoopDelay({ resolution: 10 });
-  lag.enable();
-  const origin = performance.now();
-  const now = () => performance.now() - origin;
-  const log = opts.log ?? (() => undefined);
-  let finish: () => void = () => undefined;
-  const finished = new Promise<void>((r) => {
-    finish = r;
-  });
+  const l = new Listener(opts);
   const maybeDone = () => {
     if (opts.count === undefined) return;
     const settled = g.messages.filter((m) => m.settledAtMs !== undefined);
@@ -436,93 +354,68 @@ export async function listen(
       () => {
         const still = g.messages.filter((m) => m.settledAtMs !== undefined);
         const latest = Math.max(...still.map((m) => (m.settledAtMs ?? 0) + quietAfter(m, opts.timeScale)));
-        if (latest <= now() + 1) finish();
+        if (latest <= l.now() + 1) l.finish();
       },
-      quietUntil - now() + 1,
+      quietUntil - l.now() + 1,
     );
   };
-  let n = 0;
-  const server = http.createServer((req, res) => {
-    const startMs = now();
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size <= MAX_BODY) chunks.push(c);
-    });
-    req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      let body: Record<string, unknown> | undefined;
-      try {
-        const v: unknown = JSON.parse(text);
-        body =
-          v !== null && typeof v === 'object' && !Array.isArray(v)
-            ? (v as Record<string, unknown>)
-            : undefined;
-      } catch {
-        body = undefined;
+  const { durationMs, lagMs } = await l.serve('/onenet', ({ n, startMs, req, res, text, url }) => {
+    let body: Record<string, unknown> | undefined;
+    try {
+      const v: unknown = JSON.parse(text);
+      body =
+        v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+    } catch {
+      body = undefined;
+    }
+    const headers = Object.fromEntries(
+      Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]),
+    );
+    const msg = str(body?.msg);
+    const m = msg === undefined ? undefined : g.messageOf(msg, str(body?.id));
+    const k = (m?.attempts.length ?? 0) + 1;
+    const answered = req.method !== 'POST' ? 405 : m?.acked ? 200 : g.answer(k);
+    const r: Received = {
+      n,
+      startMs,
+      endMs: startMs,
+      method: req.method ?? 'POST',
+      url,
+      headers,
+      text,
+      body,
+      answered,
+    };
+    g.requests.push(r);
+    if (req.method === 'POST') g.gradeBody(r);
+    if (m) {
+      m.attempts.push(r);
+      g.gradeAttempt(r, m);
+    }
+    l.log(
+      `← ${req.method} ${req.url} id=${str(body?.id) ?? '?'} attempt ${k} at +${Math.round(startMs)} ms → ${answered === 'held' ? 'held' : `HTTP ${answered}`}`,
+    );
+    const settle = (ok: boolean) => {
+      r.endMs = l.now();
+      if (!m || m.settledAtMs !== undefined) return;
+      if (ok) m.acked = true;
+      if (ok || m.attempts.length >= ONENET_MAX_ATTEMPTS) {
+        m.settledAtMs = r.endMs;
+        maybeDone();
       }
-      const headers = Object.fromEntries(
-        Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]),
-      );
-      const msg = str(body?.msg);
-      const m = msg === undefined ? undefined : g.messageOf(msg, str(body?.id));
-      const k = (m?.attempts.length ?? 0) + 1;
-      const answered = req.method !== 'POST' ? 405 : m?.acked ? 200 : g.answer(k);
-      const r: Received = {
-        n: ++n,
-        startMs,
-        endMs: startMs,
-        method: req.method ?? 'POST',
-        url: `http://${opts.host}:${(server.address() as AddressInfo).port}${req.url ?? '/'}`,
-        headers,
-        text,
-        body,
-        answered,
-      };
-      g.requests.push(r);
-      if (req.method === 'POST') g.gradeBody(r);
-      if (m) {
-        m.attempts.push(r);
-        g.gradeAttempt(r, m);
-      }
-      log(
-        `← ${req.method} ${req.url} id=${str(body?.id) ?? '?'} attempt ${k} at +${Math.round(startMs)} ms → ${answered === 'held' ? 'held' : `HTTP ${answered}`}`,
-      );
-      const settle = (ok: boolean) => {
-        r.endMs = now();
-        if (!m || m.settledAtMs !== undefined) return;
-        if (ok) m.acked = true;
-        if (ok || m.attempts.length >= ONENET_MAX_ATTEMPTS) {
-          m.settledAtMs = r.endMs;
-          maybeDone();
-        }
-      };
-      if (answered === 'held') {
-        const giveUp = setTimeout(() => req.socket.destroy(), opts.holdMs);
-        res.on('close', () => {
-          clearTimeout(giveUp);
-          settle(false);
-        });
-        return;
-      }
-      res.writeHead(answered, { 'content-type': 'text/plain' }).end(answered === 200 ? 'ok' : 'failed');
-      res.on('finish', () => settle(answered === 200));
-    });
+    };
+    if (answered === 'held') {
+      const giveUp = setTimeout(() => req.socket.destroy(), opts.holdMs);
+      res.on('close', () => {
+        clearTimeout(giveUp);
+        settle(false);
+      });
+      return;
+    }
+    res.writeHead(answered, { 'content-type': 'text/plain' }).end(answered === 200 ? 'ok' : 'failed');
+    res.on('finish', () => settle(answered === 200));
   });
-  await new Promise<void>((ok, ko) => {
-    server.once('error', ko);
-    server.listen(opts.port, opts.host, () => ok());
-  });
-  opts.onListening?.(`http://${opts.host}:${(server.address() as AddressInfo).port}/onenet`);
-  const timer = setTimeout(finish, opts.durationMs);
-  await Promise.race([finished, opts.stop ?? new Promise<never>(() => undefined)]);
-  clearTimeout(timer);
-  server.closeAllConnections();
-  await new Promise<void>((r) => server.close(() => r()));
-  const durationMs = Math.round(now());
-  lag.disable();
-  g.lagMs = Math.round(lag.max / 1e6);
+  g.lagMs = lagMs;
   return { cases: g.cases(durationMs), requests: g.requests.length, messages: g.messages.length, durationMs };
 }
 
