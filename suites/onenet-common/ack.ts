@@ -2,7 +2,8 @@
  * Ack timing (onenet.seed.md §4 重推策略; FACTS.md §1b): HTTP 200 within 5 s, measured to the last byte and
  * cut at 5 s.
  */
-import { expectStatus, expectWithin, fail, percentile, recordMetrics } from '../../src/core/case.ts';
+import { expectBurstOnTime, measureBurst } from '../../src/core/burst.ts';
+import { expectStatus, expectWithin, recordMetrics } from '../../src/core/case.ts';
 import type { RunConfig } from '../../src/core/config.ts';
 import { type FamilySender, idOf, type OneNetFamily } from './family.ts';
 
@@ -25,28 +26,15 @@ export function ackCases<P extends string, Id extends string, S extends FamilySe
   });
 
   family.conformance(idOf(family, 'ack.burst'), async ({ target, sender, run }) => {
-    const n = burst.size(run);
-    const pushes = Array.from({ length: n }, (_, i) => burst.push(sender, i));
-    const results = await Promise.all(pushes.map((p, i) => target.post(p.json, `burst push ${i + 1}/${n}`)));
-    const latencies = results.map((r) => r.timings.totalMs);
-    recordMetrics({
-      pushes: n,
-      p50Ms: percentile(latencies, 50),
-      p95Ms: percentile(latencies, 95),
-      maxMs: Math.max(...latencies),
-    });
-    const late = results.filter(
-      (r) => r.error !== undefined || r.response?.status !== 200 || r.timings.totalMs > run.deadlineMs,
+    const b = await measureBurst(burst.size(run), run.deadlineMs, (i, label) =>
+      target.post(burst.push(sender, i).json, label),
     );
-    if (late.length > 0) {
-      fail(
-        `${late.length} of ${n} concurrent pushes were not acked with 200 within ${run.deadlineMs} ms`,
-        `all ${n} acked with HTTP 200 within ${run.deadlineMs} ms`,
-        late
-          .slice(0, 3)
-          .map((r) => `${r.label}: ${r.error ?? `HTTP ${r.response?.status}`} after ${r.timings.totalMs} ms`)
-          .join('; '),
-      );
-    }
+    recordMetrics(b.metrics);
+    expectBurstOnTime(
+      b,
+      run.deadlineMs,
+      'acked',
+      (r) => `${r.error ?? `HTTP ${r.response?.status}`} after ${r.timings.totalMs} ms`,
+    );
   });
 }
