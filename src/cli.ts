@@ -500,14 +500,15 @@ async function cmdServe(args: string[]): Promise<number> {
   });
   if (positionals.length) fail(`unexpected argument "${positionals[0]}"; see \`pushcheck --help\``);
   const name = stringOption(values.faulty);
-  const catalogue = Object.entries(profile.faulty).map(([n, f]) => `  ${n.padEnd(28)} ${f.defect}`);
+  const faulty = await profile.faulty();
+  const catalogue = Object.entries(faulty).map(([n, f]) => `  ${n.padEnd(28)} ${f.defect}`);
   if (name === 'help') {
     console.log(
       `faulty ${profile.name} receivers (each the reference with one defect):\n${catalogue.join('\n')}`,
     );
     return 0;
   }
-  if (name !== undefined && !(name in profile.faulty)) {
+  if (name !== undefined && !(name in faulty)) {
     fail(`unknown faulty receiver "${name}"; known ones:\n${catalogue.join('\n')}`);
   }
   const served = await profile.serve({

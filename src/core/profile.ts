@@ -100,10 +100,14 @@ export interface Profile<S = unknown> {
    * throws `UsageError` (src/core/errors.ts) saying what to do.
    */
   preflight?(settings: S): Promise<void>;
-  /** Starts the reference receivers `pushcheck demo` runs the suite against. */
+  /**
+   * Starts the reference receivers `pushcheck demo` runs the suite against. Like `faulty` and `serve`, it
+   * imports the receivers (and msw) when called: the profile table is loaded by every command and every
+   * Playwright worker, and most of them start no receiver.
+   */
   demo(scratchDir: string): Promise<DemoTarget<S>[]>;
   /** One-defect receivers, each naming the cases meant to catch it. */
-  faulty: Readonly<Record<string, { defect: string; caughtBy: readonly string[] }>>;
+  faulty(): Promise<Readonly<Record<string, { defect: string; caughtBy: readonly string[] }>>>;
   /** The options of `pushcheck serve <name>` beyond --faulty, --host and --port. */
   serveOptions: OptionSpec;
   /** Valid messages and the ack, for `--fuzz`; a profile without it cannot be fuzzed yet. */

@@ -1,9 +1,8 @@
 /** The edge-box alert push as a pushcheck profile: its options, settings, demo and served receivers. */
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type FaultyName, faulty, faultyBehaviour } from '../../../mocks/alertpush/faulty.ts';
-import { type AuthMode, alertpushHandlers, PATHS, reference } from '../../../mocks/alertpush/reference.ts';
-import { serve } from '../../../mocks/serve.ts';
+import type { FaultyName } from '../../../mocks/alertpush/faulty.ts';
+import type { AuthMode } from '../../../mocks/alertpush/reference.ts';
 import { requirements } from '../../../specs/alertpush/requirements.ts';
 import { stringOption, usage } from '../../core/errors.ts';
 import type { DemoTarget, OptionValues, Profile } from '../../core/profile.ts';
@@ -135,6 +134,10 @@ export const alertpushProfile: Profile<AlertPushSettings> = {
     }
   },
   async demo(scratchDir) {
+    const [{ alertpushHandlers, PATHS }, { serve }] = await Promise.all([
+      import('../../../mocks/alertpush/reference.ts'),
+      import('../../../mocks/serve.ts'),
+    ]);
     const targets: DemoTarget<AlertPushSettings>[] = [];
     for (const auth of ['token-url', 'fixed'] as const) {
       const label = `alertpush-${auth === 'token-url' ? 'token' : 'fixed'}`;
@@ -161,13 +164,19 @@ export const alertpushProfile: Profile<AlertPushSettings> = {
     }
     return targets;
   },
-  faulty,
+  faulty: async () => (await import('../../../mocks/alertpush/faulty.ts')).faulty,
   serveOptions: {
     bearer: { type: 'string' },
     'observe-file': { type: 'string' },
     'image-dir': { type: 'string' },
   },
   async serve({ faulty: name, host, port, values }) {
+    const [{ alertpushHandlers, PATHS, reference }, { faulty, faultyBehaviour }, { serve }] =
+      await Promise.all([
+        import('../../../mocks/alertpush/reference.ts'),
+        import('../../../mocks/alertpush/faulty.ts'),
+        import('../../../mocks/serve.ts'),
+      ]);
     const defect = name === undefined ? undefined : faulty[name as FaultyName];
     let bearer = bearerOf(values, process.env);
     if (bearer === undefined && defect !== undefined && 'mode' in defect && defect.mode === 'fixed') {

@@ -1,13 +1,6 @@
 /** Control iD Push as a pushcheck profile: pushcheck plays the device; the push server is under test. */
 import { join, resolve } from 'node:path';
-import { type FaultyName, faulty, faultyBehaviour } from '../../../mocks/controlid/faulty.ts';
-import {
-  controlidHandlers,
-  DEFAULT_PATH,
-  DEFAULT_STATE_PATH,
-  reference,
-} from '../../../mocks/controlid/reference.ts';
-import { serve } from '../../../mocks/serve.ts';
+import type { FaultyName } from '../../../mocks/controlid/faulty.ts';
 import { requirements } from '../../../specs/controlid/requirements.ts';
 import { integerOption, stringOption } from '../../core/errors.ts';
 import type { Profile } from '../../core/profile.ts';
@@ -56,6 +49,10 @@ export const controlidProfile: Profile<ControlIdSettings> = {
   },
   secrets: () => [],
   async demo(scratchDir) {
+    const [{ controlidHandlers, DEFAULT_PATH, DEFAULT_STATE_PATH }, { serve }] = await Promise.all([
+      import('../../../mocks/controlid/reference.ts'),
+      import('../../../mocks/serve.ts'),
+    ]);
     const observeFile = join(scratchDir, 'controlid-results.log');
     const server = await serve(controlidHandlers({ observeFile, enrolled: [DEFAULT_DEVICE_ID] }));
     return [
@@ -73,9 +70,18 @@ export const controlidProfile: Profile<ControlIdSettings> = {
       },
     ];
   },
-  faulty,
+  faulty: async () => (await import('../../../mocks/controlid/faulty.ts')).faulty,
   serveOptions: { 'device-id': { type: 'string' }, 'observe-file': { type: 'string' } },
   async serve({ faulty: name, host, port, values }) {
+    const [
+      { controlidHandlers, DEFAULT_PATH, DEFAULT_STATE_PATH, reference },
+      { faultyBehaviour },
+      { serve },
+    ] = await Promise.all([
+      import('../../../mocks/controlid/reference.ts'),
+      import('../../../mocks/controlid/faulty.ts'),
+      import('../../../mocks/serve.ts'),
+    ]);
     const observeFile = stringOption(values['observe-file']);
     const deviceId = deviceIdOption(values);
     const behaviour = name ? faultyBehaviour(name as FaultyName) : reference;

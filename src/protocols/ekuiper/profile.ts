@@ -1,9 +1,6 @@
 /** eKuiper's httppush source as a pushcheck profile: its options, settings, demo and served endpoints. */
 import { join, resolve } from 'node:path';
-import { serveEkuiper } from '../../../mocks/ekuiper/ekuiper.ts';
-import { type FaultyName, faulty, faultyBehaviour } from '../../../mocks/ekuiper/faulty.ts';
-import { httppushHandlers, reference } from '../../../mocks/ekuiper/reference.ts';
-import { serve } from '../../../mocks/serve.ts';
+import type { FaultyName } from '../../../mocks/ekuiper/faulty.ts';
 import { requirements } from '../../../specs/ekuiper/requirements.ts';
 import { integerOption, stringOption, usage } from '../../core/errors.ts';
 import { httpUrlOption } from '../../core/url.ts';
@@ -103,6 +100,11 @@ export const ekuiperProfile: Profile<EkuiperSettings> = {
     return undefined;
   },
   async demo(scratchDir) {
+    const [{ serveEkuiper }, { httppushHandlers }, { serve }] = await Promise.all([
+      import('../../../mocks/ekuiper/ekuiper.ts'),
+      import('../../../mocks/ekuiper/reference.ts'),
+      import('../../../mocks/serve.ts'),
+    ]);
     const targets: DemoTarget<EkuiperSettings>[] = [];
     for (const [version, method] of [
       [2, 'POST'],
@@ -127,7 +129,7 @@ export const ekuiperProfile: Profile<EkuiperSettings> = {
     });
     return targets;
   },
-  faulty,
+  faulty: async () => (await import('../../../mocks/ekuiper/faulty.ts')).faulty,
   serveOptions: {
     method: { type: 'string' },
     'ekuiper-version': { type: 'string' },
@@ -137,6 +139,13 @@ export const ekuiperProfile: Profile<EkuiperSettings> = {
     'api-port': { type: 'string' },
   },
   async serve({ faulty: name, host, port, values }) {
+    const [{ serveEkuiper }, { faultyBehaviour }, { httppushHandlers, reference }, { serve }] =
+      await Promise.all([
+        import('../../../mocks/ekuiper/ekuiper.ts'),
+        import('../../../mocks/ekuiper/faulty.ts'),
+        import('../../../mocks/ekuiper/reference.ts'),
+        import('../../../mocks/serve.ts'),
+      ]);
     const version = versionOf(values);
     const behaviour = name ? faultyBehaviour(name as FaultyName) : reference;
     const what = `${name ? `faulty endpoint "${name}"` : 'reference endpoint'} (ekuiper v${version}`;

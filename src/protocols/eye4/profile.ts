@@ -3,10 +3,7 @@ import { randomInt } from 'node:crypto';
 import { createServer } from 'node:net';
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
-import { eye4ApiHandlers, Eye4ApiState } from '../../../mocks/eye4/api.ts';
-import { type FaultyName, faulty, faultyBehaviour } from '../../../mocks/eye4/faulty.ts';
-import { ALARM_PATH, eye4Handlers, RESOURCE_PATH, reference } from '../../../mocks/eye4/reference.ts';
-import { serve } from '../../../mocks/serve.ts';
+import type { FaultyName } from '../../../mocks/eye4/faulty.ts';
 import { requirements } from '../../../specs/eye4/requirements.ts';
 import { stringOption, usage } from '../../core/errors.ts';
 import { httpUrlOption } from '../../core/url.ts';
@@ -128,6 +125,10 @@ export const eye4Profile: Profile<Eye4Settings> = {
     return undefined;
   },
   async demo(scratchDir) {
+    const [{ ALARM_PATH, eye4Handlers, RESOURCE_PATH }, { serve }] = await Promise.all([
+      import('../../../mocks/eye4/reference.ts'),
+      import('../../../mocks/serve.ts'),
+    ]);
     const targets: DemoTarget<Eye4Settings>[] = [];
     // Two interfaces and the API mock, as the document recommends; and one URL for both, without lookups.
     const port = await freePort();
@@ -159,7 +160,7 @@ export const eye4Profile: Profile<Eye4Settings> = {
     });
     return targets;
   },
-  faulty,
+  faulty: async () => (await import('../../../mocks/eye4/faulty.ts')).faulty,
   serveOptions: {
     guid: { type: 'string' },
     'observe-file': { type: 'string' },
@@ -167,6 +168,17 @@ export const eye4Profile: Profile<Eye4Settings> = {
     'api-only': { type: 'boolean' },
   },
   async serve({ faulty: name, host, port, values }) {
+    const [
+      { eye4ApiHandlers, Eye4ApiState },
+      { faultyBehaviour },
+      { ALARM_PATH, eye4Handlers, RESOURCE_PATH, reference },
+      { serve },
+    ] = await Promise.all([
+      import('../../../mocks/eye4/api.ts'),
+      import('../../../mocks/eye4/faulty.ts'),
+      import('../../../mocks/eye4/reference.ts'),
+      import('../../../mocks/serve.ts'),
+    ]);
     if (values['api-only'] === true) {
       const api = await serve(eye4ApiHandlers(new Eye4ApiState()), { host, port });
       return {

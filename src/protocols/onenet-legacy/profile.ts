@@ -1,8 +1,6 @@
 /** Legacy OneNET HTTP push as a pushcheck profile: its options, settings, demo and served receivers. */
 import { join, resolve } from 'node:path';
-import { type FaultyName, faulty, faultyBehaviour } from '../../../mocks/onenet-legacy/faulty.ts';
-import { legacyHandlers, reference } from '../../../mocks/onenet-legacy/reference.ts';
-import { serve } from '../../../mocks/serve.ts';
+import type { FaultyName } from '../../../mocks/onenet-legacy/faulty.ts';
 import { requirements } from '../../../specs/onenet-legacy/requirements.ts';
 import { integerOption, stringOption, usage } from '../../core/errors.ts';
 import type { DemoTarget, OptionValues, Profile } from '../../core/profile.ts';
@@ -64,6 +62,10 @@ export const onenetLegacyProfile: Profile<OneNetLegacySettings> = {
     return undefined;
   },
   async demo(scratchDir) {
+    const [{ legacyHandlers }, { serve }] = await Promise.all([
+      import('../../../mocks/onenet-legacy/reference.ts'),
+      import('../../../mocks/serve.ts'),
+    ]);
     const targets: DemoTarget<OneNetLegacySettings>[] = [];
     for (const encodingAesKey of [undefined, DEMO_ENCODING_AES_KEY]) {
       const mode = encodingAesKey === undefined ? 'plain' : 'encrypted';
@@ -79,13 +81,18 @@ export const onenetLegacyProfile: Profile<OneNetLegacySettings> = {
     }
     return targets;
   },
-  faulty,
+  faulty: async () => (await import('../../../mocks/onenet-legacy/faulty.ts')).faulty,
   serveOptions: {
     token: { type: 'string' },
     'aes-key': { type: 'string' },
     'observe-file': { type: 'string' },
   },
   async serve({ faulty: name, host, port, values }) {
+    const [{ legacyHandlers, reference }, { faultyBehaviour }, { serve }] = await Promise.all([
+      import('../../../mocks/onenet-legacy/reference.ts'),
+      import('../../../mocks/onenet-legacy/faulty.ts'),
+      import('../../../mocks/serve.ts'),
+    ]);
     const encodingAesKey = keyOf(values, process.env);
     const token = stringOption(values.token) ?? process.env.PUSHCHECK_TOKEN ?? DEMO_TOKEN;
     const observeFile = stringOption(values['observe-file']);

@@ -1,8 +1,6 @@
 /** OneNET Studio HTTP push as a pushcheck profile: its options, settings, demo and served receivers. */
 import { join, resolve } from 'node:path';
-import { type FaultyName, faulty, faultyBehaviour } from '../../../mocks/onenet/faulty.ts';
-import { onenetHandlers, reference } from '../../../mocks/onenet/reference.ts';
-import { serve } from '../../../mocks/serve.ts';
+import type { FaultyName } from '../../../mocks/onenet/faulty.ts';
 import { requirements } from '../../../specs/onenet/requirements.ts';
 import { integerOption, stringOption, timeScaleOption, usage } from '../../core/errors.ts';
 import type { DemoTarget, OptionValues, Profile } from '../../core/profile.ts';
@@ -74,6 +72,10 @@ export const onenetProfile: Profile<OneNetSettings> = {
     return undefined;
   },
   async demo(scratchDir) {
+    const [{ onenetHandlers }, { serve }] = await Promise.all([
+      import('../../../mocks/onenet/reference.ts'),
+      import('../../../mocks/serve.ts'),
+    ]);
     const targets: DemoTarget<OneNetSettings>[] = [];
     for (const aesKey of [undefined, DEMO_AES_KEY]) {
       const mode = aesKey === undefined ? 'plain' : 'secure';
@@ -89,7 +91,7 @@ export const onenetProfile: Profile<OneNetSettings> = {
     }
     return targets;
   },
-  faulty,
+  faulty: async () => (await import('../../../mocks/onenet/faulty.ts')).faulty,
   fuzz: {
     valid(s, { runTag, rng }) {
       const sender = new OneNetSender({ token: s.token, aesKey: s.aesKey, runTag, rng });
@@ -108,6 +110,11 @@ export const onenetProfile: Profile<OneNetSettings> = {
     'observe-file': { type: 'string' },
   },
   async serve({ faulty: name, host, port, values, tls }) {
+    const [{ onenetHandlers, reference }, { faultyBehaviour }, { serve }] = await Promise.all([
+      import('../../../mocks/onenet/reference.ts'),
+      import('../../../mocks/onenet/faulty.ts'),
+      import('../../../mocks/serve.ts'),
+    ]);
     const aesKey = aesKeyOf(values, process.env);
     const token = stringOption(values.token) ?? process.env.PUSHCHECK_TOKEN ?? DEMO_TOKEN;
     const observeFile = stringOption(values['observe-file']);
