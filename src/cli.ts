@@ -13,7 +13,7 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { CONFIG_ENV, type RunConfig, targetSecrets, WORKERS_ENV } from './core/config.ts';
 import { findConfigFile, planRuns } from './core/config-file.ts';
 import { SETUP_HELP, SETUP_OPTIONS, setUpRun } from './core/run-setup.ts';
-import { loadSchemas, PACKAGE_ROOT, SpecError } from './core/schemas.ts';
+import { checkSchemas, PACKAGE_ROOT, SpecError } from './core/schemas.ts';
 import { stateUrlOption, stateUrlSecrets } from './core/state.ts';
 import { integerOption, stringOption, UsageError, usage } from './core/errors.ts';
 import { httpUrlOption } from './core/url.ts';
@@ -237,7 +237,7 @@ function peek(args: string[], name: string): string | undefined {
 
 function checkSpec(profile: string): void {
   try {
-    loadSchemas(profile);
+    checkSchemas(profile);
   } catch (err) {
     if (err instanceof SpecError)
       usage(`the ${profile} spec is malformed: ${err.message}. Reinstall pushcheck, or fix the file`);

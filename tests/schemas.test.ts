@@ -1,8 +1,8 @@
 /** A malformed spec is reported by file, in words, before any case runs. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { loadSchemas, SpecError } from '../src/core/schemas.ts';
+import { checkSchemas, loadSchemas, PACKAGE_ROOT, SpecError } from '../src/core/schemas.ts';
 import { scratch } from './helpers.ts';
 
 function specsWith(file: string, text: string): string {
@@ -30,15 +30,39 @@ const MALFORMED: [string, string, RegExp][] = [
 for (const [what, text, message] of MALFORMED) {
   test(`a schema with ${what} is a SpecError naming the file`, () => {
     const root = specsWith('a.json', text);
-    expect(() => loadSchemas('p', root)).toThrow(SpecError);
-    expect(() => loadSchemas('p', root)).toThrow(message);
+    expect(() => checkSchemas('p', root)).toThrow(SpecError);
+    expect(() => checkSchemas('p', root)).toThrow(message);
   });
 }
+
+test('a schema that loads but does not compile is a SpecError naming the file when its validator is asked for', () => {
+  const root = specsWith('a.json', '{"$id": "https://x/a.json", "$ref": "missing.json"}');
+  const schemas = loadSchemas('p', root);
+  expect(schemas.files).toEqual(['a.json']);
+  for (const get of [() => schemas.validator('a.json'), () => schemas.quickValidator('a.json')]) {
+    expect(get).toThrow(SpecError);
+    expect(get).toThrow(/specs\/p\/schemas\/a\.json does not compile.*missing\.json/);
+  }
+});
+
+test('a file with no schema is a SpecError', () => {
+  const schemas = loadSchemas('onenet');
+  expect(() => schemas.validator('nope.json')).toThrow(/specs\/onenet\/schemas\/nope\.json does not exist/);
+  expect(() => schemas.quickValidator('nope.json')).toThrow(/nope\.json does not exist/);
+});
 
 test('a missing schemas folder is a SpecError', () => {
   expect(() => loadSchemas('nope', scratch())).toThrow(/specs\/nope\/schemas\/ is missing/);
 });
 
-test('the shipped OneNET schemas load and compile', () => {
-  expect(loadSchemas('onenet').validator('push.json')).toBeInstanceOf(Function);
+test('every shipped spec compiles, and a validator is compiled once', () => {
+  const specs = readdirSync(join(PACKAGE_ROOT, 'specs')).filter((d) =>
+    existsSync(join(PACKAGE_ROOT, 'specs', d, 'schemas')),
+  );
+  expect(specs).toContain('onenet');
+  for (const profile of specs) expect(() => checkSchemas(profile), profile).not.toThrow();
+  const onenet = loadSchemas('onenet');
+  const validate = onenet.validator('push.json');
+  expect(onenet.validator('push.json')).toBe(validate);
+  expect(validate({})).toBe(false);
 });

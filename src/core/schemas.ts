@@ -12,8 +12,10 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 /** The root of the package, whatever the working directory. */
 export const PACKAGE_ROOT = join(import.meta.dirname, '..', '..');
 
-/** Compiled validators of one profile, by schema file name (`push.json`). */
+/** Validators of one profile, by schema file name (`push.json`), each compiled when first asked for. */
 export interface SchemaSet {
+  /** The schema files, by name. */
+  readonly files: readonly string[];
   /** Reports every error: for what a receiver sent, or to explain a failure. */
   validator(file: string): ValidateFunction;
   /**
@@ -27,15 +29,22 @@ export interface SchemaSet {
 /** Thrown when a schema file does not parse or compile: the spec itself is malformed. */
 export class SpecError extends Error {}
 
+function newAjv(allErrors: boolean): Ajv2020 {
+  const ajv = new Ajv2020({ strict: true, allErrors });
+  addFormats(ajv);
+  return ajv;
+}
+
 /**
- * Reads every `*.json` under `<specsDir>/<profile>/schemas/` and compiles them all, so that a malformed spec
- * is reported at once, by file, before any case runs.
+ * Reads and parses every `*.json` under `<specsDir>/<profile>/schemas/`, reporting a file that is not JSON, has
+ * no `$id` or is not a schema at once. Each schema compiles when its validator is first asked for: compiling a
+ * profile's every schema cost each Playwright worker about half a second, and a worker needs a few of them.
+ * {@link checkSchemas} compiles them all, for the CLI's check before any case runs.
  */
 export function loadSchemas(profile: string, specsDir = join(PACKAGE_ROOT, 'specs')): SchemaSet {
   const dir = join(specsDir, profile, 'schemas');
   const where = (file: string) => `specs/${profile}/schemas/${file}`;
-  const ajv = new Ajv2020({ strict: true, allErrors: true });
-  addFormats(ajv);
+  const ajv = newAjv(true);
   const ids = new Map<string, string>();
   const parsed: object[] = [];
   let files: string[];
@@ -60,42 +69,53 @@ export function loadSchemas(profile: string, specsDir = join(PACKAGE_ROOT, 'spec
     ids.set(file, schema.$id);
     parsed.push(schema);
   }
-  const compiled = new Map<string, ValidateFunction>();
-  for (const [file, id] of ids) {
+  const compileIn = (instance: Ajv2020, file: string): ValidateFunction => {
+    const id = ids.get(file);
+    if (id === undefined) throw new SpecError(`${where(file)} does not exist`);
     try {
-      const validate = ajv.getSchema(id);
+      const validate = instance.getSchema(id);
       if (!validate) throw new Error('ajv returned no validator');
-      compiled.set(file, validate);
+      return validate;
     } catch (err) {
       throw new SpecError(`${where(file)} does not compile: ${(err as Error).message}`);
     }
-  }
-  // Compiled on first use: most runs never ask for it. The schemas already compiled above, so this cannot fail.
+  };
+  const compiled = new Map<string, ValidateFunction>();
+  // Most runs never ask for a quick validator: its instance is made on first use.
   let quick: Ajv2020 | undefined;
   const quickCompiled = new Map<string, ValidateFunction>();
   return {
+    files,
     validator(file) {
-      const validate = compiled.get(file);
-      if (!validate) throw new SpecError(`${where(file)} does not exist`);
+      let validate = compiled.get(file);
+      if (!validate) {
+        validate = compileIn(ajv, file);
+        compiled.set(file, validate);
+      }
       return validate;
     },
     quickValidator(file) {
-      const id = ids.get(file);
-      if (id === undefined) throw new SpecError(`${where(file)} does not exist`);
       let validate = quickCompiled.get(file);
       if (!validate) {
         if (!quick) {
-          quick = new Ajv2020({ strict: true, allErrors: false });
-          addFormats(quick);
+          quick = newAjv(false);
           for (const schema of parsed) quick.addSchema(schema);
         }
-        validate = quick.getSchema(id);
-        if (!validate) throw new SpecError(`${where(file)} does not compile`);
+        validate = compileIn(quick, file);
         quickCompiled.set(file, validate);
       }
       return validate;
     },
   };
+}
+
+/**
+ * Loads and compiles every schema of a profile, so that a malformed spec is reported at once, by file, before
+ * any case runs (`pushcheck run` and `pushcheck demo` call it). Throws {@link SpecError}.
+ */
+export function checkSchemas(profile: string, specsDir?: string): void {
+  const schemas = loadSchemas(profile, specsDir);
+  for (const file of schemas.files) schemas.validator(file);
 }
 
 /** ajv's errors as one line each: "/data/status must be equal to one of the allowed values". */
