@@ -14,13 +14,12 @@ import { CONFIG_ENV, type RunConfig, targetSecrets, WORKERS_ENV } from './core/c
 import { findConfigFile, planRuns } from './core/config-file.ts';
 import { SETUP_HELP, SETUP_OPTIONS, setUpRun } from './core/run-setup.ts';
 import { checkSchemas, PACKAGE_ROOT, SpecError } from './core/schemas.ts';
-import { stateUrlOption, stateUrlSecrets } from './core/state.ts';
+import { stateUrlOption, stateUrlSecrets } from './core/state-url.ts';
 import { integerOption, stringOption, UsageError, usage } from './core/errors.ts';
 import { httpUrlOption } from './core/url.ts';
 import { selfSignedCertificate } from './core/tls.ts';
 import type { OptionSpec, Profile } from './core/profile.ts';
 import { PROFILE_NAMES, PROFILES } from './profiles.ts';
-import { fuzzLines, runFuzz } from './fuzz/run.ts';
 import { cmdExpectations, cmdReport, REPORT_COMMANDS_HELP } from './report/commands.ts';
 import { exitCodeOf as gateExitCode } from './report/model.ts';
 import { REPORT_RUN_HELP, REPORT_RUN_OPTIONS, reportRunConfig } from './report/options.ts';
@@ -384,6 +383,8 @@ async function prepareRun(args: string[], extraSecrets: readonly string[]): Prom
 async function afterSuite({ profile, config, fuzz }: PreparedRun, report: RunReport): Promise<number> {
   const code = exitCodeOf(report);
   if (fuzz === undefined || !profile.fuzz) return code;
+  // Loaded here: the fuzzer pulls in fast-check and the case model (Playwright), which no other command needs.
+  const { fuzzLines, runFuzz } = await import('./fuzz/run.ts');
   const fuzzed = await runFuzz({ ...config, hook: profile.fuzz, inputs: fuzz });
   for (const line of fuzzLines(fuzzed)) console.log(line);
   // Answers to malformed input are SHOULD requirements (decisions/004): a finding fails only a strict run.

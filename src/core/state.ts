@@ -8,8 +8,6 @@
  */
 import type { components } from '../../specs/provider-state/generated/types.ts';
 import { describeResponse, notAssessed, recordExchange } from './case.ts';
-import { targetSecrets } from './config.ts';
-import { usage } from './errors.ts';
 import { type Exchange, send, type TlsOptions } from './http.ts';
 
 /** The need a requirement declares when its case sets up a provider state. */
@@ -18,31 +16,6 @@ export const STATE_HOOK_NEED = 'state-hook';
 /** Why a case that needs a provider state is not assessed in a run without a hook. */
 export const NO_STATE_HOOK =
   "needs a provider state set up in the receiver before it runs: pass --state-url URL, your receiver's provider-state hook (specs/provider-state/openapi.yaml)";
-
-/** The `--state-url` value, checked: an absolute http(s) URL, used exactly as given. */
-export function stateUrlOption(text: string | undefined): string | undefined {
-  if (text === undefined) return undefined;
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return usage(`--state-url "${text}" is not a URL; give one like http://127.0.0.1:8080/pushcheck/state`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    usage(`--state-url must be http:// or https://, got ${url.protocol}`);
-  }
-  if (url.hash) usage('--state-url must not have a #fragment');
-  return text;
-}
-
-/**
- * The secrets a hook URL carries: its query string (a hook is guarded, if at all, by a key in its URL) and its
- * credentials, as for a target.
- */
-export function stateUrlSecrets(stateUrl: string | undefined): string[] {
-  if (stateUrl === undefined) return [];
-  return [new URL(stateUrl).search.slice(1), ...targetSecrets(stateUrl)].filter((s) => s.length > 0);
-}
 
 /** The body POSTed to the hook: the envelope every profile's states share (specs/provider-state). */
 export type ProviderState = components['schemas']['ProviderState'];
