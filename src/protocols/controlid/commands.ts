@@ -1,18 +1,11 @@
 /** `pushcheck send controlid` and `pushcheck listen controlid`: pushcheck as the device, and as the push server. */
 import { randomInt } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import {
-  type FaultyDeviceName,
-  faultyDeviceBehaviour,
-  faultyDevices,
-} from '../../../mocks/controlid/faulty-devices.ts';
+import type { FaultyDeviceName } from '../../../mocks/controlid/faulty-devices.ts';
 import { integerOption, stringOption, timeScaleOption, usage } from '../../core/errors.ts';
 import type { ProfileCommand } from '../../core/profile.ts';
 import { createRng } from '../../core/rng.ts';
-import { finishListen } from '../../report/listen.ts';
 import { DEFAULT_REQUEST_PERIOD_S } from './codec.ts';
-import { listenDevice, repollLimitMs } from './grader.ts';
-import { playDevice } from './play.ts';
 import { baseUrlOption, deviceIdOption, requestTimeoutOption } from './options.ts';
 
 /** Stops on Ctrl-C or SIGTERM. */
@@ -50,6 +43,11 @@ export const sendCommand: ProfileCommand = {
     --count N          polls to make (default 5); --duration S stops it sooner (default 3600)
     --faulty NAME      poll like a faulty device (\`--faulty help\` lists them), to try a grader`,
   async run(values) {
+    // The command's machinery loads when it runs: every process that lists the profiles loads this file.
+    const [{ faultyDeviceBehaviour, faultyDevices }, { playDevice }] = await Promise.all([
+      import('../../../mocks/controlid/faulty-devices.ts'),
+      import('./play.ts'),
+    ]);
     const faulty = stringOption(values.faulty);
     if (faulty === 'help') {
       for (const [n, f] of Object.entries(faultyDevices)) console.log(`  ${n.padEnd(26)} ${f.defect}`);
@@ -111,6 +109,10 @@ export const listenCommand: ProfileCommand = {
       --chain commands (default 2) on the first poll and after every two idle polls; ends at the first
       idle poll after --count polls (default 7), after --duration seconds (default 600), or at Ctrl-C.`,
   async run(values) {
+    const [{ listenDevice, repollLimitMs }, { finishListen }] = await Promise.all([
+      import('./grader.ts'),
+      import('../../report/listen.ts'),
+    ]);
     const periodS = periodOption(values.period);
     const scale = timeScaleOption(values['time-scale'], 'time-scale', 1);
     const chain = integerOption(values.chain, 'chain', 2, 1, 100);

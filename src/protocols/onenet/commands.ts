@@ -1,11 +1,7 @@
 /** `pushcheck send onenet` and `pushcheck listen onenet`: the two directions of the retry issue. */
 import { randomInt } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import {
-  type FaultySenderName,
-  faultySenderBehaviour,
-  faultySenders,
-} from '../../../mocks/onenet/faulty-senders.ts';
+import type { FaultySenderName } from '../../../mocks/onenet/faulty-senders.ts';
 import { redact } from '../../core/config.ts';
 import {
   integerOption,
@@ -15,10 +11,8 @@ import {
   usage,
 } from '../../core/errors.ts';
 import type { OptionValues, ProfileCommand } from '../../core/profile.ts';
-import { finishListen } from '../../report/listen.ts';
 import { AES_KEY_LENGTH } from './codec.ts';
-import { sendMessages } from './emulator.ts';
-import { listen, type Respond } from './grader.ts';
+import type { Respond } from './grader.ts';
 
 function secretsOf(values: OptionValues): { token: string; aesKey?: string } {
   const token = stringOption(values.token) ?? process.env.PUSHCHECK_TOKEN;
@@ -59,6 +53,11 @@ export const sendCommand: ProfileCommand = {
     --ack-deadline MS  the ack deadline of each attempt (default 5000, not scaled)
     --faulty NAME      send like a faulty sender (\`--faulty help\` lists them), to try a grader`,
   async run(values) {
+    // The command's machinery loads when it runs: every process that lists the profiles loads this file.
+    const [{ faultySenderBehaviour, faultySenders }, { sendMessages }] = await Promise.all([
+      import('../../../mocks/onenet/faulty-senders.ts'),
+      import('./emulator.ts'),
+    ]);
     const faulty = stringOption(values.faulty);
     if (faulty === 'help') {
       for (const [n, f] of Object.entries(faultySenders)) console.log(`  ${n.padEnd(24)} ${f.defect}`);
@@ -117,6 +116,10 @@ export const listenCommand: ProfileCommand = {
       schedule. Ends after --count messages have settled, after --duration seconds (default 600), or at
       Ctrl-C, with a report; exit codes as for run.`,
   async run(values) {
+    const [{ listen }, { finishListen }] = await Promise.all([
+      import('./grader.ts'),
+      import('../../report/listen.ts'),
+    ]);
     const secrets = secretsOf(values);
     const respond = respondOf(values.respond);
     const scale = timeScaleOption(values['time-scale'], 'time-scale', 1);
