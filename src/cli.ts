@@ -556,9 +556,9 @@ export async function main(argv: string[]): Promise<number> {
       case 'listen':
         return await cmdDirection(command, rest);
       case 'report':
-        return cmdReport(rest);
+        return await cmdReport(rest);
       case 'expectations':
-        return cmdExpectations(rest);
+        return await cmdExpectations(rest);
       case 'emulate':
         return await emulateCommand(rest);
       case '--version':

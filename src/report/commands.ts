@@ -7,7 +7,6 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { stringOption, usage } from '../core/errors.ts';
 import { EXPECTATIONS_FILE, updateExpectations } from './expectations.ts';
 import { allCaseIds } from './options.ts';
-import { findReports, mergeReports, readReport, shown } from './site.ts';
 
 export const REPORT_COMMANDS_HELP = `  pushcheck report merge DIR… --out SITE [--title TEXT]
                                      a static site: a page per receiver and a matrix of receivers × cases;
@@ -25,7 +24,9 @@ function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>)
 }
 
 /** `pushcheck report merge …` */
-export function cmdReport(args: string[]): number {
+export async function cmdReport(args: string[]): Promise<number> {
+  // The site's writers load when a command runs: the CLI imports this file for its help text.
+  const { mergeReports, shown } = await import('./site.ts');
   const [sub, ...rest] = args;
   if (sub !== 'merge') usage('`pushcheck report` has one command: `pushcheck report merge DIR… --out SITE`');
   const { values, positionals } = parse(rest, { out: { type: 'string' }, title: { type: 'string' } });
@@ -49,7 +50,8 @@ export function cmdReport(args: string[]): number {
 }
 
 /** `pushcheck expectations update …` */
-export function cmdExpectations(args: string[]): number {
+export async function cmdExpectations(args: string[]): Promise<number> {
+  const { findReports, readReport, shown } = await import('./site.ts');
   const [sub, ...rest] = args;
   if (sub !== 'update')
     usage('`pushcheck expectations` has one command: `pushcheck expectations update --report DIR`');

@@ -6,7 +6,6 @@
 import { parseArgs } from 'node:util';
 import { integerOption, usage } from '../../core/errors.ts';
 import { DEFAULT_REQUEST_PERIOD_S } from './codec.ts';
-import { DeviceEmulator } from './emulator.ts';
 import { baseUrlOption, deviceIdOption, requestTimeoutOption } from './profile.ts';
 
 export const EMULATE_HELP = `  pushcheck emulate controlid --target URL [--device-id N] [--polls N] [--period S]
@@ -15,6 +14,8 @@ export const EMULATE_HELP = `  pushcheck emulate controlid --target URL [--devic
 
 /** Runs the emulator from command-line arguments (after `emulate`); resolves with the exit code. */
 export async function emulateCommand(args: string[]): Promise<number> {
+  // The emulator loads when the command runs: the CLI imports this file for its help text.
+  const { DeviceEmulator } = await import('./emulator.ts');
   let parsed;
   try {
     parsed = parseArgs({
