@@ -35,15 +35,16 @@ for (const [what, text, message] of MALFORMED) {
   });
 }
 
-test('a schema that loads but does not compile is a SpecError naming the file when its validator is asked for', () => {
-  const root = specsWith('a.json', '{"$id": "https://x/a.json", "$ref": "missing.json"}');
-  const schemas = loadSchemas('p', root);
-  expect(schemas.files).toEqual(['a.json']);
-  for (const get of [() => schemas.validator('a.json'), () => schemas.quickValidator('a.json')]) {
-    expect(get).toThrow(SpecError);
-    expect(get).toThrow(/specs\/p\/schemas\/a\.json does not compile.*missing\.json/);
-  }
-});
+for (const [what, text, message] of MALFORMED.slice(2)) {
+  test(`a schema with ${what} loads, and is a SpecError naming the file when its validator is asked for`, () => {
+    const schemas = loadSchemas('p', specsWith('a.json', text));
+    expect(schemas.files).toEqual(['a.json']);
+    for (const get of [() => schemas.validator('a.json'), () => schemas.quickValidator('a.json')]) {
+      expect(get).toThrow(SpecError);
+      expect(get).toThrow(message);
+    }
+  });
+}
 
 test('a file with no schema is a SpecError', () => {
   const schemas = loadSchemas('onenet');
