@@ -7,8 +7,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { createRng } from '../../src/core/rng.ts';
-import { encodeJpeg } from '../../src/protocols/alertpush/jpeg.ts';
-import { cameraFrame, clip, mjpegAvi, renderScene } from '../../src/protocols/alertpush/media.ts';
+import { encodeJpeg, withComment } from '../../src/protocols/alertpush/jpeg.ts';
+import { cameraFrame, clip, framesOf, mjpegAvi, renderScene } from '../../src/protocols/alertpush/media.ts';
 import { ROOT, scratch } from '../helpers.ts';
 
 const VECTORS = join(ROOT, 'src', 'protocols', 'alertpush', 'vectors');
@@ -112,4 +112,20 @@ test('the AVI is RIFF/AVI with one MJPG stream whose index points at every frame
     expect(avi.subarray(at + 8, at + 8 + f.length).equals(f)).toBe(true);
   });
   expect(clip(32, 24, createRng(6, 'c'), 2).subarray(0, 4).toString('latin1')).toBe('RIFF');
+});
+
+test("a run's frames are drawn once per size: each copy differs by its comment only, and decodes alike", () => {
+  const frames = framesOf(11);
+  const a = frames(64, 48, 'pushcheck alert a');
+  const b = frames(64, 48, 'pushcheck alert b');
+  expect(a.boxes).toEqual(b.boxes);
+  expect(a.jpeg.equals(b.jpeg)).toBe(false);
+  // The same picture: with the comment segments removed, the bytes are the same.
+  const plain = cameraFrame(64, 48, createRng(11, 'camera frame 64x48')).jpeg;
+  const strip = (j: Buffer, comment: string) =>
+    Buffer.concat([j.subarray(0, 20), j.subarray(20 + 4 + comment.length)]);
+  expect(strip(a.jpeg, 'pushcheck alert a').equals(plain)).toBe(true);
+  expect(strip(b.jpeg, 'pushcheck alert b').equals(plain)).toBe(true);
+  expect(a.jpeg.subarray(20, 22).toString('hex')).toBe('fffe');
+  expect(() => withComment(Buffer.from('not a jpeg'), 'x')).toThrow(/SOI and APP0/);
 });

@@ -200,6 +200,24 @@ function dht(tableClass: number, id: number, spec: HuffmanSpec): Buffer {
   return Buffer.from([(tableClass << 4) | id, ...spec.bits, ...spec.values]);
 }
 
+/** The COM segment of `comment` (printable ASCII). */
+function commentSegment(comment: string): Buffer {
+  if (!/^[\x20-\x7e]{1,60000}$/.test(comment)) throw new RangeError('the comment must be printable ASCII');
+  return segment(0xfffe, Buffer.from(comment, 'latin1'));
+}
+
+/**
+ * `jpeg` (as {@link encodeJpeg} writes it: SOI, then APP0) with a COM segment of `comment` after its APP0, where
+ * encodeJpeg puts one: the same picture, its bytes unique to the comment, without encoding it again.
+ */
+export function withComment(jpeg: Buffer, comment: string): Buffer {
+  if (jpeg.readUInt16BE(0) !== 0xffd8 || jpeg.readUInt16BE(2) !== 0xffe0) {
+    throw new RangeError('withComment takes a JFIF JPEG that opens with SOI and APP0');
+  }
+  const afterApp0 = 4 + jpeg.readUInt16BE(4);
+  return Buffer.concat([jpeg.subarray(0, afterApp0), commentSegment(comment), jpeg.subarray(afterApp0)]);
+}
+
 /** Encodes `image` as a baseline JFIF JPEG. */
 export function encodeJpeg(image: RgbImage, opts: JpegOptions = {}): Buffer {
   const { width, height, pixels } = image;
@@ -216,11 +234,7 @@ export function encodeJpeg(image: RgbImage, opts: JpegOptions = {}): Buffer {
   const parts: Buffer[] = [Buffer.from([0xff, 0xd8])];
   // APP0 JFIF 1.01, no density, no thumbnail.
   parts.push(segment(0xffe0, Buffer.from([0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0])));
-  if (opts.comment !== undefined) {
-    if (!/^[\x20-\x7e]{1,60000}$/.test(opts.comment))
-      throw new RangeError('the comment must be printable ASCII');
-    parts.push(segment(0xfffe, Buffer.from(opts.comment, 'latin1')));
-  }
+  if (opts.comment !== undefined) parts.push(commentSegment(opts.comment));
   for (const [id, table] of qTables.entries()) {
     parts.push(segment(0xffdb, Buffer.from([id, ...ZIGZAG.map((n) => table[n] ?? 1)])));
   }

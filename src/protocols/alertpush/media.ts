@@ -5,7 +5,8 @@
  * what a camera produces (a full-HD frame is a few hundred KB).
  */
 import type { Rng } from '../../core/rng.ts';
-import { encodeJpeg, type RgbImage } from './jpeg.ts';
+import { createRng } from '../../core/rng.ts';
+import { encodeJpeg, type RgbImage, withComment } from './jpeg.ts';
 
 /** A detection box in pixels: [x1, y1, x2, y2]. */
 export type Box = [number, number, number, number];
@@ -94,6 +95,31 @@ function clamp(v: number): number {
 export function cameraFrame(width: number, height: number, rng: Rng, comment?: string): Frame {
   const { image, boxes } = renderScene(width, height, rng);
   return { jpeg: encodeJpeg(image, comment === undefined ? {} : { comment }), width, height, boxes };
+}
+
+/** Gives a frame of a size, with `comment` in it. */
+export type FrameSource = (width: number, height: number, comment: string) => Frame;
+
+/** Frames already drawn and encoded, by seed and size; bounded, as a worker sees few runs. */
+const drawn = new Map<string, Frame>();
+const DRAWN_MAX = 16;
+
+/**
+ * The frames of a run: one camera scene per size, drawn from `seed` once and encoded once (a full-HD frame
+ * takes about half a second of CPU), each alert's copy made unique by the comment in its COM segment. Every
+ * alert of a run then shows the same street, as a fixed camera would, and `--seed` still reproduces it.
+ */
+export function framesOf(seed: number): FrameSource {
+  return (width, height, comment) => {
+    const key = `${seed}:${width}x${height}`;
+    let frame = drawn.get(key);
+    if (!frame) {
+      frame = cameraFrame(width, height, createRng(seed, `camera frame ${width}x${height}`));
+      if (drawn.size >= DRAWN_MAX) drawn.delete(drawn.keys().next().value ?? key);
+      drawn.set(key, frame);
+    }
+    return { ...frame, jpeg: withComment(frame.jpeg, comment) };
+  };
 }
 
 function chunk(id: string, data: Buffer): Buffer {

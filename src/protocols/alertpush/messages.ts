@@ -7,7 +7,7 @@ import type { components } from '../../../specs/alertpush/generated/types.ts';
 import { newMarker } from '../../core/observer.ts';
 import type { Rng } from '../../core/rng.ts';
 import { formatErrors, loadSchemas, type SchemaSet } from '../../core/schemas.ts';
-import { cameraFrame, clip } from './media.ts';
+import { cameraFrame, clip, type FrameSource } from './media.ts';
 
 export type Alert = components['schemas']['Alert'];
 export type VideoAlert = components['schemas']['VideoAlert'];
@@ -70,9 +70,14 @@ export class EdgeBox {
   private readonly device: Alert['device'];
   private readonly source: Alert['source'];
 
+  /**
+   * `frames`, when given, supplies the camera frames (a run's shared scene, `framesOf`); without it each alert
+   * draws its own from `rng`.
+   */
   constructor(
     private readonly runTag: string,
     private readonly rng: Rng,
+    private readonly frames?: FrameSource,
   ) {
     this.device = {
       id: `box-${rng.string(6, '0123456789abcdef')}`,
@@ -121,7 +126,10 @@ export class EdgeBox {
     const marker = this.marker();
     const { alg, fields } = this.common(marker);
     const [width, height] = FRAME[size];
-    const frame = cameraFrame(width, height, this.rng, `pushcheck alert ${fields.id}`);
+    const comment = `pushcheck alert ${fields.id}`;
+    const frame = this.frames
+      ? this.frames(width, height, comment)
+      : cameraFrame(width, height, this.rng, comment);
     const body: Alert = validated('alert.json', {
       ...fields,
       image: frame.jpeg.toString('base64'),
