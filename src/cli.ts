@@ -404,8 +404,9 @@ async function cmdRun(args: string[], extraSecrets: readonly string[] = []): Pro
 }
 
 /**
- * How many reference receivers the demo checks side by side: one per core (measured on 2 cores, under load:
- * 2 side by side took 63 s and 53 s of CPU, 4 took 110 s and 63 s; each worker's start-up is CPU-bound).
+ * How many Playwright workers the demo's receivers share: one per core, at least two (measured on 2 cores,
+ * quiet: 2 workers took 14.1 s and 15.1 s, 3 took 14.4 s and 15.8 s; the demo is CPU-bound, and each worker's
+ * start-up costs some 1.5 s of CPU).
  */
 const DEMO_PARALLEL = Math.max(2, availableParallelism());
 
