@@ -87,3 +87,55 @@ test('a config file run with --shard goes alone, as Playwright splits a whole pr
     await good.close();
   }
 });
+
+test("runs share Playwright's workers, yet no two cases ever meet the same receiver at once", async () => {
+  const dir = scratch();
+  // One slow receiver and one fast one: a worker done with a fast case would take the slow receiver's next
+  // case while the other worker is still in its last one, but for the lock per receiver.
+  const receivers = await Promise.all(
+    [300, 0].map((ackDelayMs) => serve(onenetHandlers({ token: TOKEN }, { ...reference, ackDelayMs }))),
+  );
+  try {
+    const runs = receivers.map((rx, i) => ({
+      name: `r${i}`,
+      profile: 'onenet',
+      options: {
+        target: `${rx.origin}/onenet`,
+        token: TOKEN,
+        grep: 'onenet\\.(verify|push\\.[a-z-]+-acked|ack\\.)',
+        report: join(dir, `r${i}`),
+      },
+    }));
+    const config = join(dir, 'pushcheck.config.json');
+    writeFileSync(config, JSON.stringify({ runs }));
+    const r = await pushcheck(['run', '--config', config, '--parallel', '2']);
+    expect(r.code, r.stderr).toBe(0);
+    // Each case's time on the wire: from its first request's start to its last answer's end.
+    const windows = runs.map(({ name }) => {
+      const report = JSON.parse(readFileSync(join(dir, name, 'report.json'), 'utf8')) as RunReport;
+      expect(report.verdict).toBe('conformant');
+      return report.cases
+        .filter((c) => c.wire.length > 0)
+        .map((c) => ({
+          id: c.id,
+          from: Math.min(...c.wire.map((w) => Date.parse(w.startedAt))),
+          to: Math.max(...c.wire.map((w) => Date.parse(w.startedAt) + w.totalMs)),
+        }))
+        .sort((a, b) => a.from - b.from);
+    });
+    for (const cases of windows) {
+      expect(cases.length).toBeGreaterThan(8);
+      // A run's cases follow one another (1 ms for the timestamps' rounding).
+      for (let i = 1; i < cases.length; i++) {
+        const [prev, next] = [cases[i - 1], cases[i]];
+        expect(next?.from, `${prev?.id} then ${next?.id}`).toBeGreaterThanOrEqual((prev?.to ?? 0) - 1);
+      }
+    }
+    // Yet the runs went side by side: some case of one run overlaps some case of another.
+    const all = windows.flatMap((cases, run) => cases.map((c) => ({ ...c, run })));
+    const overlapping = all.some((a) => all.some((b) => a.run !== b.run && a.from < b.to && b.from < a.to));
+    expect(overlapping, 'two workers served the two receivers side by side').toBe(true);
+  } finally {
+    await Promise.all(receivers.map((rx) => rx.close()));
+  }
+});
