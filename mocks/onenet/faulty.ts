@@ -60,7 +60,10 @@ export const faulty = {
   'forged-recorded-late': {
     defect:
       'checks signatures only to log forgeries to a slow audit store, then processes them anyway, from a queue: genuine pushes are recorded 250 ms after the ack, forged ones 700 ms after',
-    behaviour: { verifyPush: () => true, recordDelayMs: (genuine) => (genuine ? 250 : 700) },
+    behaviour: {
+      verifyPush: () => true,
+      recordDelayMs: (token, body) => (reference.verifyPush(token, body) ? 250 : 700),
+    },
     // A fixed quarter-second settle after the sentinel misses the forgery; three times the sentinel's 250 ms does not.
     caughtBy: ['onenet.sign.forged-not-processed', 'onenet.sign.tampered-not-processed'],
   },

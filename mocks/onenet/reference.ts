@@ -50,10 +50,10 @@ export interface Behaviour extends VerificationBehaviour {
   /** Milliseconds of work per push, one push at a time (a single-threaded receiver). */
   workMs: number;
   /**
-   * Milliseconds between the ack and the record of a processed push (0: recorded before the ack), given
-   * whether its signature was genuine: a receiver that hands pushes to a queue and writes them later.
+   * Milliseconds between the ack and the record of a processed push (0: recorded before the ack): a receiver
+   * that hands pushes to a queue and writes them later.
    */
-  recordDelayMs(genuine: boolean): number;
+  recordDelayMs(token: string, body: Push): number;
   /** Whether a message id already processed is skipped. */
   dedupe: boolean;
   /** The answer to a redelivered id. */
@@ -118,7 +118,7 @@ export function onenetHandlers(opts: ReceiverOptions, behaviour: Behaviour = ref
     return HttpResponse.text(why, { status: answer });
   };
 
-  function process(body: Push, genuine: boolean): Response {
+  function process(body: Push): Response {
     let plaintext = body.msg;
     let payload: { messageType?: unknown };
     try {
@@ -134,7 +134,7 @@ export function onenetHandlers(opts: ReceiverOptions, behaviour: Behaviour = ref
     if (observeFile !== undefined) {
       const record = () =>
         appendFileSync(observeFile, `${JSON.stringify({ id: body.id, msg: plaintext })}\n`);
-      const later = behaviour.recordDelayMs(genuine);
+      const later = behaviour.recordDelayMs(opts.token, body);
       if (later === 0) record();
       else
         setTimeout(() => {
@@ -176,12 +176,11 @@ export function onenetHandlers(opts: ReceiverOptions, behaviour: Behaviour = ref
     if (!behaviour.verifyPush(opts.token, body)) {
       return HttpResponse.text('signature check failed', { status: behaviour.forgeryStatus });
     }
-    const genuine = reference.verifyPush(opts.token, body);
     if (seen.has(body.id)) {
-      if (!behaviour.dedupe && behaviour.redeliveryStatus === 200) return process(body, genuine);
+      if (!behaviour.dedupe && behaviour.redeliveryStatus === 200) return process(body);
       return HttpResponse.text('ok (already processed)', { status: behaviour.redeliveryStatus });
     }
-    return process(body, genuine);
+    return process(body);
   }
 
   return [
