@@ -9,9 +9,8 @@
  * - `needs` (automatic): a case that needs what the run lacks ends not-assessed or skipped before it starts.
  * `defineConformance` turns a registry into the `conformance(id, body)` helper cases are written with.
  *
- * Every fixture here and in the profiles is test-scoped, and the only worker-scoped one is `perRunCleanup`,
- * declared here: Playwright gives one worker to tests whose worker fixtures are the same, so one worker serves
- * the cases of every run and every profile in turn, and a process checking twelve receivers starts two or four
+ * Every fixture here and in the profiles is test-scoped: Playwright gives one worker to tests whose worker
+ * fixtures are the same, so one worker serves the cases of every run and every profile in turn, and a process checking twelve receivers starts two or four
  * workers rather than twelve (each costs about two seconds of CPU). What a run needs for longer than a case
  * is kept per worker with {@link perRun}.
  */
@@ -89,59 +88,38 @@ export interface State {
 const SETTLE_MIN_MS = 100;
 const SETTLE_FACTOR = 3;
 
-/** What a worker keeps for a run between its cases, by run index and name, and how to let each go. */
-const kept = new Map<string, { value: Promise<unknown>; close?: (value: unknown) => Promise<void> }>();
+/** What a worker keeps for a run between its cases, by run index and name. */
+const kept = new Map<string, Promise<unknown>>();
 
 /**
  * The value `create` makes for run `runIndex` under `name`, made once per worker and kept for the run's later
- * cases in this worker; `close` lets it go when the worker ends. Only for what a run may hold in several
- * workers at once (an observer reading a file): what must be one at a time, such as a port the receiver
- * calls, belongs to the case.
+ * cases in this worker, for as long as it lives. Only for what needs no closing and what a run may hold in
+ * several workers at once (an observer reading a file): what must be one at a time, such as a port the
+ * receiver calls, belongs to the case.
  */
-export function perRun<T>(
-  runIndex: number,
-  name: string,
-  create: () => Promise<T>,
-  close?: (value: T) => Promise<void>,
-): Promise<T> {
+export function perRun<T>(runIndex: number, name: string, create: () => Promise<T>): Promise<T> {
   const key = `${runIndex}:${name}`;
-  let entry = kept.get(key);
-  if (!entry) {
-    entry = { value: create(), ...(close ? { close: close as (value: unknown) => Promise<void> } : {}) };
-    kept.set(key, entry);
+  let value = kept.get(key);
+  if (!value) {
+    value = create();
+    kept.set(key, value);
     // A failed creation is not kept: the next case tries again, and reports its own failure.
-    entry.value.catch(() => kept.delete(key));
+    value.catch(() => kept.delete(key));
   }
-  return entry.value as Promise<T>;
+  return value as Promise<T>;
 }
 
-export const test = base.extend<
-  {
-    runIndex: number;
-    run: RunConfig;
-    observer: Observer | undefined;
-    target: Target;
-    observe: Observe;
-    state: State;
-    needs: undefined;
-  },
-  { perRunCleanup: undefined }
->({
+export const test = base.extend<{
+  runIndex: number;
+  run: RunConfig;
+  observer: Observer | undefined;
+  target: Target;
+  observe: Observe;
+  state: State;
+  needs: undefined;
+}>({
   runIndex: [0, { option: true }],
   run: async ({ runIndex }, use) => use(readRunConfig(runIndex)),
-  perRunCleanup: [
-    async ({}, use) => {
-      await use(undefined);
-      const entries = [...kept.values()];
-      kept.clear();
-      await Promise.all(
-        entries.map(async (e) => {
-          if (e.close) await e.close(await e.value.catch(() => undefined));
-        }),
-      );
-    },
-    { scope: 'worker', auto: true },
-  ],
   observer: async ({ run, runIndex }, use) => {
     const spec = observerOf(run);
     await use(spec ? await perRun(runIndex, 'observer', () => createObserver(spec, run.runTag)) : undefined);
