@@ -8,8 +8,8 @@
  *   every recording they announce known to the API mock;
  * - `lookups`: what the receiver asked the API mock, since a point in time.
  */
-import { eye4ApiHandlers, Eye4ApiState, type LookupCall } from '../../mocks/eye4/api.ts';
-import { serve, type RunningServer } from '../../mocks/serve.ts';
+import type { Eye4ApiState, LookupCall } from '../../mocks/eye4/api.ts';
+import type { RunningServer } from '../../mocks/serve.ts';
 import { requirements } from '../../specs/eye4/requirements.ts';
 import {
   describeResponse,
@@ -64,10 +64,17 @@ export interface Lookups {
 const LISTEN_TRIES = 40;
 const LISTEN_RETRY_MS = 50;
 
-async function startApi(host: string, port: number, state: Eye4ApiState): Promise<RunningServer> {
+async function startApi(host: string, port: number): Promise<{ state: Eye4ApiState; server: RunningServer }> {
+  // Loaded when a case first needs the mock: msw (and the GraphQL it brings) costs Playwright's runner, which
+  // only lists the cases, a quarter of a second.
+  const [{ eye4ApiHandlers, Eye4ApiState }, { serve }] = await Promise.all([
+    import('../../mocks/eye4/api.ts'),
+    import('../../mocks/serve.ts'),
+  ]);
+  const state = new Eye4ApiState();
   for (let i = 1; ; i++) {
     try {
-      return await serve(eye4ApiHandlers(state), { host, port });
+      return { state, server: await serve(eye4ApiHandlers(state), { host, port }) };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || i >= LISTEN_TRIES) {
         throw new Error(
@@ -117,8 +124,7 @@ export const test = core.extend<{
     async ({ run }, use) => {
       const listen = settings(run).apiListen;
       if (listen === undefined) return use(undefined);
-      const state = new Eye4ApiState();
-      const server = await startApi(listen.host, listen.port, state);
+      const { state, server } = await startApi(listen.host, listen.port);
       await use({ state, origin: server.origin });
       await server.close();
     },
