@@ -9,7 +9,7 @@ import { type RunConfig, redact, redactDeep } from '../../src/core/config.ts';
 import { type Exchange, type OutgoingRequest, send } from '../../src/core/http.ts';
 import { createRng } from '../../src/core/rng.ts';
 import { EdgeBox } from '../../src/protocols/alertpush/messages.ts';
-import { framesOf } from '../../src/protocols/alertpush/media.ts';
+import { cameraFrames } from '../../src/protocols/alertpush/media.ts';
 import { type AlertPushSettings, TOKEN_DEADLINE_MS } from '../../src/protocols/alertpush/profile.ts';
 import { bearer, tokenProblem } from '../../src/protocols/alertpush/token.ts';
 import { defineConformance, test as core } from '../fixtures.ts';
@@ -65,8 +65,8 @@ export const test = core.extend<{ box: Box }>({
       return ex;
     };
     const box: Box = {
-      // The run's frames are drawn once per worker and size: each alert's bytes differ by their comment.
-      alerts: new EdgeBox(run.runTag, createRng(run.seed, testInfo.title), framesOf(run.seed)),
+      // The camera's frames are drawn once per worker and size: each alert's bytes differ by their comment.
+      alerts: new EdgeBox(run.runTag, createRng(run.seed, testInfo.title), cameraFrames),
       async fetchToken(label) {
         if (s.tokenUrl === undefined) throw new Error('fetchToken used without --token-url: declare needs');
         // Recorded only once the token in it is known, so that the wire log never shows it.

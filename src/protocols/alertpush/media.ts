@@ -113,27 +113,28 @@ export function cameraFrame(width: number, height: number, rng: Rng, comment?: s
 /** Gives a frame of a size, with `comment` in it. */
 export type FrameSource = (width: number, height: number, comment: string) => Frame;
 
-/** Frames already drawn and encoded, by seed and size; bounded, as a worker sees few runs. */
+/** The seed of the camera's scene: one street for every run (each alert is unique by its comment). */
+export const CAMERA_SEED = 1;
+
+/** Frames already drawn and encoded, by size; bounded, as the edge box sends two or three sizes. */
 const drawn = new Map<string, Frame>();
-const DRAWN_MAX = 16;
+const DRAWN_MAX = 8;
 
 /**
- * The frames of a run: one camera scene per size, drawn from `seed` once and encoded once (a full-HD frame
- * takes about 0.3 s of CPU here), each alert's copy made unique by the comment in its COM segment. Every
- * alert of a run then shows the same street, as a fixed camera would, and `--seed` still reproduces it.
+ * The edge box's camera frames: one scene per size, drawn once per process and encoded once (a full-HD frame
+ * takes about 0.3 s of CPU here), each alert's copy made unique by the comment in its COM segment. Every alert
+ * shows the same street, as a fixed camera would; a demo's two alertpush runs in one worker draw it once.
  */
-export function framesOf(seed: number): FrameSource {
-  return (width, height, comment) => {
-    const key = `${seed}:${width}x${height}`;
-    let frame = drawn.get(key);
-    if (!frame) {
-      frame = cameraFrame(width, height, createRng(seed, `camera frame ${width}x${height}`));
-      if (drawn.size >= DRAWN_MAX) drawn.delete(drawn.keys().next().value ?? key);
-      drawn.set(key, frame);
-    }
-    return { ...frame, jpeg: withComment(frame.jpeg, comment) };
-  };
-}
+export const cameraFrames: FrameSource = (width, height, comment) => {
+  const key = `${width}x${height}`;
+  let frame = drawn.get(key);
+  if (!frame) {
+    frame = cameraFrame(width, height, createRng(CAMERA_SEED, `camera frame ${key}`));
+    if (drawn.size >= DRAWN_MAX) drawn.delete(drawn.keys().next().value ?? key);
+    drawn.set(key, frame);
+  }
+  return { ...frame, jpeg: withComment(frame.jpeg, comment) };
+};
 
 function chunk(id: string, data: Buffer): Buffer {
   const head = Buffer.alloc(8);

@@ -71,7 +71,7 @@ export class EdgeBox {
   private readonly source: Alert['source'];
 
   /**
-   * `frames`, when given, supplies the camera frames (a run's shared scene, `framesOf`); without it each alert
+   * `frames`, when given, supplies the camera frames (the camera's shared scene, `cameraFrames`); without it each alert
    * draws its own from `rng`.
    */
   constructor(
