@@ -153,7 +153,9 @@ class BitWriter {
  * AAN's scale factors (Arai, Agui and Nakajima, 1988): the fast DCT below yields each coefficient F(u,v)
  * multiplied by 8·S(u)·S(v), with S(0) = 1 and S(k) = √2·cos(kπ/16); the quantizer divides that back out.
  */
-const AAN_SCALE = Array.from({ length: 8 }, (_, k) => (k === 0 ? 1 : Math.SQRT2 * Math.cos((k * Math.PI) / 16)));
+const AAN_SCALE = Array.from({ length: 8 }, (_, k) =>
+  k === 0 ? 1 : Math.SQRT2 * Math.cos((k * Math.PI) / 16),
+);
 
 /** The reciprocals that quantize the fast DCT's output: 1 / (q(u,v)·8·S(u)·S(v)), in natural order. */
 function quantizers(table: readonly number[]): Float64Array {
