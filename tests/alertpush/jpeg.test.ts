@@ -9,13 +9,17 @@ import { expect, test } from '@playwright/test';
 import { createRng } from '../../src/core/rng.ts';
 import { encodeJpeg, withComment } from '../../src/protocols/alertpush/jpeg.ts';
 import {
+  CAMERA_DIR,
   CAMERA_SEED,
+  cameraClip,
   cameraFrame,
   cameraFrames,
   clip,
+  drawCameraFrame,
   mjpegAvi,
   renderScene,
 } from '../../src/protocols/alertpush/media.ts';
+import { FRAME } from '../../src/protocols/alertpush/messages.ts';
 import { ROOT, scratch } from '../helpers.ts';
 
 const VECTORS = join(ROOT, 'src', 'protocols', 'alertpush', 'vectors');
@@ -134,4 +138,26 @@ test("the camera's frames are drawn once per size: each copy differs by its comm
   expect(strip(b.jpeg, 'pushcheck alert b').equals(plain)).toBe(true);
   expect(a.jpeg.subarray(20, 22).toString('hex')).toBe('fffe');
   expect(() => withComment(Buffer.from('not a jpeg'), 'x')).toThrow(/SOI and APP0/);
+});
+
+test('the committed camera frames are what the code draws, with the boxes it draws them in', () => {
+  for (const [width, height] of Object.values(FRAME)) {
+    const committed = readFileSync(join(CAMERA_DIR, `${width}x${height}.jpg`));
+    const drawn = drawCameraFrame(width, height);
+    expect(
+      committed.equals(drawn.jpeg),
+      `camera/${width}x${height}.jpg is stale: run npx tsx scripts/alertpush-camera-frames.ts`,
+    ).toBe(true);
+    const served = cameraFrames(width, height, 'pushcheck alert x');
+    expect(served.boxes).toEqual(drawn.boxes);
+    expect(served.boxes.length).toBeGreaterThan(0);
+    expect(withComment(drawn.jpeg, 'pushcheck alert x').equals(served.jpeg)).toBe(true);
+  }
+});
+
+test("the camera's clip is drawn once per size and length, and is a clip of that size", () => {
+  const a = cameraClip(32, 24, 2);
+  expect(cameraClip(32, 24, 2)).toBe(a);
+  expect(a.equals(clip(32, 24, createRng(CAMERA_SEED, 'camera clip 32x24x2'), 2))).toBe(true);
+  expect(cameraClip(32, 24, 3).equals(a)).toBe(false);
 });

@@ -4,6 +4,8 @@
  * AVI clip for video alerts. Real files, so that a receiver that decodes and opens them can, and sizes close to
  * what a camera produces (a full-HD frame is a few hundred KB).
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Rng } from '../../core/rng.ts';
 import { createRng } from '../../core/rng.ts';
 import { encodeJpeg, type RgbImage, withComment } from './jpeg.ts';
@@ -19,28 +21,63 @@ export interface Frame {
   boxes: Box[];
 }
 
+/** Where a scene's parts go and what colour they are: every draw a scene takes from its `rng`. */
+interface Layout {
+  horizon: number;
+  sky: [number, number, number];
+  ground: [number, number, number];
+  /** The seed of the sensor grain's xorshift32. */
+  grain: number;
+  objects: { box: Box; x1: number; y1: number; w: number; h: number; colour: [number, number, number] }[];
+}
+
+/** Lays out a seeded street scene with `objects` coloured shapes, drawing from `rng` as {@link renderScene} does. */
+function layOut(width: number, height: number, rng: Rng, objects: number): Layout {
+  const horizon = Math.floor(height * (0.35 + rng.next() * 0.1));
+  const sky: Layout['sky'] = [110 + rng.int(60), 150 + rng.int(50), 200 + rng.int(50)];
+  const ground: Layout['ground'] = [70 + rng.int(40), 90 + rng.int(40), 60 + rng.int(30)];
+  const grain = (rng.int(0xffffffff) | 1) >>> 0;
+  const placed: Layout['objects'] = [];
+  for (let n = 0; n < objects; n++) {
+    const w = Math.max(4, Math.floor(width * (0.05 + rng.next() * 0.1)));
+    const h = Math.max(6, Math.floor(w * (1.5 + rng.next())));
+    const x1 = rng.int(Math.max(1, width - w));
+    const y1 = Math.min(height - h, horizon + rng.int(Math.max(1, height - horizon - h)));
+    const colour: Layout['objects'][number]['colour'] = [rng.int(256), rng.int(256), rng.int(256)];
+    const box: Box = [x1, Math.max(0, y1), Math.min(width, x1 + w), Math.min(height, y1 + h)];
+    placed.push({ box, x1, y1, w, h, colour });
+  }
+  return { horizon, sky, ground, grain, objects: placed };
+}
+
+/** The objects a scene shows. */
+const OBJECTS = 2;
+
 /** Draws a seeded street scene with `objects` coloured shapes, each inside its box. */
 export function renderScene(
   width: number,
   height: number,
   rng: Rng,
-  objects = 2,
+  objects = OBJECTS,
 ): { image: RgbImage; boxes: Box[] } {
+  const layout = layOut(width, height, rng, objects);
+  return { image: paint(width, height, layout), boxes: layout.objects.map((o) => o.box) };
+}
+
+function paint(width: number, height: number, layout: Layout): RgbImage {
   const pixels = new Uint8Array(width * height * 3);
-  const horizon = Math.floor(height * (0.35 + rng.next() * 0.1));
-  const sky = [110 + rng.int(60), 150 + rng.int(50), 200 + rng.int(50)];
-  const ground = [70 + rng.int(40), 90 + rng.int(40), 60 + rng.int(30)];
+  const { horizon } = layout;
   const grain = 24;
-  // Sensor grain from a xorshift32 seeded by `rng`: millions of draws per frame, so cheaper than `rng` itself.
-  let state = (rng.int(0xffffffff) | 1) >>> 0;
+  // Sensor grain from a xorshift32: millions of draws per frame, so cheaper than the scene's `rng`.
+  let state = layout.grain;
   const noise = (): number => {
     state ^= state << 13;
     state ^= state >>> 17;
     state ^= state << 5;
     return ((state >>> 0) / 4294967296 - 0.5) * grain;
   };
-  const [skyR, skyG, skyB] = sky as [number, number, number];
-  const [groundR, groundG, groundB] = ground as [number, number, number];
+  const [skyR, skyG, skyB] = layout.sky;
+  const [groundR, groundG, groundB] = layout.ground;
   for (let y = 0; y < height; y++) {
     const shade = 0.8 + (0.2 * y) / horizon;
     const depth = (y - horizon) / (height - horizon);
@@ -78,13 +115,7 @@ export function renderScene(
       pixels[i + 2] = clamp(b + noise());
     }
   }
-  const boxes: Box[] = [];
-  for (let n = 0; n < objects; n++) {
-    const w = Math.max(4, Math.floor(width * (0.05 + rng.next() * 0.1)));
-    const h = Math.max(6, Math.floor(w * (1.5 + rng.next())));
-    const x1 = rng.int(Math.max(1, width - w));
-    const y1 = Math.min(height - h, horizon + rng.int(Math.max(1, height - horizon - h)));
-    const colour = [rng.int(256), rng.int(256), rng.int(256)];
+  for (const { x1, y1, w, h, colour } of layout.objects) {
     for (let y = Math.max(0, y1); y < Math.min(height, y1 + h); y++) {
       for (let x = x1; x < Math.min(width, x1 + w); x++) {
         // An ellipse (a person's or a vehicle's silhouette) inside its box.
@@ -95,9 +126,8 @@ export function renderScene(
         for (let c = 0; c < 3; c++) pixels[i + c] = clamp((colour[c] ?? 0) + noise());
       }
     }
-    boxes.push([x1, Math.max(0, y1), Math.min(width, x1 + w), Math.min(height, y1 + h)]);
   }
-  return { image: { width, height, pixels }, boxes };
+  return { width, height, pixels };
 }
 
 function clamp(v: number): number {
@@ -116,25 +146,59 @@ export type FrameSource = (width: number, height: number, comment: string) => Fr
 /** The seed of the camera's scene: one street for every run (each alert is unique by its comment). */
 export const CAMERA_SEED = 1;
 
-/** Frames already drawn and encoded, by size; bounded, as the edge box sends two or three sizes. */
+/**
+ * The camera's frames of the sizes the edge box sends, drawn and encoded once and committed
+ * (scripts/alertpush-camera-frames.ts; tests/alertpush/jpeg.test.ts checks they are what the code draws): a
+ * Playwright worker would otherwise spend about 0.8 s of CPU drawing them, most of it before the JIT warms up.
+ */
+export const CAMERA_DIR = join(import.meta.dirname, 'camera');
+
+/** The camera's frame of a size, as the code draws and encodes it. */
+export function drawCameraFrame(width: number, height: number): Frame {
+  return cameraFrame(width, height, createRng(CAMERA_SEED, `camera frame ${width}x${height}`));
+}
+
+/** The camera's frame of a size: the committed file where there is one (its boxes laid out again), else drawn. */
+function cameraFrameOf(width: number, height: number): Frame {
+  const file = join(CAMERA_DIR, `${width}x${height}.jpg`);
+  if (!existsSync(file)) return drawCameraFrame(width, height);
+  const layout = layOut(width, height, createRng(CAMERA_SEED, `camera frame ${width}x${height}`), OBJECTS);
+  return { jpeg: readFileSync(file), width, height, boxes: layout.objects.map((o) => o.box) };
+}
+
+/** Frames already drawn or read, by size; bounded, as the edge box sends two or three sizes. */
 const drawn = new Map<string, Frame>();
 const DRAWN_MAX = 8;
 
 /**
- * The edge box's camera frames: one scene per size, drawn once per process and encoded once (a full-HD frame
- * takes about 0.3 s of CPU here), each alert's copy made unique by the comment in its COM segment. Every alert
- * shows the same street, as a fixed camera would; a demo's two alertpush runs in one worker draw it once.
+ * The edge box's camera frames: one scene per size, the same for every run, each alert's copy made unique by
+ * the comment in its COM segment, as a fixed camera's frames differ by their content only.
  */
 export const cameraFrames: FrameSource = (width, height, comment) => {
   const key = `${width}x${height}`;
   let frame = drawn.get(key);
   if (!frame) {
-    frame = cameraFrame(width, height, createRng(CAMERA_SEED, `camera frame ${key}`));
+    frame = cameraFrameOf(width, height);
     if (drawn.size >= DRAWN_MAX) drawn.delete(drawn.keys().next().value ?? key);
     drawn.set(key, frame);
   }
   return { ...frame, jpeg: withComment(frame.jpeg, comment) };
 };
+
+/** Clips already drawn, by size and length. */
+const clips = new Map<string, Buffer>();
+
+/** The camera's clip of `count` frames of a size, drawn once per process: every video alert may carry it. */
+export function cameraClip(width: number, height: number, count: number): Buffer {
+  const key = `${width}x${height}x${count}`;
+  let made = clips.get(key);
+  if (!made) {
+    made = clip(width, height, createRng(CAMERA_SEED, `camera clip ${key}`), count);
+    if (clips.size >= DRAWN_MAX) clips.delete(clips.keys().next().value ?? key);
+    clips.set(key, made);
+  }
+  return made;
+}
 
 function chunk(id: string, data: Buffer): Buffer {
   const head = Buffer.alloc(8);

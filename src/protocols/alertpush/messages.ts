@@ -7,7 +7,7 @@ import type { components } from '../../../specs/alertpush/generated/types.ts';
 import { newMarker } from '../../core/observer.ts';
 import type { Rng } from '../../core/rng.ts';
 import { formatErrors, loadSchemas, type SchemaSet } from '../../core/schemas.ts';
-import { cameraFrame, clip, type FrameSource } from './media.ts';
+import { cameraClip, cameraFrame, clip, type FrameSource } from './media.ts';
 
 export type Alert = components['schemas']['Alert'];
 export type VideoAlert = components['schemas']['VideoAlert'];
@@ -71,8 +71,8 @@ export class EdgeBox {
   private readonly source: Alert['source'];
 
   /**
-   * `frames`, when given, supplies the camera frames (the camera's shared scene, `cameraFrames`); without it each alert
-   * draws its own from `rng`.
+   * `frames`, when given, supplies the camera frames (the camera's shared scene, `cameraFrames`), and video
+   * alerts then carry the camera's shared clip; without it each alert draws its own from `rng`.
    */
   constructor(
     private readonly runTag: string,
@@ -156,7 +156,8 @@ export class EdgeBox {
     const marker = this.marker();
     const { fields } = this.common(marker);
     const [width, height] = FRAME.small;
-    const video = clip(width, height, this.rng, 4);
+    // With the shared camera, the clip is shared too: drawn once, not for every video alert.
+    const video = this.frames ? cameraClip(width, height, 4) : clip(width, height, this.rng, 4);
     const body: VideoAlert = validated('video-alert.json', { ...fields, video: video.toString('base64') });
     return { marker, body, json: JSON.stringify(body), clip: video };
   }
