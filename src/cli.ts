@@ -142,9 +142,15 @@ async function reachable(target: string, timeoutMs = 3000): Promise<void> {
 
 /**
  * Runs each config's suite against its target in one Playwright process (a project per run), `parallel` runs
- * at a time; resolves with the reports they wrote, in order.
+ * at a time; resolves with the reports they wrote, in order. `whileStarting` runs once Playwright is spawned,
+ * while it loads (some 1.5 s before its workers exist): a check that throws there stops Playwright, its workers
+ * with it, and the error is thrown from here.
  */
-export async function runSuites(configs: readonly RunConfig[], parallel = 1): Promise<RunReport[]> {
+export async function runSuites(
+  configs: readonly RunConfig[],
+  parallel = 1,
+  whileStarting?: () => void,
+): Promise<RunReport[]> {
   const cli = createRequire(import.meta.url).resolve('@playwright/test/cli');
   const args = [cli, 'test', '--config', join(PACKAGE_ROOT, 'playwright.config.ts')];
   const shard = configs.length === 1 ? configs[0]?.shard : undefined;
@@ -154,6 +160,7 @@ export async function runSuites(configs: readonly RunConfig[], parallel = 1): Pr
     Object.entries(process.env).filter(([k]) => !/^(TEST_|PW_|PWTEST_|PLAYWRIGHT_)/.test(k)),
   );
   for (const c of configs) rmSync(join(c.reportDir, 'report.json'), { force: true });
+  let startFailed: unknown;
   const code = await new Promise<number>((done) => {
     // Its own process group: a Ctrl-C reaches pushcheck alone, which passes exactly one SIGINT on, so that
     // Playwright stops gracefully and the reporter still writes an (incomplete) report.
@@ -176,7 +183,15 @@ export async function runSuites(configs: readonly RunConfig[], parallel = 1): Pr
       for (const s of signals) process.off(s, stop);
       done(c ?? 1);
     });
+    try {
+      whileStarting?.();
+    } catch (err) {
+      startFailed = err;
+      // Its own process group: the runner and any worker it has started stop at once, and write nothing.
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+    }
   });
+  if (startFailed !== undefined) throw startFailed;
   return configs.map((config) => {
     const file = join(config.reportDir, 'report.json');
     if (!existsSync(file)) {
@@ -426,7 +441,6 @@ async function cmdDemo(args: string[]): Promise<number> {
   try {
     const configs: RunConfig[] = [];
     for (const profile of profiles) {
-      checkSpec(profile.name);
       const targets = await profile.demo(scratch);
       started.push(...targets);
       for (const t of targets) {
@@ -450,7 +464,10 @@ async function cmdDemo(args: string[]): Promise<number> {
       }
     }
     console.log(`demo: ${configs.length} reference receivers of ${profiles.length} profile(s), side by side`);
-    const reports = await runSuites(configs, parallel);
+    // The shipped specs are checked while Playwright starts, not before: half a second off the demo's start.
+    const reports = await runSuites(configs, parallel, () => {
+      for (const profile of profiles) checkSpec(profile.name);
+    });
     console.log(
       `\ndemo reports:\n${reports.map((r, i) => `  ${configs[i]?.reportDir}: ${r.verdict}`).join('\n')}`,
     );

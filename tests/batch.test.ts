@@ -2,12 +2,17 @@
  * Several runs in one Playwright process: a config file's runs against given targets, side by side with
  * `--parallel`, each writing its own report and printing its own block, the exit code the worst of them.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { faultyBehaviour } from '../mocks/onenet/faulty.ts';
 import { onenetHandlers, reference } from '../mocks/onenet/reference.ts';
 import { serve } from '../mocks/serve.ts';
+import { runSuites } from '../src/cli.ts';
+import type { RunConfig } from '../src/core/config.ts';
+import { UsageError } from '../src/core/errors.ts';
 import type { RunReport } from '../src/report/reporter.ts';
 import { pushcheck, scratch, TOKEN } from './helpers.ts';
 
@@ -137,5 +142,39 @@ test("runs share Playwright's workers, yet no two cases ever meet the same recei
     expect(overlapping, 'two workers served the two receivers side by side').toBe(true);
   } finally {
     await Promise.all(receivers.map((rx) => rx.close()));
+  }
+});
+
+test('a check that fails while Playwright starts stops it before any case, and its error is what the run throws', async () => {
+  const dir = scratch();
+  let requests = 0;
+  const receiver = createServer((_req, res) => {
+    requests++;
+    res.end();
+  });
+  await new Promise<void>((ok) => receiver.listen(0, '127.0.0.1', ok));
+  const { port } = receiver.address() as AddressInfo;
+  try {
+    const config: RunConfig = {
+      profile: 'onenet',
+      target: `http://127.0.0.1:${port}/onenet`,
+      settings: { token: TOKEN },
+      secrets: [TOKEN],
+      seed: 1,
+      runTag: 'pcstart',
+      reportDir: dir,
+      strict: true,
+      deadlineMs: 5000,
+      observeTimeoutMs: 3000,
+    };
+    await expect(
+      runSuites([config], 1, () => {
+        throw new UsageError('the onenet spec is malformed: specs/onenet/schemas/push.json has no $id');
+      }),
+    ).rejects.toThrow(/spec is malformed/);
+    expect(existsSync(join(dir, 'report.json')), 'no report of a run that never ran').toBe(false);
+    expect(requests, 'no case reached the receiver').toBe(0);
+  } finally {
+    receiver.close();
   }
 });
