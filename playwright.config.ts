@@ -1,5 +1,6 @@
 /**
- * `pushcheck run` and `pushcheck demo` pass their runs in PUSHCHECK_CONFIG. They make one project, `conformance`,
+ * `pushcheck run` and `pushcheck demo` pass their runs in PUSHCHECK_CONFIG, or over the IPC channel once their
+ * receivers are up (`receiveRuns`). They make one project, `conformance`,
  * of the suites of their profiles: each case is registered once per run of its profile, under the run's lock
  * (suites/fixtures.ts `defineConformance`), so a run's cases go one at a time while other runs' cases go on
  * in the other workers, and every worker serves every run. Without runs: a project per profile (for listing
@@ -8,9 +9,11 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
-import { CASE_TIMEOUT_MS, runConfigs, WORKERS_ENV } from './src/core/config.ts';
+import { CASE_TIMEOUT_MS, receiveRuns, runConfigs, WORKERS_ENV } from './src/core/config.ts';
 import { PROFILES } from './src/profiles.ts';
 
+// Started before its runs were known, the runner loaded Playwright meanwhile; now it waits for them.
+await receiveRuns();
 const runs = runConfigs();
 const profiles = [...new Set(runs?.map((r) => r.profile))];
 

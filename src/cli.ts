@@ -2,7 +2,7 @@
  * The `pushcheck` command. Exit codes: 0 conformant, 1 non-conformant, 2 could not run (bad usage, an
  * unreachable target, a run that could not complete). Errors are sentences for people, never stack traces.
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -10,7 +10,7 @@ import { connect } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { CONFIG_ENV, type RunConfig, targetSecrets, WORKERS_ENV } from './core/config.ts';
+import { CONFIG_BY_IPC, CONFIG_ENV, type RunConfig, type RunsMessage, targetSecrets } from './core/config.ts';
 import { findConfigFile, planRuns } from './core/config-file.ts';
 import { SETUP_HELP, SETUP_OPTIONS, setUpRun } from './core/run-setup.ts';
 import { checkSchemas, PACKAGE_ROOT, SpecError } from './core/schemas.ts';
@@ -140,57 +140,100 @@ async function reachable(target: string, timeoutMs = 3000): Promise<void> {
   });
 }
 
+/** Playwright's runner, started before its runs are known: {@link runSuites} hands them over IPC. */
+export interface StartedPlaywright {
+  child: ChildProcess;
+  /** Resolves with its exit code. */
+  exited: Promise<number>;
+  /** Resolves once it waits for its runs (`receiveRuns`). */
+  ready: Promise<void>;
+  /** Stops it and every worker it started, at once: for a run that never began. */
+  kill(): void;
+}
+
 /**
- * Runs each config's suite against its target in one Playwright process (a project per run), `parallel` runs
- * at a time; resolves with the reports they wrote, in order. `whileStarting` runs once Playwright is spawned,
- * while it loads (some 1.5 s before its workers exist): a check that throws there stops Playwright, its workers
- * with it, and the error is thrown from here.
+ * Starts Playwright's runner on pushcheck's config, to wait for its runs (`receiveRuns` in src/core/config.ts):
+ * loading Playwright takes its runner a second or so, which pushcheck spends starting receivers meanwhile.
  */
-export async function runSuites(
-  configs: readonly RunConfig[],
-  parallel = 1,
-  whileStarting?: () => void,
-): Promise<RunReport[]> {
+export function startPlaywright(shard?: string): StartedPlaywright {
   const cli = createRequire(import.meta.url).resolve('@playwright/test/cli');
   const args = [cli, 'test', '--config', join(PACKAGE_ROOT, 'playwright.config.ts')];
-  const shard = configs.length === 1 ? configs[0]?.shard : undefined;
   if (shard !== undefined) args.push('--shard', shard);
   // A run inside someone's Playwright worker must not inherit that worker's identity.
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !/^(TEST_|PW_|PWTEST_|PLAYWRIGHT_)/.test(k)),
   );
-  for (const c of configs) rmSync(join(c.reportDir, 'report.json'), { force: true });
-  let startFailed: unknown;
-  const code = await new Promise<number>((done) => {
-    // Its own process group: a Ctrl-C reaches pushcheck alone, which passes exactly one SIGINT on, so that
-    // Playwright stops gracefully and the reporter still writes an (incomplete) report.
-    const child = spawn(process.execPath, args, {
-      cwd: PACKAGE_ROOT,
-      env: {
-        ...env,
-        [CONFIG_ENV]: JSON.stringify(configs),
-        [WORKERS_ENV]: String(parallel),
-        FORCE_COLOR: '0',
-      },
-      // The IPC channel closes when pushcheck dies, however it dies: the reporter then stops the run.
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      detached: true,
-    });
-    const stop = () => child.kill('SIGINT');
-    const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-    for (const s of signals) process.on(s, stop);
-    child.on('exit', (c) => {
-      for (const s of signals) process.off(s, stop);
-      done(c ?? 1);
-    });
-    try {
-      whileStarting?.();
-    } catch (err) {
-      startFailed = err;
-      // Its own process group: the runner and any worker it has started stop at once, and write nothing.
-      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-    }
+  // Its own process group: a Ctrl-C reaches pushcheck alone, which passes exactly one SIGINT on, so that
+  // Playwright stops gracefully and the reporter still writes an (incomplete) report.
+  const child = spawn(process.execPath, args, {
+    cwd: PACKAGE_ROOT,
+    env: { ...env, [CONFIG_ENV]: CONFIG_BY_IPC, FORCE_COLOR: '0' },
+    // The IPC channel carries the runs, and closes when pushcheck dies, however it dies: the runner then
+    // stops (the reporter stops a run under way; a runner still waiting for its runs exits).
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    detached: true,
   });
+  const exited = new Promise<number>((done) => child.once('exit', (c) => done(c ?? 1)));
+  const ready = new Promise<void>((done) => {
+    const take = (m: unknown) => {
+      if ((m as { type?: string } | undefined)?.type !== 'pushcheck-ready') return;
+      child.off('message', take);
+      done();
+    };
+    child.on('message', take);
+  });
+  return {
+    child,
+    exited,
+    ready,
+    kill() {
+      if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // Gone already.
+      }
+    },
+  };
+}
+
+/**
+ * Runs each config's suite against its target in one Playwright process (a project per run), `parallel` runs
+ * at a time; resolves with the reports they wrote, in order. `started` is a runner {@link startPlaywright}
+ * started earlier (never with a shard), else one is started now. `whileStarting` runs once the runs are
+ * handed over, while Playwright loads (some 1.5 s before its workers exist): a check that throws there stops
+ * Playwright, its workers with it, and the error is thrown from here.
+ */
+export async function runSuites(
+  configs: readonly RunConfig[],
+  parallel = 1,
+  whileStarting?: () => void,
+  started?: StartedPlaywright,
+): Promise<RunReport[]> {
+  const shard = configs.length === 1 ? configs[0]?.shard : undefined;
+  if (started && shard !== undefined)
+    throw new Error('a shard is a Playwright argument: start Playwright with it');
+  for (const c of configs) rmSync(join(c.reportDir, 'report.json'), { force: true });
+  const playwright = started ?? startPlaywright(shard);
+  const runs: RunsMessage = {
+    type: 'pushcheck-runs',
+    configs: JSON.stringify(configs),
+    workers: String(parallel),
+  };
+  // Sent once the runner listens; a runner that is gone cannot take them, and its exit code, below, says so.
+  void playwright.ready.then(() => playwright.child.send(runs, () => undefined));
+  const stop = () => playwright.child.kill('SIGINT');
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const s of signals) process.on(s, stop);
+  let startFailed: unknown;
+  try {
+    whileStarting?.();
+  } catch (err) {
+    startFailed = err;
+    playwright.kill();
+  }
+  const code = await playwright.exited;
+  for (const s of signals) process.off(s, stop);
   if (startFailed !== undefined) throw startFailed;
   return configs.map((config) => {
     const file = join(config.reportDir, 'report.json');
@@ -438,6 +481,8 @@ async function cmdDemo(args: string[]): Promise<number> {
   const root = resolve(stringOption(values.report) ?? join('reports', 'demo'));
   const scratch = mkdtempSync(join(tmpdir(), 'pushcheck-demo-'));
   const started: { close(): Promise<void> }[] = [];
+  // Playwright loads while the reference receivers start; it gets its runs once they are up.
+  const playwright = startPlaywright();
   try {
     const configs: RunConfig[] = [];
     for (const profile of profiles) {
@@ -465,14 +510,21 @@ async function cmdDemo(args: string[]): Promise<number> {
     }
     console.log(`demo: ${configs.length} reference receivers of ${profiles.length} profile(s), side by side`);
     // The shipped specs are checked while Playwright starts, not before: half a second off the demo's start.
-    const reports = await runSuites(configs, parallel, () => {
-      for (const profile of profiles) checkSpec(profile.name);
-    });
+    const reports = await runSuites(
+      configs,
+      parallel,
+      () => {
+        for (const profile of profiles) checkSpec(profile.name);
+      },
+      playwright,
+    );
     console.log(
       `\ndemo reports:\n${reports.map((r, i) => `  ${configs[i]?.reportDir}: ${r.verdict}`).join('\n')}`,
     );
     return Math.max(...reports.map(exitCodeOf));
   } finally {
+    // Stops a Playwright that never got its runs (a receiver failed to start); one that ran has exited.
+    playwright.kill();
     await Promise.all(started.map((t) => t.close()));
     rmSync(scratch, { recursive: true, force: true });
   }

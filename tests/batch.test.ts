@@ -10,7 +10,7 @@ import { expect, test } from '@playwright/test';
 import { faultyBehaviour } from '../mocks/onenet/faulty.ts';
 import { onenetHandlers, reference } from '../mocks/onenet/reference.ts';
 import { serve } from '../mocks/serve.ts';
-import { runSuites } from '../src/cli.ts';
+import { runSuites, startPlaywright } from '../src/cli.ts';
 import type { RunConfig } from '../src/core/config.ts';
 import { UsageError } from '../src/core/errors.ts';
 import type { RunReport } from '../src/report/reporter.ts';
@@ -177,4 +177,16 @@ test('a check that fails while Playwright starts stops it before any case, and i
   } finally {
     receiver.close();
   }
+});
+
+test('a Playwright started before its runs waits for them, and ends when pushcheck lets go or stops it', async () => {
+  // pushcheck gone before handing the runs over: the channel closes, and the waiting runner ends by itself.
+  const orphan = startPlaywright();
+  orphan.child.disconnect();
+  expect(await orphan.exited).toBe(2);
+  // A run that never began (a receiver did not start): pushcheck stops the runner.
+  const stopped = startPlaywright();
+  stopped.kill();
+  expect(await stopped.exited).not.toBe(0);
+  expect(stopped.child.signalCode).toBe('SIGKILL');
 });
