@@ -245,7 +245,12 @@ export interface CaseRegistrar<Body> {
 
 /** `file:line` of the code that called the function calling this one, from a stack trace. */
 function callerLocation(): string | undefined {
-  const frame = new Error().stack?.split('\n')[3] ?? '';
+  // Four frames are all it needs: Playwright source-maps every frame of a stack, once per case registered.
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 4;
+  const stack = new Error().stack;
+  Error.stackTraceLimit = limit;
+  const frame = stack?.split('\n')[3] ?? '';
   const at = /\(?((?:file:\/\/)?\/[^()]+):(\d+):\d+\)?\s*$/.exec(frame);
   return at ? `${at[1]?.replace(/^file:\/\//, '')}:${at[2]}` : undefined;
 }
