@@ -200,8 +200,8 @@ export function startPlaywright(shard?: string): StartedPlaywright {
 /**
  * Runs each config's suite against its target in one Playwright process (a project per run), `parallel` runs
  * at a time; resolves with the reports they wrote, in order. `started` is a runner {@link startPlaywright}
- * started earlier (never with a shard), else one is started now. `whileStarting` runs once the runs are
- * handed over, while Playwright loads (some 1.5 s before its workers exist): a check that throws there stops
+ * started earlier (never with a shard), else one is started now. `whileStarting` runs at once, while Playwright
+ * loads and before it has its runs (its workers start some 1.5 s later): a check that throws there stops
  * Playwright, its workers with it, and the error is thrown from here.
  */
 export async function runSuites(
