@@ -153,35 +153,47 @@ export const CAMERA_SEED = 1;
  */
 export const CAMERA_DIR = join(import.meta.dirname, 'camera');
 
+/** The random draws of the camera's scene of a size: the same for every run. */
+function cameraRng(width: number, height: number): Rng {
+  return createRng(CAMERA_SEED, `camera frame ${width}x${height}`);
+}
+
 /** The camera's frame of a size, as the code draws and encodes it. */
 export function drawCameraFrame(width: number, height: number): Frame {
-  return cameraFrame(width, height, createRng(CAMERA_SEED, `camera frame ${width}x${height}`));
+  return cameraFrame(width, height, cameraRng(width, height));
 }
 
 /** The camera's frame of a size: the committed file where there is one (its boxes laid out again), else drawn. */
 function cameraFrameOf(width: number, height: number): Frame {
   const file = join(CAMERA_DIR, `${width}x${height}.jpg`);
   if (!existsSync(file)) return drawCameraFrame(width, height);
-  const layout = layOut(width, height, createRng(CAMERA_SEED, `camera frame ${width}x${height}`), OBJECTS);
+  const layout = layOut(width, height, cameraRng(width, height), OBJECTS);
   return { jpeg: readFileSync(file), width, height, boxes: layout.objects.map((o) => o.box) };
 }
 
-/** Frames already drawn or read, by size; bounded, as the edge box sends two or three sizes. */
-const drawn = new Map<string, Frame>();
-const DRAWN_MAX = 8;
+/** How many frames, and clips, a process keeps: the edge box sends two or three sizes. */
+const KEPT_MAX = 8;
+
+/** `make()`'s value for `key`, made once and kept in `cache` (at most {@link KEPT_MAX} values). */
+function kept<T>(cache: Map<string, T>, key: string, make: () => T): T {
+  let value = cache.get(key);
+  if (value === undefined) {
+    value = make();
+    if (cache.size >= KEPT_MAX) cache.delete(cache.keys().next().value ?? key);
+    cache.set(key, value);
+  }
+  return value;
+}
+
+/** Frames already drawn or read, by size. */
+const frames = new Map<string, Frame>();
 
 /**
  * The edge box's camera frames: one scene per size, the same for every run, each alert's copy made unique by
  * the comment in its COM segment, as a fixed camera's frames differ by their content only.
  */
 export const cameraFrames: FrameSource = (width, height, comment) => {
-  const key = `${width}x${height}`;
-  let frame = drawn.get(key);
-  if (!frame) {
-    frame = cameraFrameOf(width, height);
-    if (drawn.size >= DRAWN_MAX) drawn.delete(drawn.keys().next().value ?? key);
-    drawn.set(key, frame);
-  }
+  const frame = kept(frames, `${width}x${height}`, () => cameraFrameOf(width, height));
   return { ...frame, jpeg: withComment(frame.jpeg, comment) };
 };
 
@@ -191,13 +203,7 @@ const clips = new Map<string, Buffer>();
 /** The camera's clip of `count` frames of a size, drawn once per process: every video alert may carry it. */
 export function cameraClip(width: number, height: number, count: number): Buffer {
   const key = `${width}x${height}x${count}`;
-  let made = clips.get(key);
-  if (!made) {
-    made = clip(width, height, createRng(CAMERA_SEED, `camera clip ${key}`), count);
-    if (clips.size >= DRAWN_MAX) clips.delete(clips.keys().next().value ?? key);
-    clips.set(key, made);
-  }
-  return made;
+  return kept(clips, key, () => clip(width, height, createRng(CAMERA_SEED, `camera clip ${key}`), count));
 }
 
 function chunk(id: string, data: Buffer): Buffer {
