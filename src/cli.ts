@@ -200,14 +200,11 @@ export function startPlaywright(shard?: string): StartedPlaywright {
 /**
  * Runs each config's suite against its target in one Playwright process (a project per run), `parallel` runs
  * at a time; resolves with the reports they wrote, in order. `started` is a runner {@link startPlaywright}
- * started earlier (never with a shard), else one is started now. `whileStarting` runs at once, while Playwright
- * loads and before it has its runs (its workers start some 1.5 s later): a check that throws there stops
- * Playwright, its workers with it, and the error is thrown from here.
+ * started earlier (never with a shard), else one is started now.
  */
 export async function runSuites(
   configs: readonly RunConfig[],
   parallel = 1,
-  whileStarting?: () => void,
   started?: StartedPlaywright,
 ): Promise<RunReport[]> {
   const shard = configs.length === 1 ? configs[0]?.shard : undefined;
@@ -225,16 +222,8 @@ export async function runSuites(
   const stop = () => playwright.child.kill('SIGINT');
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
   for (const s of signals) process.on(s, stop);
-  let startFailed: unknown;
-  try {
-    whileStarting?.();
-  } catch (err) {
-    startFailed = err;
-    playwright.kill();
-  }
   const code = await playwright.exited;
   for (const s of signals) process.off(s, stop);
-  if (startFailed !== undefined) throw startFailed;
   return configs.map((config) => {
     const file = join(config.reportDir, 'report.json');
     if (!existsSync(file)) {
@@ -463,8 +452,8 @@ async function cmdRun(args: string[], extraSecrets: readonly string[] = []): Pro
 
 /**
  * How many Playwright workers the demo's receivers share: one per core, at least two (measured on 2 cores,
- * quiet: 2 workers took 14.1 s and 15.1 s, 3 took 14.4 s and 15.8 s; the demo is CPU-bound, and each worker's
- * start-up costs some 1.5 s of CPU).
+ * runs interleaved: 2 workers took 9.99 to 10.17 s, 3 took 10.29 to 10.40 s; each worker's start-up costs
+ * some 1.3 s of CPU, more than a third worker wins back from the cases' waits).
  */
 const DEMO_PARALLEL = Math.max(2, availableParallelism());
 
@@ -481,11 +470,13 @@ async function cmdDemo(args: string[]): Promise<number> {
   const root = resolve(stringOption(values.report) ?? join('reports', 'demo'));
   const scratch = mkdtempSync(join(tmpdir(), 'pushcheck-demo-'));
   const started: { close(): Promise<void> }[] = [];
-  // Playwright loads while the reference receivers start; it gets its runs once they are up.
+  // Playwright loads while the specs are checked and the reference receivers start; it gets its runs once they
+  // are up. A malformed spec or a receiver that does not start ends the demo before then (see finally).
   const playwright = startPlaywright();
   try {
     const configs: RunConfig[] = [];
     for (const profile of profiles) {
+      checkSpec(profile.name);
       const targets = await profile.demo(scratch);
       started.push(...targets);
       for (const t of targets) {
@@ -509,21 +500,13 @@ async function cmdDemo(args: string[]): Promise<number> {
       }
     }
     console.log(`demo: ${configs.length} reference receivers of ${profiles.length} profile(s), side by side`);
-    // The shipped specs are checked while Playwright starts, not before: half a second off the demo's start.
-    const reports = await runSuites(
-      configs,
-      parallel,
-      () => {
-        for (const profile of profiles) checkSpec(profile.name);
-      },
-      playwright,
-    );
+    const reports = await runSuites(configs, parallel, playwright);
     console.log(
       `\ndemo reports:\n${reports.map((r, i) => `  ${configs[i]?.reportDir}: ${r.verdict}`).join('\n')}`,
     );
     return Math.max(...reports.map(exitCodeOf));
   } finally {
-    // Stops a Playwright that never got its runs (a receiver failed to start); one that ran has exited.
+    // Stops a Playwright that never got its runs, its workers with it; one that ran has exited.
     playwright.kill();
     await Promise.all(started.map((t) => t.close()));
     rmSync(scratch, { recursive: true, force: true });

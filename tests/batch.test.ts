@@ -2,17 +2,13 @@
  * Several runs in one Playwright process: a config file's runs against given targets, side by side with
  * `--parallel`, each writing its own report and printing its own block, the exit code the worst of them.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { faultyBehaviour } from '../mocks/onenet/faulty.ts';
 import { onenetHandlers, reference } from '../mocks/onenet/reference.ts';
 import { serve } from '../mocks/serve.ts';
-import { runSuites, startPlaywright } from '../src/cli.ts';
-import type { RunConfig } from '../src/core/config.ts';
-import { UsageError } from '../src/core/errors.ts';
+import { startPlaywright } from '../src/cli.ts';
 import type { RunReport } from '../src/report/reporter.ts';
 import { pushcheck, scratch, TOKEN } from './helpers.ts';
 
@@ -145,48 +141,22 @@ test("runs share Playwright's workers, yet no two cases ever meet the same recei
   }
 });
 
-test('a check that fails while Playwright starts stops it before any case, and its error is what the run throws', async () => {
-  const dir = scratch();
-  let requests = 0;
-  const receiver = createServer((_req, res) => {
-    requests++;
-    res.end();
-  });
-  await new Promise<void>((ok) => receiver.listen(0, '127.0.0.1', ok));
-  const { port } = receiver.address() as AddressInfo;
-  try {
-    const config: RunConfig = {
-      profile: 'onenet',
-      target: `http://127.0.0.1:${port}/onenet`,
-      settings: { token: TOKEN },
-      secrets: [TOKEN],
-      seed: 1,
-      runTag: 'pcstart',
-      reportDir: dir,
-      strict: true,
-      deadlineMs: 5000,
-      observeTimeoutMs: 3000,
-    };
-    await expect(
-      runSuites([config], 1, () => {
-        throw new UsageError('the onenet spec is malformed: specs/onenet/schemas/push.json has no $id');
-      }),
-    ).rejects.toThrow(/spec is malformed/);
-    expect(existsSync(join(dir, 'report.json')), 'no report of a run that never ran').toBe(false);
-    expect(requests, 'no case reached the receiver').toBe(0);
-  } finally {
-    receiver.close();
-  }
-});
-
 test('a Playwright started before its runs waits for them, and ends when pushcheck lets go or stops it', async () => {
-  // pushcheck gone before handing the runs over: the channel closes, and the waiting runner ends by itself.
+  // pushcheck gone before handing the runs over: the channel closes, and the runner ends by itself, whether it
+  // was still loading or already waiting.
   const orphan = startPlaywright();
   orphan.child.disconnect();
   expect(await orphan.exited).toBe(2);
-  // A run that never began (a receiver did not start): pushcheck stops the runner.
+  const waiting = startPlaywright();
+  await waiting.ready;
+  waiting.child.disconnect();
+  expect(await waiting.exited).toBe(2);
+  // A run that never began (a malformed spec, a receiver that did not start): pushcheck stops the waiting
+  // runner, and nothing of its process group is left.
   const stopped = startPlaywright();
+  await stopped.ready;
   stopped.kill();
   expect(await stopped.exited).not.toBe(0);
   expect(stopped.child.signalCode).toBe('SIGKILL');
+  expect(() => process.kill(-(stopped.child.pid ?? 0), 0)).toThrow(/ESRCH/);
 });
