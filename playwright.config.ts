@@ -9,7 +9,13 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
-import { CASE_TIMEOUT_MS, receiveRuns, runConfigs, WORKERS_ENV } from './src/core/config.ts';
+import {
+  artifactsScratch,
+  CASE_TIMEOUT_MS,
+  receiveRuns,
+  runConfigs,
+  WORKERS_ENV,
+} from './src/core/config.ts';
 import { PROFILES } from './src/profiles.ts';
 
 // Started before its runs were known, the runner loaded Playwright meanwhile; now it waits for them.
@@ -33,10 +39,7 @@ export default defineConfig({
           timeout: CASE_TIMEOUT_MS,
           // A conformance run never writes into the package: one run's artifacts go beside its report, several
           // runs' into a scratch folder the reporter removes.
-          outputDir:
-            runs.length === 1 && runs[0]
-              ? join(runs[0].reportDir, '.artifacts')
-              : join(tmpdir(), `pushcheck-artifacts-${runs[0]?.runTag ?? 'none'}`),
+          outputDir: artifactsScratch(runs) ?? join(runs[0]?.reportDir ?? '.', '.artifacts'),
         },
       ]
     : [

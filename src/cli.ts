@@ -2,109 +2,36 @@
  * The `pushcheck` command. Exit codes: 0 conformant, 1 non-conformant, 2 could not run (bad usage, an
  * unreachable target, a run that could not complete). Errors are sentences for people, never stack traces.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { CONFIG_BY_IPC, CONFIG_ENV, type RunConfig, type RunsMessage, targetSecrets } from './core/config.ts';
+import { didYouMean, parseOptions, wantsHelp } from './core/args.ts';
+import { type RunConfig, targetSecrets } from './core/config.ts';
 import { findConfigFile, planRuns } from './core/config-file.ts';
-import { SETUP_HELP, SETUP_OPTIONS, setUpRun } from './core/run-setup.ts';
-import { checkSchemas, PACKAGE_ROOT, SpecError } from './core/schemas.ts';
+import { SETUP_OPTIONS, setUpRun } from './core/run-setup.ts';
+import { checkSchemas, SpecError } from './core/schemas.ts';
 import { stateUrlOption, stateUrlSecrets } from './core/state-url.ts';
-import { integerOption, stringOption, UsageError, usage } from './core/errors.ts';
+import { EXIT, Interrupted, integerOption, stringOption, UsageError, usage } from './core/errors.ts';
+import { checkOutputDir } from './core/paths.ts';
+import { runSuites, startPlaywright } from './core/playwright.ts';
+import { reaper } from './core/reaper.ts';
 import { httpUrlOption } from './core/url.ts';
 import { selfSignedCertificate } from './core/tls.ts';
 import type { OptionSpec, Profile } from './core/profile.ts';
+import { COMMANDS, commandHelp, VERSION } from './commands/help.ts';
 import { PROFILE_NAMES, PROFILES } from './profiles.ts';
-import { cmdExpectations, cmdReport, REPORT_COMMANDS_HELP } from './report/commands.ts';
+import { cmdExpectations, cmdReport } from './report/commands.ts';
 import { exitCodeOf as gateExitCode } from './report/model.ts';
-import { REPORT_RUN_HELP, REPORT_RUN_OPTIONS, reportRunConfig } from './report/options.ts';
-import { EMULATE_HELP, emulateCommand } from './protocols/controlid/emulate.ts';
+import { REPORT_RUN_OPTIONS, reportRunConfig } from './report/options.ts';
+import { emulateCommand } from './protocols/controlid/emulate.ts';
 import type { RunReport } from './report/reporter.ts';
 
-export const EXIT = { conformant: 0, nonConformant: 1, couldNotRun: 2 } as const;
-
-export { UsageError };
-
-const VERSION = '0.1.0';
-
-function help(): string {
-  const profiles = Object.values(PROFILES)
-    .map((p) => `Options of run --profile ${p.name} (${p.summary}):\n${p.help}`)
-    .join('\n\n');
-  const directions = Object.values(PROFILES)
-    .flatMap((p) => [p.send?.help, p.listen?.help])
-    .filter((h) => h !== undefined)
-    .join('\n');
-  return `pushcheck ${VERSION}: conformance tests for the HTTP push protocols of IoT platforms and devices
-
-Usage:
-  pushcheck run --profile P --target URL [options]
-                                     play the platform against your receiver and write a report
-  pushcheck run [--config FILE] [--parallel N]
-                                     every run of the config file (default: pushcheck.config.ts or .json),
-                                     in one Playwright process, N runs side by side (default 1)
-  pushcheck demo [--profile P] [--report DIR] [--parallel N]
-                                     run the suites against the built-in reference receivers, N side by
-                                     side (default: the number of CPU cores)
-  pushcheck cases [--profile P] [--json]
-                                     list the case catalogue (id, level, title, source)
-  pushcheck serve P [--faulty NAME|help] [--port N] [--host H] [options]
-                                     serve a reference (or faulty) receiver to try things against
-  pushcheck send P --target URL [options]
-                                     play the platform (the sender) against a receiver, with its retries
-  pushcheck listen P [options]       play the receiver and grade the sender that pushes to it
-${REPORT_COMMANDS_HELP}
-${EMULATE_HELP}
-
-Profiles: ${PROFILE_NAMES}
-
-Options of run, for every profile:
-  --profile P          the protocol
-  --target URL         your receiver's URL, as configured on the platform
-  --observe-file PATH  a file your receiver appends what it processed to; cases that need to see
-                       processing are not-assessed without it
-  --state-url URL      your receiver's provider-state hook: pushcheck POSTs {"state": …, "params": …}
-                       there to set up a case (specs/provider-state/openapi.yaml); the cases that need
-                       a state are not assessed without it
-  --report DIR         where the report goes: index.html, report.json, junit.xml, report.md,
-                       badge.svg (default reports/<profile>)
-  --strict             SHOULD failures fail the run too
-  --grep PATTERN       run only the cases whose id or title matches
-  --seed N             reproduce a run's generated data (default: random, printed in the report)
-  --observe-timeout MS how long processing may take to show in the observer (default 3000)
-  --fuzz N             after the cases, N malformed inputs, each followed by a valid message that must
-                       still be acked; a failure is shrunk and shown with its curl line (--strict: it
-                       fails the run)
-
-${SETUP_HELP}
-${REPORT_RUN_HELP}
-
-${profiles}
-
-${directions}
-
-Exit codes: 0 conformant, 1 non-conformant, 2 could not run.`;
-}
-
-function fail(message: string): never {
-  return usage(message);
-}
-
-function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>) {
-  try {
-    return parseArgs({ args, options, strict: true, allowPositionals: true });
-  } catch (err) {
-    return fail(`${(err as Error).message.replace(/\. To specify.*$/s, '')}. See \`pushcheck --help\`.`);
-  }
-}
+export { EXIT, UsageError };
 
 function targetUrl(value: string | undefined): string {
-  if (!value) fail('--target URL is required: the URL of your receiver, e.g. http://127.0.0.1:8080/onenet');
+  if (!value) usage('--target URL is required: the URL of your receiver, e.g. http://127.0.0.1:8080/onenet');
   return httpUrlOption(value, 'target', 'give one like http://127.0.0.1:8080/onenet');
 }
 
@@ -140,108 +67,13 @@ async function reachable(target: string, timeoutMs = 3000): Promise<void> {
   });
 }
 
-/** Playwright's runner, started before its runs are known: {@link runSuites} hands them over IPC. */
-export interface StartedPlaywright {
-  child: ChildProcess;
-  /** Resolves with its exit code. */
-  exited: Promise<number>;
-  /** Resolves once it waits for its runs (`receiveRuns`). */
-  ready: Promise<void>;
-  /** Stops it and every worker it started, at once: for a run that never began. */
-  kill(): void;
-}
-
-/**
- * Starts Playwright's runner on pushcheck's config, to wait for its runs (`receiveRuns` in src/core/config.ts):
- * loading Playwright takes its runner a second or so, which pushcheck spends starting receivers meanwhile.
- */
-export function startPlaywright(shard?: string): StartedPlaywright {
-  const cli = createRequire(import.meta.url).resolve('@playwright/test/cli');
-  const args = [cli, 'test', '--config', join(PACKAGE_ROOT, 'playwright.config.ts')];
-  if (shard !== undefined) args.push('--shard', shard);
-  // A run inside someone's Playwright worker must not inherit that worker's identity.
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !/^(TEST_|PW_|PWTEST_|PLAYWRIGHT_)/.test(k)),
-  );
-  // Its own process group: a Ctrl-C reaches pushcheck alone, which passes exactly one SIGINT on, so that
-  // Playwright stops gracefully and the reporter still writes an (incomplete) report.
-  const child = spawn(process.execPath, args, {
-    cwd: PACKAGE_ROOT,
-    env: { ...env, [CONFIG_ENV]: CONFIG_BY_IPC, FORCE_COLOR: '0' },
-    // The IPC channel carries the runs, and closes when pushcheck dies, however it dies: the runner then
-    // stops (the reporter stops a run under way; a runner still waiting for its runs exits).
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    detached: true,
-  });
-  const exited = new Promise<number>((done) => child.once('exit', (c) => done(c ?? 1)));
-  const ready = new Promise<void>((done) => {
-    const take = (m: unknown) => {
-      if ((m as { type?: string } | undefined)?.type !== 'pushcheck-ready') return;
-      child.off('message', take);
-      done();
-    };
-    child.on('message', take);
-  });
-  return {
-    child,
-    exited,
-    ready,
-    kill() {
-      if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // Gone already.
-      }
-    },
-  };
-}
-
-/**
- * Runs each config's suite against its target in one Playwright process (a project per run), `parallel` runs
- * at a time; resolves with the reports they wrote, in order. `started` is a runner {@link startPlaywright}
- * started earlier (never with a shard), else one is started now.
- */
-export async function runSuites(
-  configs: readonly RunConfig[],
-  parallel = 1,
-  started?: StartedPlaywright,
-): Promise<RunReport[]> {
-  const shard = configs.length === 1 ? configs[0]?.shard : undefined;
-  if (started && shard !== undefined)
-    throw new Error('a shard is a Playwright argument: start Playwright with it');
-  for (const c of configs) rmSync(join(c.reportDir, 'report.json'), { force: true });
-  const playwright = started ?? startPlaywright(shard);
-  const runs: RunsMessage = {
-    type: 'pushcheck-runs',
-    configs: JSON.stringify(configs),
-    workers: String(parallel),
-  };
-  // Sent once the runner listens; a runner that is gone cannot take them, and its exit code, below, says so.
-  void playwright.ready.then(() => playwright.child.send(runs, () => undefined));
-  const stop = () => playwright.child.kill('SIGINT');
-  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-  for (const s of signals) process.on(s, stop);
-  const code = await playwright.exited;
-  for (const s of signals) process.off(s, stop);
-  return configs.map((config) => {
-    const file = join(config.reportDir, 'report.json');
-    if (!existsSync(file)) {
-      throw new UsageError(
-        `the suite did not complete (Playwright exited ${code}) and wrote no report; see the output above`,
-      );
-    }
-    return JSON.parse(readFileSync(file, 'utf8')) as RunReport;
-  });
-}
-
 /** Runs a profile's suite in Playwright with `config`; resolves with the report it wrote. */
 export async function runSuite(config: RunConfig): Promise<RunReport> {
   const [report] = await runSuites([config]);
   return report as RunReport;
 }
 
-/** The gate's exit code: 0 pass, 1 a new failure at a --fail-on level, 2 incomplete. */
+/** The gate's exit code: 0 pass, 1 a new failure at a --fail-on level, 3 incomplete. */
 function exitCodeOf(report: RunReport): number {
   return gateExitCode(report.gate);
 }
@@ -269,8 +101,17 @@ const COMMON_RUN_OPTIONS: OptionSpec = {
 function profileNamed(name: string | undefined, missing: string): Profile {
   if (!name) return usage(`${missing}: one of ${PROFILE_NAMES}`);
   const profile = PROFILES[name];
-  if (!profile) return usage(`unknown profile "${name}": known profiles are ${PROFILE_NAMES}`);
+  if (!profile) {
+    const hint = didYouMean(name, Object.keys(PROFILES));
+    return usage(`unknown profile "${name}": known profiles are ${PROFILE_NAMES}.${hint}`);
+  }
   return profile;
+}
+
+/** `path` resolved, once a report folder is known to be writable there (else a UsageError naming `flag`). */
+function outputDir(path: string, flag: string): string {
+  checkOutputDir(path, flag);
+  return resolve(path);
 }
 
 /** The value of `--name` anywhere in `args`, before the options are known (they depend on the profile). */
@@ -303,15 +144,16 @@ function launchesReceiver(args: readonly string[]): boolean {
  * with `--shard`.
  */
 async function cmdRunConfig(args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, {
-    config: { type: 'string' },
-    parallel: { type: 'string' },
-  });
-  if (positionals.length) fail(`unexpected argument "${positionals[0]}"; see \`pushcheck --help\``);
+  const { values, positionals } = parseOptions(
+    args,
+    { config: { type: 'string' }, parallel: { type: 'string' } },
+    'pushcheck run',
+  );
+  if (positionals.length) usage(`unexpected argument "${positionals[0]}"; see \`pushcheck run --help\``);
   const path = stringOption(values.config) ?? findConfigFile(process.cwd());
   if (path === undefined) {
-    return fail(
-      'run needs --profile and --target, or a pushcheck.config.json (or .ts) in this folder; see `pushcheck --help`',
+    return usage(
+      'run needs --profile and --target, or a pushcheck.config.json (or .ts) in this folder (`pushcheck init` writes one); see `pushcheck run --help`',
     );
   }
   const parallel = integerOption(values.parallel, 'parallel', 1, 1, 64);
@@ -354,12 +196,12 @@ interface PreparedRun {
  */
 async function prepareRun(args: string[], extraSecrets: readonly string[]): Promise<PreparedRun> {
   const profile = profileNamed(peek(args, 'profile'), '--profile is required');
-  const { values, positionals } = parse(args, {
-    ...COMMON_RUN_OPTIONS,
-    ...SETUP_OPTIONS,
-    ...profile.options,
-  });
-  if (positionals.length) fail(`unexpected argument "${positionals[0]}"; see \`pushcheck --help\``);
+  const { values, positionals } = parseOptions(
+    args,
+    { ...COMMON_RUN_OPTIONS, ...SETUP_OPTIONS, ...profile.options },
+    `pushcheck run --profile ${profile.name}`,
+  );
+  if (positionals.length) usage(`unexpected argument "${positionals[0]}"; see \`pushcheck run --help\``);
   const launches = values['receiver-cmd'] !== undefined || values['receiver-image'] !== undefined;
   const given = stringOption(values.target);
   const target = given === undefined && launches ? undefined : targetUrl(given);
@@ -367,17 +209,17 @@ async function prepareRun(args: string[], extraSecrets: readonly string[]): Prom
   const stateUrl = stateUrlOption(stringOption(values['state-url']));
   const observeFile = stringOption(values['observe-file']);
   if (observeFile !== undefined && !existsSync(dirname(resolve(observeFile)))) {
-    fail(`--observe-file ${observeFile}: its folder does not exist`);
+    usage(`--observe-file ${observeFile}: its folder does not exist`);
   }
   if (observeFile !== undefined && existsSync(observeFile) && !statSync(observeFile).isFile()) {
-    fail(`--observe-file ${observeFile} is not a file`);
+    usage(`--observe-file ${observeFile} is not a file`);
   }
   const grep = stringOption(values.grep);
   if (grep !== undefined) {
     try {
       new RegExp(grep);
     } catch {
-      fail(`--grep "${grep}" is not a valid regular expression`);
+      usage(`--grep "${grep}" is not a valid regular expression`);
     }
   }
   const mode = profile.mode?.(settings);
@@ -389,7 +231,7 @@ async function prepareRun(args: string[], extraSecrets: readonly string[]): Prom
     ...(stateUrl !== undefined ? { stateUrl } : {}),
     seed: integerOption(values.seed, 'seed', randomInt(0, 2 ** 31)),
     runTag: runTag(),
-    reportDir: resolve(stringOption(values.report) ?? join('reports', profile.name)),
+    reportDir: outputDir(stringOption(values.report) ?? join('reports', profile.name), '--report'),
     strict: values.strict === true,
     deadlineMs: profile.deadlineOf?.(settings) ?? profile.deadlineMs,
     observeTimeoutMs: integerOption(values['observe-timeout'], 'observe-timeout', 3000, 1, 30_000),
@@ -398,7 +240,7 @@ async function prepareRun(args: string[], extraSecrets: readonly string[]): Prom
   };
   const fuzz = values.fuzz === undefined ? undefined : integerOption(values.fuzz, 'fuzz', 0, 1, 100_000);
   if (fuzz !== undefined && !profile.fuzz)
-    fail(`the ${profile.name} profile has no fuzzer yet; run without --fuzz`);
+    usage(`the ${profile.name} profile has no fuzzer yet; run without --fuzz`);
   checkSpec(profile.name);
   if (stateUrl !== undefined) checkSpec('provider-state');
   // Launches the receiver, if asked: from here on, it is stopped however the run ends.
@@ -458,17 +300,19 @@ async function cmdRun(args: string[], extraSecrets: readonly string[] = []): Pro
 const DEMO_PARALLEL = Math.max(2, availableParallelism());
 
 async function cmdDemo(args: string[]): Promise<number> {
-  const { values } = parse(args, {
-    report: { type: 'string' },
-    profile: { type: 'string' },
-    parallel: { type: 'string' },
-  });
+  const { values, positionals } = parseOptions(
+    args,
+    { report: { type: 'string' }, profile: { type: 'string' }, parallel: { type: 'string' } },
+    'pushcheck demo',
+  );
+  if (positionals.length) usage(`unexpected argument "${positionals[0]}"; see \`pushcheck demo --help\``);
   const parallel = integerOption(values.parallel, 'parallel', DEMO_PARALLEL, 1, 64);
   const only = stringOption(values.profile);
   const profiles =
     only === undefined ? Object.values(PROFILES) : [profileNamed(only, '--profile needs a name')];
-  const root = resolve(stringOption(values.report) ?? join('reports', 'demo'));
+  const root = outputDir(stringOption(values.report) ?? join('reports', 'demo'), '--report');
   const scratch = mkdtempSync(join(tmpdir(), 'pushcheck-demo-'));
+  const unwatch = reaper.path(scratch);
   const started: { close(): Promise<void> }[] = [];
   // Playwright loads while the specs are checked and the reference receivers start; it gets its runs once they
   // are up. A malformed spec or a receiver that does not start ends the demo before then (see finally).
@@ -510,11 +354,17 @@ async function cmdDemo(args: string[]): Promise<number> {
     playwright.kill();
     await Promise.all(started.map((t) => t.close()));
     rmSync(scratch, { recursive: true, force: true });
+    unwatch();
   }
 }
 
 function cmdCases(args: string[]): number {
-  const { values } = parse(args, { profile: { type: 'string' }, json: { type: 'boolean', default: false } });
+  const { values, positionals } = parseOptions(
+    args,
+    { profile: { type: 'string' }, json: { type: 'boolean', default: false } },
+    'pushcheck cases',
+  );
+  if (positionals.length) usage(`unexpected argument "${positionals[0]}"; see \`pushcheck cases --help\``);
   const wanted = stringOption(values.profile);
   const profiles =
     wanted === undefined ? Object.values(PROFILES) : [profileNamed(wanted, '--profile needs a name')];
@@ -534,10 +384,19 @@ function cmdCases(args: string[]): number {
 }
 
 /** A certificate made now for `serve --https`; says where its CA file is (what `run --ca` takes). */
-function httpsCertificate(): { key: string; cert: string } {
+function httpsCertificate(): { key: string; cert: string; remove(): void } {
   const { key, cert, certFile } = selfSignedCertificate();
+  const dir = dirname(certFile);
+  const unwatch = reaper.path(dir);
   console.log(`HTTPS with a certificate made now: pass --ca ${certFile} to pushcheck run`);
-  return { key, cert };
+  return {
+    key,
+    cert,
+    remove() {
+      rmSync(dir, { recursive: true, force: true });
+      unwatch();
+    },
+  };
 }
 
 async function cmdServe(args: string[]): Promise<number> {
@@ -545,14 +404,18 @@ async function cmdServe(args: string[]): Promise<number> {
     args[0]?.startsWith('-') ? undefined : args[0],
     'serve needs a profile, as in `pushcheck serve onenet`',
   );
-  const { values, positionals } = parse(args.slice(1), {
-    faulty: { type: 'string' },
-    port: { type: 'string' },
-    host: { type: 'string', default: '127.0.0.1' },
-    https: { type: 'boolean', default: false },
-    ...profile.serveOptions,
-  });
-  if (positionals.length) fail(`unexpected argument "${positionals[0]}"; see \`pushcheck --help\``);
+  const { values, positionals } = parseOptions(
+    args.slice(1),
+    {
+      faulty: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string', default: '127.0.0.1' },
+      https: { type: 'boolean', default: false },
+      ...profile.serveOptions,
+    },
+    `pushcheck serve ${profile.name}`,
+  );
+  if (positionals.length) usage(`unexpected argument "${positionals[0]}"; see \`pushcheck serve --help\``);
   const name = stringOption(values.faulty);
   const faulty = await profile.faulty();
   const catalogue = Object.entries(faulty).map(([n, f]) => `  ${n.padEnd(28)} ${f.defect}`);
@@ -563,22 +426,30 @@ async function cmdServe(args: string[]): Promise<number> {
     return 0;
   }
   if (name !== undefined && !(name in faulty)) {
-    fail(`unknown faulty receiver "${name}"; known ones:\n${catalogue.join('\n')}`);
+    const hint = didYouMean(name, Object.keys(faulty));
+    usage(`unknown faulty receiver "${name}".${hint} Known ones:\n${catalogue.join('\n')}`);
   }
-  const served = await profile.serve({
-    ...(name !== undefined ? { faulty: name } : {}),
-    host: stringOption(values.host) ?? '127.0.0.1',
-    port: integerOption(values.port, 'port', 0, 0, 65_535),
-    values,
-    ...(values.https === true ? { tls: httpsCertificate() } : {}),
-  });
-  for (const line of [...served.lines, 'Ctrl-C stops it.']) console.log(line);
-  await new Promise<void>((done) => {
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
-  });
-  await served.close();
-  return 0;
+  const port = integerOption(values.port, 'port', 0, 0, 65_535);
+  const tls = values.https === true ? httpsCertificate() : undefined;
+  try {
+    const served = await profile.serve({
+      ...(name !== undefined ? { faulty: name } : {}),
+      host: stringOption(values.host) ?? '127.0.0.1',
+      port,
+      values,
+      ...(tls ? { tls: { key: tls.key, cert: tls.cert } } : {}),
+    });
+    for (const line of [...served.lines, 'Ctrl-C stops it.']) console.log(line);
+    await new Promise<void>((done) => {
+      process.once('SIGINT', done);
+      process.once('SIGTERM', done);
+      process.once('SIGHUP', done);
+    });
+    await served.close();
+    return 0;
+  } finally {
+    tls?.remove();
+  }
 }
 
 /** `pushcheck send <profile>` and `pushcheck listen <profile>`, where the profile has them. */
@@ -586,9 +457,15 @@ async function cmdDirection(command: 'send' | 'listen', args: string[]): Promise
   const name = args[0]?.startsWith('-') ? undefined : args[0];
   const profile = profileNamed(name, `${command} needs a profile, as in \`pushcheck ${command} onenet\``);
   const cmd = profile[command];
-  if (!cmd) fail(`the ${profile.name} profile has no \`${command}\` yet`);
-  const { values, positionals } = parse(args.slice(1), cmd.options);
-  if (positionals.length) fail(`unexpected argument "${positionals[0]}"; see \`pushcheck --help\``);
+  if (!cmd) usage(`the ${profile.name} profile has no \`${command}\` yet`);
+  const { values, positionals } = parseOptions(
+    args.slice(1),
+    cmd.options,
+    `pushcheck ${command} ${profile.name}`,
+  );
+  if (positionals.length) {
+    usage(`unexpected argument "${positionals[0]}"; see \`pushcheck ${command} ${profile.name} --help\``);
+  }
   return cmd.run(values);
 }
 
@@ -596,6 +473,10 @@ async function cmdDirection(command: 'send' | 'listen', args: string[]): Promise
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
+    if (command !== undefined && command in COMMANDS && wantsHelp(rest)) {
+      console.log(commandHelp(command, rest));
+      return 0;
+    }
     switch (command) {
       case 'run':
         return await cmdRun(rest);
@@ -616,22 +497,38 @@ export async function main(argv: string[]): Promise<number> {
         return await emulateCommand(rest);
       case '--version':
       case '-v':
+      case 'version':
         console.log(VERSION);
         return 0;
       case undefined:
       case 'help':
       case '--help':
       case '-h':
-        console.log(help());
+        console.log(commandHelp(rest[0] ?? ''));
         return command === undefined ? EXIT.couldNotRun : 0;
-      default:
-        return fail(`unknown command "${command}"; see \`pushcheck --help\``);
+      default: {
+        const hint = didYouMean(command, Object.keys(COMMANDS));
+        return usage(`unknown command "${command}".${hint} See \`pushcheck --help\``);
+      }
     }
   } catch (err) {
+    if (err instanceof Interrupted) {
+      console.error(`pushcheck: ${err.message}`);
+      return err.exitCode;
+    }
     if (err instanceof UsageError) {
       console.error(`pushcheck: ${err.message}`);
     } else {
-      console.error(`pushcheck: internal error: ${(err as Error).message}. Please report it.`);
+      const e = err as NodeJS.ErrnoException;
+      // A file or folder of the user's that the checks before the run could not foresee (a disk that fills).
+      if (e.syscall !== undefined && e.path !== undefined) {
+        console.error(`pushcheck: cannot ${e.syscall} ${e.path} (${e.code}); check that path and try again`);
+        return EXIT.couldNotRun;
+      }
+      // Not the user's doing: one line still, with what a bug report needs.
+      console.error(
+        `pushcheck: internal error (${e.code ?? e.name}: ${e.message.split('\n')[0]}); please report it with the command you ran`,
+      );
     }
     return EXIT.couldNotRun;
   }

@@ -8,7 +8,7 @@ import { expect, test } from '@playwright/test';
 import { faultyBehaviour } from '../mocks/onenet/faulty.ts';
 import { onenetHandlers, reference } from '../mocks/onenet/reference.ts';
 import { serve } from '../mocks/serve.ts';
-import { startPlaywright } from '../src/cli.ts';
+import { startPlaywright } from '../src/core/playwright.ts';
 import type { RunReport } from '../src/report/reporter.ts';
 import { pushcheck, scratch, TOKEN } from './helpers.ts';
 

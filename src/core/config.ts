@@ -2,6 +2,8 @@
  * The run configuration the CLI hands to the Playwright workers (in one environment variable), and the
  * redaction every report and log goes through.
  */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TlsOptions } from './http.ts';
 import type { ObserverSpec } from './observers.ts';
 import type { Level } from './case.ts';
@@ -128,6 +130,15 @@ export function runTitle(runs: readonly RunConfig[], index: number): string {
   const run = runs[index];
   if (!run) throw new Error(`no run ${index}`);
   return run.label ?? (runs.length === 1 ? run.profile : `${run.profile} #${index + 1}`);
+}
+
+/**
+ * Where Playwright's artifacts go when several runs share one process: a scratch folder named for the first
+ * run, which pushcheck removes when the runner is gone (Playwright writes its last-run file there at the very
+ * end). A single run's go beside its report. Undefined for a single run.
+ */
+export function artifactsScratch(runs: readonly Pick<RunConfig, 'runTag'>[]): string | undefined {
+  return runs.length > 1 ? join(tmpdir(), `pushcheck-artifacts-${runs[0]?.runTag ?? 'none'}`) : undefined;
 }
 
 /** The lock that keeps a run's cases one at a time: no case's timing is another's load on the same receiver. */

@@ -1,7 +1,34 @@
-/** Errors for people: the CLI prints the message alone and exits 2. */
+/** Errors for people: the CLI prints the message alone and exits with the code the README's table gives. */
+import { constants } from 'node:os';
+
+/** The exit codes of every command (README "Exit codes"). */
+export const EXIT = {
+  /** The gate passed: conformant, or every failure is known or below the gate's level. */
+  conformant: 0,
+  /** A failure at the gate's level. */
+  nonConformant: 1,
+  /** Nothing was assessed: bad usage or input, an output path that cannot be written, a wrong target. */
+  couldNotRun: 2,
+  /** The run ran, but the gate lacks assessments it needs (no observer, a run stopped early). */
+  incomplete: 3,
+} as const;
 
 /** An error whose message is for the user: what is wrong and what to do. */
 export class UsageError extends Error {}
+
+/** A run stopped by a signal (Ctrl-C, SIGTERM, SIGHUP): the CLI exits with 128 and the signal's number. */
+export class Interrupted extends Error {
+  constructor(
+    readonly signal: NodeJS.Signals,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  get exitCode(): number {
+    return 128 + (constants.signals[this.signal] ?? 0);
+  }
+}
 
 /** Throws a {@link UsageError}. */
 export function usage(message: string): never {

@@ -8,6 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, createWriteStream, openSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { UsageError } from './errors.ts';
+import { reaper } from './reaper.ts';
 
 /** How to start a receiver, and how to tell it is ready. */
 export interface LaunchSpec {
@@ -150,6 +151,7 @@ export function processLauncher(command: string): Launcher {
         closeSync(fd);
       }
       let exit: string | undefined;
+      const unwatch = child.pid ? reaper.group(child.pid) : () => undefined;
       const exited = new Promise<void>((resolve) => {
         child.once('exit', (code, signal) => {
           exit = signal ? `was killed by ${signal}` : `exited with code ${code}`;
@@ -178,6 +180,7 @@ export function processLauncher(command: string): Launcher {
         clearTimeout(timer);
         // Whatever the shell left behind in its group goes too.
         signal('SIGKILL');
+        unwatch();
       };
       try {
         await waitReady(spec, `command ${JSON.stringify(command)}`, () => exit);
@@ -242,12 +245,14 @@ export function containerLauncher(image: string): Launcher {
         );
       }
       const what = `${image} (container ${container.getId().slice(0, 12)})`;
+      const unwatch = reaper.container(container.getId());
       let state: 'running' | 'stopping' | 'stopped' = 'running';
       const stop = async () => {
         if (state !== 'running') return;
         state = 'stopping';
         try {
           await container.stop({ timeout: STOP_GRACE_MS, remove: true });
+          unwatch();
         } finally {
           state = 'stopped';
           log.end();

@@ -14,6 +14,7 @@ import { containerLauncher, type Launched, type Launcher, processLauncher } from
 import { type ObserverSpec, startHttpSink } from './observers.ts';
 import type { OptionSpec, OptionValues } from './profile.ts';
 import { checkTls, tlsOptions } from './tls.ts';
+import { reaper } from './reaper.ts';
 
 /** The options of `run` this module handles (added to the common ones). */
 export const SETUP_OPTIONS: OptionSpec = {
@@ -187,6 +188,7 @@ export async function setUpRun(
   const readyTimeoutMs = integerOption(values['receiver-timeout'], 'receiver-timeout', 30_000, 100, 600_000);
 
   const scratch = mkdtempSync(join(tmpdir(), 'pushcheck-run-'));
+  const unwatch = reaper.path(scratch);
   let sink: Awaited<ReturnType<typeof startHttpSink>> | undefined;
   let launched: Launched | undefined;
   let closed = false;
@@ -196,6 +198,7 @@ export async function setUpRun(
     await launched?.stop();
     await sink?.close();
     rmSync(scratch, { recursive: true, force: true });
+    unwatch();
   };
   // A Ctrl-C while the receiver starts must not leave it running: the launch stops it and fails.
   const abort = new AbortController();

@@ -3,7 +3,8 @@
  * `pushcheck expectations update --report DIR… [--file FILE] [--add-new]`.
  */
 import { join, resolve } from 'node:path';
-import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { parseOptions } from '../core/args.ts';
+import { checkOutputDir } from '../core/paths.ts';
 import { stringOption, usage } from '../core/errors.ts';
 import { EXPECTATIONS_FILE, updateExpectations } from './expectations.ts';
 import { allCaseIds } from './options.ts';
@@ -15,23 +16,20 @@ export const REPORT_COMMANDS_HELP = `  pushcheck report merge DIR… --out SITE 
                                      remove from the expectations file (default ./${EXPECTATIONS_FILE}) the
                                      listed cases that now pass; --add-new also lists the new failures`;
 
-function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>) {
-  try {
-    return parseArgs({ args, options, strict: true, allowPositionals: true });
-  } catch (err) {
-    return usage(`${(err as Error).message.replace(/\. To specify.*$/s, '')}. See \`pushcheck --help\`.`);
-  }
-}
-
 /** `pushcheck report merge …` */
 export async function cmdReport(args: string[]): Promise<number> {
   // The site's writers load when a command runs: the CLI imports this file for its help text.
   const { mergeReports, shown } = await import('./site.ts');
   const [sub, ...rest] = args;
   if (sub !== 'merge') usage('`pushcheck report` has one command: `pushcheck report merge DIR… --out SITE`');
-  const { values, positionals } = parse(rest, { out: { type: 'string' }, title: { type: 'string' } });
+  const { values, positionals } = parseOptions(
+    rest,
+    { out: { type: 'string' }, title: { type: 'string' } },
+    'pushcheck report merge',
+  );
   const out = stringOption(values.out);
   if (!out) usage('report merge needs --out SITE: the folder to write the site into');
+  checkOutputDir(out, '--out');
   const title = stringOption(values.title);
   const result = mergeReports(
     positionals.map((p) => resolve(p)),
@@ -55,12 +53,18 @@ export async function cmdExpectations(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   if (sub !== 'update')
     usage('`pushcheck expectations` has one command: `pushcheck expectations update --report DIR`');
-  const { values, positionals } = parse(rest, {
-    report: { type: 'string', multiple: true },
-    file: { type: 'string' },
-    'add-new': { type: 'boolean', default: false },
-  });
-  if (positionals.length) usage(`unexpected argument "${positionals[0]}"; see \`pushcheck --help\``);
+  const { values, positionals } = parseOptions(
+    rest,
+    {
+      report: { type: 'string', multiple: true },
+      file: { type: 'string' },
+      'add-new': { type: 'boolean', default: false },
+    },
+    'pushcheck expectations update',
+  );
+  if (positionals.length) {
+    usage(`unexpected argument "${positionals[0]}"; see \`pushcheck expectations --help\``);
+  }
   const dirs = (values.report as string[] | undefined) ?? [];
   if (dirs.length === 0) usage('expectations update needs --report DIR: the report folder of a run');
   const reports = dirs.flatMap((d) => findReports(resolve(d))).map(readReport);

@@ -4,6 +4,7 @@
  * `--fail-on`, and the CI **gate**, which also weighs the known failures of an expectations file.
  */
 import type { Level, Outcome } from '../core/case.ts';
+import { EXIT } from '../core/errors.ts';
 
 /**
  * Autobahn's grades, plus the two outcomes that say nothing about the receiver: a MUST failure is `failed`, a
@@ -75,7 +76,7 @@ export interface CaseReport {
 
 export type Verdict = 'conformant' | 'non-conformant' | 'incomplete';
 
-/** The CI gate: `pass` exits 0, `fail` 1, `incomplete` 2. */
+/** The CI gate: `pass` exits 0, `fail` 1, `incomplete` 3. */
 export interface Gate {
   result: 'pass' | 'fail' | 'incomplete';
   /** One sentence. */
@@ -266,7 +267,11 @@ export function gateOf(
 
 /** The exit code of a gate. */
 export function exitCodeOf(gate: Gate): number {
-  return gate.result === 'pass' ? 0 : gate.result === 'fail' ? 1 : 2;
+  return gate.result === 'pass'
+    ? EXIT.conformant
+    : gate.result === 'fail'
+      ? EXIT.nonConformant
+      : EXIT.incomplete;
 }
 
 /** Counts by outcome, by level and outcome, and by grade. */

@@ -3,7 +3,7 @@
  * it is given and posts the results, printing each step. Bounded: `--polls` turns, each draining at most
  * `--max-commands` chained commands, `--period` seconds apart.
  */
-import { parseArgs } from 'node:util';
+import { parseOptions } from '../../core/args.ts';
 import { integerOption, usage } from '../../core/errors.ts';
 import { DEFAULT_REQUEST_PERIOD_S } from './codec.ts';
 import { baseUrlOption, deviceIdOption, requestTimeoutOption } from './profile.ts';
@@ -16,25 +16,18 @@ export const EMULATE_HELP = `  pushcheck emulate controlid --target URL [--devic
 export async function emulateCommand(args: string[]): Promise<number> {
   // The emulator loads when the command runs: the CLI imports this file for its help text.
   const { DeviceEmulator } = await import('./emulator.ts');
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        target: { type: 'string' },
-        'device-id': { type: 'string' },
-        polls: { type: 'string' },
-        period: { type: 'string' },
-        'request-timeout': { type: 'string' },
-        'max-commands': { type: 'string' },
-      },
-    });
-  } catch (err) {
-    return usage(`${(err as Error).message.replace(/\. To specify.*$/s, '')}. See \`pushcheck --help\`.`);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseOptions(
+    args,
+    {
+      target: { type: 'string' },
+      'device-id': { type: 'string' },
+      polls: { type: 'string' },
+      period: { type: 'string' },
+      'request-timeout': { type: 'string' },
+      'max-commands': { type: 'string' },
+    },
+    'pushcheck emulate controlid',
+  );
   if (positionals[0] !== 'controlid' || positionals.length > 1) {
     usage('emulate plays a Control iD device: `pushcheck emulate controlid --target URL`');
   }

@@ -1,0 +1,140 @@
+/**
+ * Starting Playwright's runner and handing it the runs: the one place that spawns it, speaks to it over IPC
+ * (`receiveRuns` in config.ts is the runner's side) and stops it, so that none of its processes outlives
+ * pushcheck, however either of them ends.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { artifactsScratch, CONFIG_BY_IPC, CONFIG_ENV, type RunConfig, type RunsMessage } from './config.ts';
+import { Interrupted, UsageError } from './errors.ts';
+import { reaper } from './reaper.ts';
+import { PACKAGE_ROOT } from './schemas.ts';
+import type { RunReport } from '../report/reporter.ts';
+
+/** The environment of a child pushcheck starts, without the identity of a Playwright worker it may run in. */
+export function childEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !/^(TEST_|PW_|PWTEST_|PLAYWRIGHT_)/.test(k)));
+}
+
+/** Playwright's runner, started before its runs are known: {@link runSuites} hands them over IPC. */
+export interface StartedPlaywright {
+  child: ChildProcess;
+  /** Resolves with its exit code, once its whole process group is gone. */
+  exited: Promise<number>;
+  /** Resolves once it waits for its runs (`receiveRuns`). */
+  ready: Promise<void>;
+  /** Stops it and every worker it started, at once. */
+  kill(): void;
+}
+
+/** How long the runner may take to stop after a Ctrl-C before its process group is killed. */
+const STOP_GRACE_MS = 10_000;
+
+/**
+ * Starts Playwright's runner on pushcheck's config, to wait for its runs (`receiveRuns` in config.ts): loading
+ * Playwright takes its runner a second or so, which pushcheck spends starting receivers meanwhile.
+ */
+export function startPlaywright(shard?: string): StartedPlaywright {
+  const cli = createRequire(import.meta.url).resolve('@playwright/test/cli');
+  const args = [cli, 'test', '--config', join(PACKAGE_ROOT, 'playwright.config.ts')];
+  if (shard !== undefined) args.push('--shard', shard);
+  // Its own process group: a Ctrl-C reaches pushcheck alone, which passes exactly one SIGINT on, so that
+  // Playwright stops gracefully and the reporter still writes an (incomplete) report.
+  const child = spawn(process.execPath, args, {
+    cwd: PACKAGE_ROOT,
+    env: { ...childEnv(), [CONFIG_ENV]: CONFIG_BY_IPC, FORCE_COLOR: '0' },
+    // The IPC channel carries the runs, and closes when pushcheck dies: the runner then stops (the reporter
+    // stops a run under way; a runner still waiting for its runs exits). The watchdog covers the rest.
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    detached: true,
+  });
+  const unwatch = child.pid ? reaper.group(child.pid) : () => undefined;
+  const killGroup = () => {
+    if (child.pid === undefined) return;
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // Gone already.
+    }
+  };
+  const exited = new Promise<number>((done) =>
+    child.once('exit', (c) => {
+      // A worker or a receiver the runner started must not outlive it, even when the runner crashed.
+      killGroup();
+      unwatch();
+      done(c ?? 1);
+    }),
+  );
+  const ready = new Promise<void>((done) => {
+    const take = (m: unknown) => {
+      if ((m as { type?: string } | undefined)?.type !== 'pushcheck-ready') return;
+      child.off('message', take);
+      done();
+    };
+    child.on('message', take);
+  });
+  return { child, exited, ready, kill: killGroup };
+}
+
+/**
+ * Runs each config's suite against its target in one Playwright process, `parallel` runs at a time; resolves
+ * with the reports they wrote, in order. `started` is a runner {@link startPlaywright} started earlier (never
+ * with a shard), else one is started now. A signal stops the runner (gracefully, then by force after
+ * {@link STOP_GRACE_MS} or a second signal) and throws {@link Interrupted} once it is gone.
+ */
+export async function runSuites(
+  configs: readonly RunConfig[],
+  parallel = 1,
+  started?: StartedPlaywright,
+): Promise<RunReport[]> {
+  const shard = configs.length === 1 ? configs[0]?.shard : undefined;
+  if (started && shard !== undefined)
+    throw new Error('a shard is a Playwright argument: start Playwright with it');
+  for (const c of configs) rmSync(join(c.reportDir, 'report.json'), { force: true });
+  const playwright = started ?? startPlaywright(shard);
+  const scratch = artifactsScratch(configs);
+  const unwatchScratch = scratch === undefined ? () => undefined : reaper.path(scratch);
+  const runs: RunsMessage = {
+    type: 'pushcheck-runs',
+    configs: JSON.stringify(configs),
+    workers: String(parallel),
+  };
+  // Sent once the runner listens; a runner that is gone cannot take them, and its exit code, below, says so.
+  void playwright.ready.then(() => playwright.child.send(runs, () => undefined));
+  let interrupted: NodeJS.Signals | undefined;
+  let force: NodeJS.Timeout | undefined;
+  const stop = (signal: NodeJS.Signals) => {
+    if (interrupted !== undefined) return playwright.kill();
+    interrupted = signal;
+    playwright.child.kill('SIGINT');
+    force = setTimeout(() => playwright.kill(), STOP_GRACE_MS);
+  };
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const s of signals) process.on(s, stop);
+  let code: number;
+  try {
+    code = await playwright.exited;
+  } finally {
+    clearTimeout(force);
+    for (const s of signals) process.off(s, stop);
+    // Playwright writes its last-run file there after the reporter has cleared it.
+    if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
+    unwatchScratch();
+  }
+  if (interrupted !== undefined) {
+    const written = configs.filter((c) => existsSync(join(c.reportDir, 'report.json')));
+    const where = written.length > 0 ? `; the report in ${written[0]?.reportDir} is incomplete` : '';
+    throw new Interrupted(interrupted, `interrupted by ${interrupted}${where}`);
+  }
+  return configs.map((config) => {
+    const file = join(config.reportDir, 'report.json');
+    if (!existsSync(file)) {
+      throw new UsageError(
+        `the suite did not complete (Playwright exited ${code}) and wrote no report; see the output above`,
+      );
+    }
+    return JSON.parse(readFileSync(file, 'utf8')) as RunReport;
+  });
+}
