@@ -2,9 +2,11 @@
 
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { requirements } from '../specs/onenet/requirements.ts';
-import { pushcheck, TOKEN } from './helpers.ts';
+import { pushcheck, ROOT, TOKEN } from './helpers.ts';
 
 /** A loopback port with nothing listening on it. */
 async function closedPort(): Promise<number> {
@@ -21,7 +23,28 @@ const BAD: [string, string[], RegExp][] = [
   [
     'an unknown flag',
     [...RUN, '--target', 'http://127.0.0.1:1/x', '--colour'],
-    /Unknown option '--colour'.*--help/,
+    /unknown option "--colour" for pushcheck run --profile onenet\. See `pushcheck run --profile onenet --help`/,
+  ],
+  [
+    'a misspelt option',
+    [...RUN, '--target', 'http://127.0.0.1:1/x', '--tokn', 'x'],
+    /unknown option "--tokn" .*Did you mean "--token"\?/,
+  ],
+  ['a misspelt command', ['rn', '--profile', 'onenet'], /unknown command "rn"\. Did you mean "run"\?/],
+  [
+    'a misspelt profile',
+    ['run', '--profile', 'onent', '--target', 'http://127.0.0.1:1/'],
+    /unknown profile "onent": .*Did you mean "onenet"\?/,
+  ],
+  [
+    'a misspelt faulty receiver',
+    ['serve', 'onenet', '--faulty', 'quoted-eco'],
+    /Did you mean "quoted-echo"\?/,
+  ],
+  [
+    'a misspelt serve option',
+    ['serve', 'onenet', '--prot', '1'],
+    /unknown option "--prot".*Did you mean "--port"\?/,
   ],
   ['an unknown command', ['frobnicate'], /unknown command "frobnicate"/],
   [
@@ -59,7 +82,7 @@ const BAD: [string, string[], RegExp][] = [
   [
     'an unknown faulty receiver',
     ['serve', 'onenet', '--faulty', 'nope'],
-    /unknown faulty receiver "nope"; known ones:\n\s+quoted-echo/,
+    /unknown faulty receiver "nope"\. Known ones:\n\s+quoted-echo/,
   ],
 ];
 
@@ -69,6 +92,9 @@ for (const [what, args, message] of BAD) {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stderr).not.toMatch(/report it/);
+    // One sentence; only the faulty receivers' catalogue follows its sentence on lines of its own.
+    if (!/Known ones/.test(r.stderr)) expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 }
 
@@ -96,6 +122,34 @@ test('`cases` lists the whole catalogue with levels and sources', async () => {
 test('--help documents the exit codes; no command is a usage error', async () => {
   const help = await pushcheck(['--help']);
   expect(help.code).toBe(0);
-  expect(help.stdout).toContain('Exit codes: 0 conformant, 1 non-conformant, 2 could not run.');
+  expect(help.stdout).toMatch(/Exit codes: 0 conformant, 1 non-conformant, 2 could not run .*3 incomplete/s);
   expect((await pushcheck([])).code).toBe(2);
+});
+
+test('every command answers --help with its own options, and --version with the package version', async () => {
+  const asks: [string[], RegExp][] = [
+    [
+      ['run', '--help'],
+      /--target URL[\s\S]*--receiver-cmd[\s\S]*--fail-on[\s\S]*Options of run --profile eye4/,
+    ],
+    [['run', '--profile', 'onenet', '--help'], /--aes-key/],
+    [['demo', '--help'], /pushcheck demo \[--profile P\]/],
+    [['cases', '-h'], /pushcheck cases \[--profile P\] \[--json\]/],
+    [['serve', 'onenet', '--help'], /--faulty help lists its faulty receivers/],
+    [['send', 'onenet', '--help'], /pushcheck send onenet --target URL --token TOKEN/],
+    [['listen', 'onenet', '--help'], /pushcheck listen onenet/],
+    [['report', 'merge', '--help'], /pushcheck report merge DIR… --out SITE/],
+    [['expectations', '--help'], /pushcheck expectations update --report DIR…/],
+    [['emulate', 'controlid', '--help'], /pushcheck emulate controlid --target URL/],
+  ];
+  for (const [args, text] of asks) {
+    const r = await pushcheck(args);
+    expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0);
+    expect(r.stdout, args.join(' ')).toMatch(text);
+  }
+  // `run --profile onenet --help` shows OneNET's options, not every profile's.
+  expect((await pushcheck(['run', '--profile', 'onenet', '--help'])).stdout).not.toMatch(/--profile eye4/);
+  const version = await pushcheck(['--version']);
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+  expect(version.stdout.trim()).toBe(pkg.version);
 });

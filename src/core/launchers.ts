@@ -7,7 +7,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, createWriteStream, openSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { UsageError } from './errors.ts';
+import { Interrupted, UsageError } from './errors.ts';
 import { reaper } from './reaper.ts';
 
 /** How to start a receiver, and how to tell it is ready. */
@@ -101,7 +101,11 @@ async function waitReady(spec: LaunchSpec, what: string, exited: () => string | 
   };
   for (;;) {
     if (spec.signal?.aborted) {
-      throw new UsageError(`interrupted while the receiver (${what}) was starting; it was stopped`);
+      const by = (spec.signal.reason as NodeJS.Signals | undefined) ?? 'SIGINT';
+      throw new Interrupted(
+        by,
+        `interrupted by ${by} while the receiver (${what}) was starting; it was stopped`,
+      );
     }
     const gone = exited();
     if (gone !== undefined)

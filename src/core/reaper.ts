@@ -27,9 +27,9 @@ while IFS= read -r line; do
   esac
 done
 IFS=$nl
-for g in $groups; do kill -TERM -- "-$g" 2>/dev/null; done
+for g in $groups; do kill -TERM "-$g" 2>/dev/null; done
 [ -n "$groups" ] && sleep 1
-for g in $groups; do kill -KILL -- "-$g" 2>/dev/null; done
+for g in $groups; do kill -KILL "-$g" 2>/dev/null; done
 for c in $containers; do timeout 20 docker rm -f -v "$c" >/dev/null 2>&1; done
 for p in $paths; do rm -rf -- "$p"; done
 `;

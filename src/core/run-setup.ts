@@ -202,7 +202,7 @@ export async function setUpRun(
   };
   // A Ctrl-C while the receiver starts must not leave it running: the launch stops it and fails.
   const abort = new AbortController();
-  const onSignal = () => abort.abort();
+  const onSignal = (signal: NodeJS.Signals) => abort.abort(signal);
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
   for (const s of signals) process.on(s, onSignal);
   try {

@@ -104,11 +104,41 @@ test.describe('in a container', () => {
       await new Promise((r) => setTimeout(r, 500));
     }
     child.kill('SIGINT');
-    expect(await exited).toBe(2);
+    expect(await exited).toBe(130);
     expect(stderr).toMatch(
-      /interrupted while the receiver \(image pushcheck\/onenet-example:local\) was starting; it was stopped/,
+      /interrupted by SIGINT while the receiver \(image pushcheck\/onenet-example:local\) was starting; it was stopped/,
     );
     expect(await containersOf(EXAMPLE_IMAGE), 'the container is gone').toEqual(before);
+  });
+
+  test('a pushcheck killed outright during a run: its watchdog removes the container', async () => {
+    const before = await containersOf(EXAMPLE_IMAGE);
+    const port = await freePort();
+    const child = spawn(
+      process.execPath,
+      [
+        ...[join(ROOT, 'bin', 'pushcheck.js'), 'run', '--profile', 'onenet', '--token', TOKEN],
+        ...['--receiver-image', EXAMPLE_IMAGE, '--receiver-env', `ONENET_TOKEN=${TOKEN}`],
+        ...['--receiver-port', String(port), '--receiver-path', '/onenet', '--report', scratch()],
+      ],
+      { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((done) => child.on('exit', done));
+    // Under way: the container answers, and a case has ended.
+    for (let i = 0; i < 1200 && !/onenet\.[a-z-]+\./.test(out); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(out).toMatch(/onenet\.[a-z-]+\./);
+    expect((await containersOf(EXAMPLE_IMAGE)).length).toBe(before.length + 1);
+    child.kill('SIGKILL');
+    await exited;
+    let left = await containersOf(EXAMPLE_IMAGE);
+    for (let i = 0; i < 60 && left.length > before.length; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      left = await containersOf(EXAMPLE_IMAGE);
+    }
+    expect(left, 'the container is gone').toEqual(before);
   });
 });
 
