@@ -130,7 +130,7 @@ export function referenceIsConformant(ref: ReferenceRuns): void {
 
   test('without an observer, the cases that need one are not assessed, and the run is incomplete', async () => {
     const r = await ref.run({ observe: false });
-    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(r.code, r.stdout + r.stderr).toBe(3);
     expect(r.report?.verdict).toBe('incomplete');
     expect(r.report?.verdictReason).toContain(`${ref.profile}.push.processed`);
     const expected = needing('observer').filter((id) => !needing('aes-key').includes(id));

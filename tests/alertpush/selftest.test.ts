@@ -125,7 +125,7 @@ test.describe('the reference alert server', () => {
 
   test('without an observer or an image folder, those cases are not assessed, and the run is incomplete', async () => {
     const r = await runAgainst(reference, { observe: false, images: false });
-    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(r.code, r.stdout + r.stderr).toBe(3);
     expect(r.report?.verdict).toBe('incomplete');
     expect(r.report?.verdictReason).toContain('alertpush.alert.processed');
     expect(idsWith(r.report, 'not-assessed').sort()).toEqual(

@@ -64,7 +64,7 @@ test.describe('the reference push server', () => {
 
   test('without --state-url, the cases that need it are not assessed, and the run is incomplete', async () => {
     const r = await runAgainst(reference, { stateHook: false });
-    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(r.code, r.stdout + r.stderr).toBe(3);
     expect(r.report?.verdict).toBe('incomplete');
     expect(r.report?.verdictReason).toContain('controlid.command.delivered');
     expect(idsWith(r.report, 'not-assessed').sort()).toEqual(needing('state-hook').sort());
@@ -74,7 +74,7 @@ test.describe('the reference push server', () => {
 
   test('a state hook that refuses leaves only the cases that need it not assessed, saying what it answered', async () => {
     const r = await runAgainst(reference, { stateHook: '/no/such/hook' });
-    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(r.code, r.stdout + r.stderr).toBe(3);
     expect(idsWith(r.report, 'not-assessed').sort()).toEqual(needing('state-hook').sort());
     expect(idsWith(r.report, 'failed')).toEqual([]);
     const one = r.report?.cases.find((c) => c.id === 'controlid.command.delivered');

@@ -61,7 +61,7 @@ test.describe('the reference endpoint', () => {
 
   test('without an observer, data-reached is not assessed and the run is incomplete', async () => {
     const r = await runAgainst(reference, { observe: false });
-    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(r.code, r.stdout + r.stderr).toBe(3);
     expect(r.report?.verdict).toBe('incomplete');
     expect(idsWith(r.report, 'not-assessed')).toEqual(OBSERVED);
     expect(idsWith(r.report, 'passed').length).toBe(ALL_IDS.length - OBSERVED.length);

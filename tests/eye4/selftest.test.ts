@@ -41,7 +41,7 @@ test.describe('the reference Eye4 receiver', () => {
 
   test('without an observer, the cases that need one are not assessed, and the run is incomplete', async () => {
     const r = await runEye4(reference, { observe: false });
-    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(r.code, r.stdout + r.stderr).toBe(3);
     expect(r.report?.verdict).toBe('incomplete');
     expect(r.report?.verdictReason).toContain('eye4.alarm.processed');
     expect(idsWith(r.report, 'not-assessed').sort()).toEqual(needing('observer').sort());

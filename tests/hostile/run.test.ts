@@ -139,7 +139,7 @@ async function tcp(
   return { url: `http://127.0.0.1:${port}/onenet`, server, connections: () => accepted };
 }
 
-test('Ctrl-C stops a run against a hung receiver at once, with an incomplete report and exit code 2', async () => {
+test('Ctrl-C stops a run against a hung receiver at once, with an incomplete report and exit code 130', async () => {
   const { url, server } = await tcp(() => {});
   try {
     const dir = scratch();
@@ -156,7 +156,7 @@ test('Ctrl-C stops a run against a hung receiver at once, with an incomplete rep
     child.kill('SIGINT');
     const code = await new Promise<number | null>((r) => child.on('exit', r));
     expect(performance.now() - sent).toBeLessThan(10_000);
-    expect(code).toBe(2);
+    expect(code).toBe(130);
     const report = join(dir, 'report.json');
     expect(existsSync(report)).toBe(true);
     expect(JSON.parse(readFileSync(report, 'utf8')).verdict).toBe('incomplete');

@@ -57,7 +57,7 @@ test('--insecure skips the certificate check', async () => {
   ]);
   // No observer: processed is not assessed, and the run is incomplete rather than passed.
   expect(idsWith(r.report, 'not-assessed')).toEqual(['onenet.push.processed']);
-  expect(r.code).toBe(2);
+  expect(r.code).toBe(3);
 });
 
 test('--ca with a file that holds no certificate, or with a plain http target, is a usage error', async () => {
