@@ -5,9 +5,9 @@
  * process carries the marker and the folder is empty. And every bad path a user can give ends in one sentence
  * and exit 2 before anything starts.
  */
-import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import { type ChildProcessByStdio, execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -186,7 +186,13 @@ test('every output path is checked before anything starts: one sentence, exit 2,
   });
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
   const target = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/onenet`;
+  // A folder nobody may write in: root ignores mode bits, but not the immutable attribute.
+  const locked = join(dir, 'locked');
+  mkdirSync(locked);
+  if (process.getuid?.() === 0) execFileSync('chattr', ['+i', locked]);
+  else chmodSync(locked, 0o555);
   const bad: [string, RegExp][] = [
+    [join(locked, 'report'), /cannot write in .*locked: permission denied; choose another path$/],
     ['/proc/nope', /^pushcheck: --report \/proc\/nope: cannot write in \/proc: /],
     [join(file, 'sub'), /cannot write a folder there: .*a-file is a file; choose another path$/],
     [file, /cannot write a folder there: it is a file; choose another path$/],
@@ -213,6 +219,7 @@ test('every output path is checked before anything starts: one sentence, exit 2,
     }
   } finally {
     receiver.close();
+    if (process.getuid?.() === 0) execFileSync('chattr', ['-i', locked]);
   }
   const merge = await pushcheck(['report', 'merge', dir, '--out', file]);
   expect(merge.code).toBe(2);
