@@ -24,6 +24,7 @@ import { cmdExpectations, cmdReport, REPORT_COMMANDS_HELP } from './report/comma
 import { exitCodeOf as gateExitCode } from './report/model.ts';
 import { REPORT_RUN_HELP, REPORT_RUN_OPTIONS, reportRunConfig } from './report/options.ts';
 import { EMULATE_HELP, emulateCommand } from './protocols/controlid/emulate.ts';
+import { cmdInit } from './commands/init.ts';
 import type { RunReport } from './report/reporter.ts';
 
 export const EXIT = { conformant: 0, nonConformant: 1, couldNotRun: 2 } as const;
@@ -43,6 +44,7 @@ function help(): string {
   return `pushcheck ${VERSION}: conformance tests for the HTTP push protocols of IoT platforms and devices
 
 Usage:
+  pushcheck init [--profile P] [--json] [--force]   set this repository up: config, expectations, CI workflow
   pushcheck run --profile P --target URL [options]
                                      play the platform against your receiver and write a report
   pushcheck run [--config FILE] [--parallel N]
@@ -614,6 +616,8 @@ export async function main(argv: string[]): Promise<number> {
         return await cmdExpectations(rest);
       case 'emulate':
         return await emulateCommand(rest);
+      case 'init':
+        return await cmdInit(rest);
       case '--version':
       case '-v':
         console.log(VERSION);
