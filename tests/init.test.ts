@@ -288,7 +288,7 @@ test('the prompt takes a number or a name, asks again after a wrong answer, and 
     const output = new PassThrough();
     let shown = '';
     output.on('data', (d: Buffer) => (shown += String(d)));
-    const chosen = askProfile(input, output, false);
+    const chosen = askProfile(input, output, { terminal: false });
     input.end(answers);
     return { chosen: await chosen.catch((err: Error) => err.message), shown };
   };
@@ -299,14 +299,23 @@ test('the prompt takes a number or a name, asks again after a wrong answer, and 
   expect(again.shown).toMatch(/ {2}1\. onenet +OneNET Studio HTTP push/);
   expect((await ask('')).chosen).toMatch(/^no profile chosen; pass --profile P, one of onenet, /);
   expect((await ask('x\ny\nz\nonenet\n')).chosen).toMatch(/^no profile chosen/);
+  // A signal while it waits (SIGTERM, SIGHUP in the CLI) ends the question as Ctrl-C does.
+  const input = new PassThrough();
+  const interrupt = new AbortController();
+  const waiting = askProfile(input, new PassThrough(), { terminal: false, signal: interrupt.signal });
+  interrupt.abort();
+  expect(await waiting).toBeUndefined();
 });
 
 const HAS_SCRIPT = spawnSync('script', ['--version']).status === 0;
 
-/** Runs `pushcheck init` on a pseudo-terminal (script(1)), typing each answer once `until` shows. */
+/**
+ * Runs `pushcheck init` on a pseudo-terminal (script(1)), and at each step, once its pattern shows, types the
+ * answer or sends the signal to pushcheck (script's child: the shell execs it).
+ */
 async function onTerminal(
   dir: string,
-  steps: [RegExp, string][],
+  steps: [RegExp, string | NodeJS.Signals][],
 ): Promise<{ code: number | null; out: string }> {
   const cmd = `'${process.execPath}' '${join(ROOT, 'bin', 'pushcheck.js')}' init`;
   const child = spawn('script', ['-qec', cmd, '/dev/null'], { cwd: dir, env: cleanEnv({ TERM: 'dumb' }) });
@@ -318,7 +327,11 @@ async function onTerminal(
     const step = steps[next];
     if (step && step[0].test(out)) {
       next += 1;
-      child.stdin.write(step[1]);
+      if (!step[1].startsWith('SIG')) child.stdin.write(step[1]);
+      else {
+        const pid = spawnSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' }).stdout.trim();
+        process.kill(Number(pid), step[1] as NodeJS.Signals);
+      }
     }
   });
   const code = await new Promise<number | null>((done) => child.on('close', done));
@@ -326,7 +339,7 @@ async function onTerminal(
   return { code, out };
 }
 
-test('on a terminal, init asks for the profile, and Ctrl-C writes nothing', async () => {
+test('on a terminal, init asks for the profile, and Ctrl-C or SIGTERM writes nothing', async () => {
   test.skip(!HAS_SCRIPT, 'needs script(1) (util-linux) to attach a terminal');
   const dir = scratch();
   const answered = await onTerminal(dir, [
@@ -342,5 +355,10 @@ test('on a terminal, init asks for the profile, and Ctrl-C writes nothing', asyn
   const interrupted = await onTerminal(other, [[/Profile \(1-6 or a name\): /, '\x03']]);
   expect(interrupted.code, interrupted.out).toBe(130);
   expect(interrupted.out).toContain('interrupted; nothing was written');
+  expect(written(other)).toEqual([]);
+
+  const terminated = await onTerminal(other, [[/Profile \(1-6 or a name\): /, 'SIGTERM']]);
+  expect(terminated.code, terminated.out).toBe(130);
+  expect(terminated.out).toContain('interrupted; nothing was written');
   expect(written(other)).toEqual([]);
 });

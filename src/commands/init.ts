@@ -337,15 +337,19 @@ export function workflowYaml(profile: Profile, action: string): string {
 
 /**
  * Asks which profile, on a terminal: a numbered list, then a number or a name, again after a wrong answer.
- * Resolves with the profile's name, or undefined when interrupted (Ctrl-C); throws a UsageError at the end of
+ * Resolves with the profile's name, or undefined when interrupted (Ctrl-C, or `signal` aborted); throws a UsageError at the end of
  * the input or after {@link PROMPT_ATTEMPTS} wrong answers.
  */
-export function askProfile(input: Readable, output: Writable, terminal = true): Promise<string | undefined> {
+export function askProfile(
+  input: Readable,
+  output: Writable,
+  opts: { terminal?: boolean; signal?: AbortSignal } = {},
+): Promise<string | undefined> {
   const names = Object.keys(PROFILES);
   const width = Math.max(...names.map((n) => n.length));
   output.write('Which protocol does your receiver speak?\n');
   names.forEach((n, i) => output.write(`  ${i + 1}. ${n.padEnd(width)}  ${PROFILES[n]?.summary ?? ''}\n`));
-  const rl = createInterface({ input, output, terminal });
+  const rl = createInterface({ input, output, terminal: opts.terminal ?? true });
   return new Promise<string | undefined>((done, fail) => {
     let attempts = 0;
     let settled = false;
@@ -372,6 +376,7 @@ export function askProfile(input: Readable, output: Writable, terminal = true): 
       ask();
     });
     rl.on('SIGINT', () => finish(() => done(undefined)));
+    opts.signal?.addEventListener('abort', () => finish(() => done(undefined)), { once: true });
     rl.on('close', () => {
       if (!settled) fail(new UsageError(`no profile chosen; pass --profile P, one of ${PROFILE_NAMES}`));
     });
@@ -458,7 +463,15 @@ export async function cmdInit(args: string[]): Promise<number> {
     if (!(process.stdin.isTTY && process.stdout.isTTY)) {
       usage(`init needs --profile P when no terminal is attached to ask: one of ${PROFILE_NAMES}`);
     }
-    name = await askProfile(process.stdin, process.stdout);
+    // SIGTERM and SIGHUP (a closed terminal) interrupt the question as Ctrl-C does, before anything is written.
+    const interrupt = new AbortController();
+    const stop = () => interrupt.abort();
+    for (const sig of ['SIGTERM', 'SIGHUP'] as const) process.once(sig, stop);
+    try {
+      name = await askProfile(process.stdin, process.stdout, { signal: interrupt.signal });
+    } finally {
+      for (const sig of ['SIGTERM', 'SIGHUP'] as const) process.off(sig, stop);
+    }
     if (name === undefined) {
       console.error('pushcheck init: interrupted; nothing was written');
       return INTERRUPTED;
