@@ -26,6 +26,7 @@ import { cmdExpectations, cmdReport } from './report/commands.ts';
 import { exitCodeOf as gateExitCode } from './report/model.ts';
 import { REPORT_RUN_OPTIONS, reportRunConfig } from './report/options.ts';
 import { emulateCommand } from './protocols/controlid/emulate.ts';
+import { cmdInit } from './commands/init.ts';
 import type { RunReport } from './report/reporter.ts';
 
 export { EXIT, UsageError };
@@ -495,6 +496,8 @@ export async function main(argv: string[]): Promise<number> {
         return await cmdExpectations(rest);
       case 'emulate':
         return await emulateCommand(rest);
+      case 'init':
+        return await cmdInit(rest);
       case '--version':
       case '-v':
       case 'version':

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { SETUP_HELP } from '../core/run-setup.ts';
 import { PACKAGE_ROOT } from '../core/schemas.ts';
 import { PROFILE_NAMES, PROFILES } from '../profiles.ts';
+import { INIT_HELP } from './init.ts';
 import { EMULATE_HELP } from '../protocols/controlid/emulate.ts';
 import { REPORT_COMMANDS_HELP } from '../report/commands.ts';
 import { REPORT_RUN_HELP } from '../report/options.ts';
@@ -21,6 +22,8 @@ cannot be written, a wrong or unreachable target), 3 incomplete (cases the gate 
 
 /** Each command's usage line(s) and what it does, as the overview lists them. */
 export const COMMANDS: Record<string, string> = {
+  init: `  pushcheck init [--profile P] [--json] [--force]
+                                     set this repository up: a config, an expectations file, a CI workflow`,
   run: `  pushcheck run --profile P --target URL [options]
                                      play the platform against your receiver and write a report
   pushcheck run [--config FILE] [--parallel N]
@@ -91,6 +94,7 @@ ${EXIT_CODES}`;
 export function commandHelp(command: string, args: readonly string[] = []): string {
   const usageOf = COMMANDS[command];
   if (usageOf === undefined) return overview();
+  if (command === 'init') return INIT_HELP;
   const body = (() => {
     switch (command) {
       case 'run':
