@@ -9,13 +9,8 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
-import {
-  artifactsScratch,
-  CASE_TIMEOUT_MS,
-  receiveRuns,
-  runConfigs,
-  WORKERS_ENV,
-} from './src/core/config.ts';
+import { artifactsScratch, CASE_TIMEOUT_MS, runConfigs, WORKERS_ENV } from './src/core/config.ts';
+import { receiveRuns } from './src/core/playwright.ts';
 import { PROFILES } from './src/profiles.ts';
 
 // Started before its runs were known, the runner loaded Playwright meanwhile; now it waits for them.

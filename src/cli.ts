@@ -1,538 +1,79 @@
 /**
- * The `pushcheck` command. Exit codes: 0 conformant, 1 non-conformant, 2 could not run (bad usage, an
- * unreachable target, a run that could not complete). Errors are sentences for people, never stack traces.
+ * The `pushcheck` command: a dispatcher over one module per command (src/commands/). Errors are sentences for
+ * people, never stack traces; the exit codes are in src/core/errors.ts `EXIT` and the README's table.
  */
-import { randomInt } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { connect } from 'node:net';
-import { availableParallelism, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { didYouMean, parseOptions, wantsHelp } from './core/args.ts';
-import { type RunConfig, targetSecrets } from './core/config.ts';
-import { findConfigFile, planRuns } from './core/config-file.ts';
-import { SETUP_OPTIONS, setUpRun } from './core/run-setup.ts';
-import { checkSchemas, SpecError } from './core/schemas.ts';
-import { stateUrlOption, stateUrlSecrets } from './core/state-url.ts';
-import { EXIT, Interrupted, integerOption, stringOption, UsageError, usage } from './core/errors.ts';
-import { checkOutputDir } from './core/paths.ts';
-import { runSuites, startPlaywright } from './core/playwright.ts';
-import { reaper } from './core/reaper.ts';
-import { httpUrlOption } from './core/url.ts';
-import { selfSignedCertificate } from './core/tls.ts';
-import type { OptionSpec, Profile } from './core/profile.ts';
+import { didYouMean, wantsHelp } from './core/args.ts';
+import { EXIT, Interrupted, UsageError, usage } from './core/errors.ts';
+import { cmdCases } from './commands/cases.ts';
+import { cmdDemo } from './commands/demo.ts';
+import { cmdDirection } from './commands/direction.ts';
 import { COMMANDS, commandHelp, VERSION } from './commands/help.ts';
-import { PROFILE_NAMES, PROFILES } from './profiles.ts';
-import { cmdExpectations, cmdReport } from './report/commands.ts';
-import { exitCodeOf as gateExitCode } from './report/model.ts';
-import { REPORT_RUN_OPTIONS, reportRunConfig } from './report/options.ts';
-import { emulateCommand } from './protocols/controlid/emulate.ts';
 import { cmdInit } from './commands/init.ts';
-import type { RunReport } from './report/reporter.ts';
+import { cmdRun } from './commands/run.ts';
+import { cmdServe } from './commands/serve.ts';
+import { cmdExpectations, cmdReport } from './report/commands.ts';
 
 export { EXIT, UsageError };
 
-function targetUrl(value: string | undefined): string {
-  if (!value) usage('--target URL is required: the URL of your receiver, e.g. http://127.0.0.1:8080/onenet');
-  return httpUrlOption(value, 'target', 'give one like http://127.0.0.1:8080/onenet');
-}
-
-/** Resolves when a TCP connection to the target opens; throws a UsageError saying why it did not. */
-async function reachable(target: string, timeoutMs = 3000): Promise<void> {
-  const url = new URL(target);
-  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  await new Promise<void>((ok, ko) => {
-    const socket = connect({ host, port });
-    const timer = setTimeout(() => {
-      socket.destroy();
-      ko(new UsageError(`cannot reach ${url.origin}: no answer to a connection within ${timeoutMs} ms`));
-    }, timeoutMs);
-    socket.once('connect', () => {
-      clearTimeout(timer);
-      // Not end(): against a receiver that never reads, a half-closed socket would keep pushcheck alive.
-      socket.destroy();
-      ok();
-    });
-    socket.once('error', (err: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      const why =
-        err.code === 'ECONNREFUSED'
-          ? 'connection refused'
-          : err.code === 'ENOTFOUND'
-            ? 'unknown host'
-            : err.message;
-      ko(
-        new UsageError(`cannot reach ${url.origin}: ${why}. Is the receiver running, and is --target right?`),
-      );
-    });
-  });
-}
-
-/** Runs a profile's suite in Playwright with `config`; resolves with the report it wrote. */
-export async function runSuite(config: RunConfig): Promise<RunReport> {
-  const [report] = await runSuites([config]);
-  return report as RunReport;
-}
-
-/** The gate's exit code: 0 pass, 1 a new failure at a --fail-on level, 3 incomplete. */
-function exitCodeOf(report: RunReport): number {
-  return gateExitCode(report.gate);
-}
-
-function runTag(): string {
-  return String(randomInt(10_000_000, 99_999_999));
-}
-
-/** Options every `run` takes, whatever the profile. */
-const COMMON_RUN_OPTIONS: OptionSpec = {
-  profile: { type: 'string' },
-  target: { type: 'string' },
-  'observe-file': { type: 'string' },
-  'state-url': { type: 'string' },
-  report: { type: 'string' },
-  strict: { type: 'boolean', default: false },
-  grep: { type: 'string' },
-  seed: { type: 'string' },
-  'observe-timeout': { type: 'string' },
-  fuzz: { type: 'string' },
-  ...REPORT_RUN_OPTIONS,
+/** Each command's entry point. */
+const RUNNERS: Record<string, (args: string[]) => Promise<number> | number> = {
+  init: cmdInit,
+  run: cmdRun,
+  demo: cmdDemo,
+  cases: cmdCases,
+  serve: cmdServe,
+  send: (args) => cmdDirection('send', args),
+  listen: (args) => cmdDirection('listen', args),
+  emulate: (args) => cmdDirection('emulate', args),
+  report: cmdReport,
+  expectations: cmdExpectations,
 };
 
-/** The profile called `name`; `missing` says what to do when no name was given. */
-function profileNamed(name: string | undefined, missing: string): Profile {
-  if (!name) return usage(`${missing}: one of ${PROFILE_NAMES}`);
-  const profile = PROFILES[name];
-  if (!profile) {
-    const hint = didYouMean(name, Object.keys(PROFILES));
-    return usage(`unknown profile "${name}": known profiles are ${PROFILE_NAMES}.${hint}`);
-  }
-  return profile;
-}
-
-/** `path` resolved, once a report folder is known to be writable there (else a UsageError naming `flag`). */
-function outputDir(path: string, flag: string): string {
-  checkOutputDir(path, flag);
-  return resolve(path);
-}
-
-/** The value of `--name` anywhere in `args`, before the options are known (they depend on the profile). */
-function peek(args: string[], name: string): string | undefined {
-  const i = args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
-  if (i < 0) return undefined;
-  const arg = args[i] ?? '';
-  return arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : args[i + 1];
-}
-
-function checkSpec(profile: string): void {
-  try {
-    checkSchemas(profile);
-  } catch (err) {
-    if (err instanceof SpecError)
-      usage(`the ${profile} spec is malformed: ${err.message}. Reinstall pushcheck, or fix the file`);
-    throw err;
-  }
-}
-
-/** Whether `pushcheck run` arguments launch the receiver under test. */
-function launchesReceiver(args: readonly string[]): boolean {
-  return peek([...args], 'receiver-cmd') !== undefined || peek([...args], 'receiver-image') !== undefined;
-}
-
-/**
- * `pushcheck run` with no flags, or `--config FILE [--parallel N]`: every run of the config file. The runs against
- * given targets share one Playwright process, `--parallel` of them at a time (default 1); a run that launches its
- * receiver goes alone, afterwards, so that two launched receivers never contend for one port, and so does a run
- * with `--shard`.
- */
-async function cmdRunConfig(args: string[]): Promise<number> {
-  const { values, positionals } = parseOptions(
-    args,
-    { config: { type: 'string' }, parallel: { type: 'string' } },
-    'pushcheck run',
-  );
-  if (positionals.length) usage(`unexpected argument "${positionals[0]}"; see \`pushcheck run --help\``);
-  const path = stringOption(values.config) ?? findConfigFile(process.cwd());
-  if (path === undefined) {
-    return usage(
-      'run needs --profile and --target, or a pushcheck.config.json (or .ts) in this folder (`pushcheck init` writes one); see `pushcheck run --help`',
-    );
-  }
-  const parallel = integerOption(values.parallel, 'parallel', 1, 1, 64);
-  const runs = await planRuns(resolve(path), process.env);
-  // A sharded run is a part of Playwright's own split, which applies to a whole process: it too goes alone.
-  const alone = (r: { args: string[] }) => launchesReceiver(r.args) || peek(r.args, 'shard') !== undefined;
-  const together = runs.filter((r) => !alone(r));
-  const codes: number[] = [];
-  if (together.length > 0) {
-    const prepared: PreparedRun[] = [];
-    try {
-      for (const run of together) prepared.push(await prepareRun(run.args, run.secrets));
-      const reports = await runSuites(
-        prepared.map((p) => p.config),
-        parallel,
-      );
-      for (const [i, p] of prepared.entries()) codes.push(await afterSuite(p, reports[i] as RunReport));
-    } finally {
-      await Promise.all(prepared.map((p) => p.setup.close()));
-    }
-  }
-  for (const run of runs.filter(alone)) {
-    console.log(`\n== ${run.name}`);
-    codes.push(await cmdRun(run.args, run.secrets));
-  }
-  return Math.max(...codes);
-}
-
-/** A run validated, its receiver launched if asked, and found reachable: ready for its suite. */
-interface PreparedRun {
-  profile: Profile;
-  config: RunConfig;
-  setup: Awaited<ReturnType<typeof setUpRun>>;
-  fuzz: number | undefined;
-}
-
-/**
- * Validates `pushcheck run` arguments into a run config, launches the receiver if asked (from then on the
- * caller must `setup.close()` it however the run ends), and checks the target answers.
- */
-async function prepareRun(args: string[], extraSecrets: readonly string[]): Promise<PreparedRun> {
-  const profile = profileNamed(peek(args, 'profile'), '--profile is required');
-  const { values, positionals } = parseOptions(
-    args,
-    { ...COMMON_RUN_OPTIONS, ...SETUP_OPTIONS, ...profile.options },
-    `pushcheck run --profile ${profile.name}`,
-  );
-  if (positionals.length) usage(`unexpected argument "${positionals[0]}"; see \`pushcheck run --help\``);
-  const launches = values['receiver-cmd'] !== undefined || values['receiver-image'] !== undefined;
-  const given = stringOption(values.target);
-  const target = given === undefined && launches ? undefined : targetUrl(given);
-  const settings = profile.configure(values, process.env);
-  const stateUrl = stateUrlOption(stringOption(values['state-url']));
-  const observeFile = stringOption(values['observe-file']);
-  if (observeFile !== undefined && !existsSync(dirname(resolve(observeFile)))) {
-    usage(`--observe-file ${observeFile}: its folder does not exist`);
-  }
-  if (observeFile !== undefined && existsSync(observeFile) && !statSync(observeFile).isFile()) {
-    usage(`--observe-file ${observeFile} is not a file`);
-  }
-  const grep = stringOption(values.grep);
-  if (grep !== undefined) {
-    try {
-      new RegExp(grep);
-    } catch {
-      usage(`--grep "${grep}" is not a valid regular expression`);
-    }
-  }
-  const mode = profile.mode?.(settings);
-  const base = {
-    profile: profile.name,
-    settings,
-    ...(mode !== undefined ? { mode } : {}),
-    ...(observeFile !== undefined ? { observeFile: resolve(observeFile) } : {}),
-    ...(stateUrl !== undefined ? { stateUrl } : {}),
-    seed: integerOption(values.seed, 'seed', randomInt(0, 2 ** 31)),
-    runTag: runTag(),
-    reportDir: outputDir(stringOption(values.report) ?? join('reports', profile.name), '--report'),
-    strict: values.strict === true,
-    deadlineMs: profile.deadlineOf?.(settings) ?? profile.deadlineMs,
-    observeTimeoutMs: integerOption(values['observe-timeout'], 'observe-timeout', 3000, 1, 30_000),
-    ...(grep !== undefined ? { grep } : {}),
-    ...reportRunConfig(values),
-  };
-  const fuzz = values.fuzz === undefined ? undefined : integerOption(values.fuzz, 'fuzz', 0, 1, 100_000);
-  if (fuzz !== undefined && !profile.fuzz)
-    usage(`the ${profile.name} profile has no fuzzer yet; run without --fuzz`);
-  checkSpec(profile.name);
-  if (stateUrl !== undefined) checkSpec('provider-state');
-  // Launches the receiver, if asked: from here on, it is stopped however the run ends.
-  const setup = await setUpRun(values, { target, observeFile, env: process.env });
-  try {
-    const config: RunConfig = {
-      ...base,
-      target: setup.target,
-      ...setup.config,
-      secrets: [
-        ...profile.secrets(settings),
-        ...stateUrlSecrets(stateUrl),
-        ...setup.secrets,
-        ...extraSecrets,
-        ...targetSecrets(setup.target),
-      ].filter((s) => s.length > 0),
+/** The one line an error prints, and the exit code it ends with. */
+function failure(err: unknown): { line: string; code: number } {
+  if (err instanceof Interrupted) return { line: err.message, code: err.exitCode };
+  if (err instanceof UsageError) return { line: err.message, code: EXIT.couldNotRun };
+  const e = err as NodeJS.ErrnoException;
+  // A file or folder of the user's that the checks before the run could not foresee (a disk that fills).
+  if (e.syscall !== undefined && e.path !== undefined) {
+    return {
+      line: `cannot ${e.syscall} ${e.path} (${e.code}); check that path and try again`,
+      code: EXIT.couldNotRun,
     };
-    for (const url of [profile.probe?.(setup.target, settings) ?? setup.target].flat()) await reachable(url);
-    await profile.preflight?.(settings);
-    await setup.checkTls();
-    return { profile, config, setup, fuzz };
-  } catch (err) {
-    await setup.close();
-    throw err;
   }
-}
-
-/** The run's exit code, once its suite has reported; runs the fuzzer after it when asked. */
-async function afterSuite({ profile, config, fuzz }: PreparedRun, report: RunReport): Promise<number> {
-  const code = exitCodeOf(report);
-  if (fuzz === undefined || !profile.fuzz) return code;
-  // Loaded here: the fuzzer pulls in fast-check and the case model (Playwright), which no other command needs.
-  const { fuzzLines, runFuzz } = await import('./fuzz/run.ts');
-  const fuzzed = await runFuzz({ ...config, hook: profile.fuzz, inputs: fuzz });
-  for (const line of fuzzLines(fuzzed)) console.log(line);
-  // Answers to malformed input are SHOULD requirements (decisions/004): a finding fails only a strict run.
-  return fuzzed.finding && config.strict ? Math.max(code, EXIT.nonConformant) : code;
-}
-
-async function cmdRun(args: string[], extraSecrets: readonly string[] = []): Promise<number> {
-  if (args.length === 0 || args[0] === '--config' || args[0]?.startsWith('--config=')) {
-    return cmdRunConfig(args);
-  }
-  const prepared = await prepareRun(args, extraSecrets);
-  try {
-    return await afterSuite(prepared, await runSuite(prepared.config));
-  } finally {
-    await prepared.setup.close();
-  }
-}
-
-/**
- * How many Playwright workers the demo's receivers share: one per core, at least two (measured on 2 cores,
- * runs interleaved: 2 workers took 9.99 to 10.17 s, 3 took 10.29 to 10.40 s; each worker's start-up costs
- * some 1.3 s of CPU, more than a third worker wins back from the cases' waits).
- */
-const DEMO_PARALLEL = Math.max(2, availableParallelism());
-
-async function cmdDemo(args: string[]): Promise<number> {
-  const { values, positionals } = parseOptions(
-    args,
-    { report: { type: 'string' }, profile: { type: 'string' }, parallel: { type: 'string' } },
-    'pushcheck demo',
-  );
-  if (positionals.length) usage(`unexpected argument "${positionals[0]}"; see \`pushcheck demo --help\``);
-  const parallel = integerOption(values.parallel, 'parallel', DEMO_PARALLEL, 1, 64);
-  const only = stringOption(values.profile);
-  const profiles =
-    only === undefined ? Object.values(PROFILES) : [profileNamed(only, '--profile needs a name')];
-  const root = outputDir(stringOption(values.report) ?? join('reports', 'demo'), '--report');
-  const scratch = mkdtempSync(join(tmpdir(), 'pushcheck-demo-'));
-  const unwatch = reaper.path(scratch);
-  const started: { close(): Promise<void> }[] = [];
-  // Playwright loads while the specs are checked and the reference receivers start; it gets its runs once they
-  // are up. A malformed spec or a receiver that does not start ends the demo before then (see finally).
-  const playwright = startPlaywright();
-  try {
-    const configs: RunConfig[] = [];
-    for (const profile of profiles) {
-      checkSpec(profile.name);
-      const targets = await profile.demo(scratch);
-      started.push(...targets);
-      for (const t of targets) {
-        const mode = profile.mode?.(t.settings);
-        configs.push({
-          profile: profile.name,
-          label: t.label,
-          target: t.target,
-          settings: t.settings,
-          secrets: [...profile.secrets(t.settings), ...stateUrlSecrets(t.stateUrl)],
-          ...(mode !== undefined ? { mode } : {}),
-          ...(t.observeFile !== undefined ? { observeFile: t.observeFile } : {}),
-          ...(t.stateUrl !== undefined ? { stateUrl: t.stateUrl } : {}),
-          seed: randomInt(0, 2 ** 31),
-          runTag: runTag(),
-          reportDir: join(root, t.label),
-          strict: true,
-          deadlineMs: profile.deadlineOf?.(t.settings) ?? profile.deadlineMs,
-          observeTimeoutMs: 3000,
-        });
-      }
-    }
-    console.log(`demo: ${configs.length} reference receivers of ${profiles.length} profile(s), side by side`);
-    const reports = await runSuites(configs, parallel, playwright);
-    console.log(
-      `\ndemo reports:\n${reports.map((r, i) => `  ${configs[i]?.reportDir}: ${r.verdict}`).join('\n')}`,
-    );
-    return Math.max(...reports.map(exitCodeOf));
-  } finally {
-    // Stops a Playwright that never got its runs, its workers with it; one that ran has exited.
-    playwright.kill();
-    await Promise.all(started.map((t) => t.close()));
-    rmSync(scratch, { recursive: true, force: true });
-    unwatch();
-  }
-}
-
-function cmdCases(args: string[]): number {
-  const { values, positionals } = parseOptions(
-    args,
-    { profile: { type: 'string' }, json: { type: 'boolean', default: false } },
-    'pushcheck cases',
-  );
-  if (positionals.length) usage(`unexpected argument "${positionals[0]}"; see \`pushcheck cases --help\``);
-  const wanted = stringOption(values.profile);
-  const profiles =
-    wanted === undefined ? Object.values(PROFILES) : [profileNamed(wanted, '--profile needs a name')];
-  const rows = profiles.flatMap((p) => Object.entries(p.registry).map(([id, r]) => ({ id, ...r })));
-  if (values.json) {
-    console.log(JSON.stringify(rows, null, 2));
-    return 0;
-  }
-  const width = Math.max(...rows.map((r) => r.id.length));
-  for (const r of rows) {
-    console.log(
-      `${r.id.padEnd(width)}  ${r.level.padEnd(6)} ${r.interpreted ? '*' : ' '} ${r.title}  [${r.source}]`,
-    );
-  }
-  console.log(`\n${rows.length} cases; * = interpreted (the documents are silent; never above SHOULD)`);
-  return 0;
-}
-
-/** A certificate made now for `serve --https`; says where its CA file is (what `run --ca` takes). */
-function httpsCertificate(): { key: string; cert: string; remove(): void } {
-  const { key, cert, certFile } = selfSignedCertificate();
-  const dir = dirname(certFile);
-  const unwatch = reaper.path(dir);
-  console.log(`HTTPS with a certificate made now: pass --ca ${certFile} to pushcheck run`);
+  // Not the user's doing: one line still, with what a bug report needs.
+  const what = `${e.code ?? e.name}: ${String(e.message).split('\n')[0]}`;
   return {
-    key,
-    cert,
-    remove() {
-      rmSync(dir, { recursive: true, force: true });
-      unwatch();
-    },
+    line: `internal error (${what}); please report it with the command you ran`,
+    code: EXIT.couldNotRun,
   };
-}
-
-async function cmdServe(args: string[]): Promise<number> {
-  const profile = profileNamed(
-    args[0]?.startsWith('-') ? undefined : args[0],
-    'serve needs a profile, as in `pushcheck serve onenet`',
-  );
-  const { values, positionals } = parseOptions(
-    args.slice(1),
-    {
-      faulty: { type: 'string' },
-      port: { type: 'string' },
-      host: { type: 'string', default: '127.0.0.1' },
-      https: { type: 'boolean', default: false },
-      ...profile.serveOptions,
-    },
-    `pushcheck serve ${profile.name}`,
-  );
-  if (positionals.length) usage(`unexpected argument "${positionals[0]}"; see \`pushcheck serve --help\``);
-  const name = stringOption(values.faulty);
-  const faulty = await profile.faulty();
-  const catalogue = Object.entries(faulty).map(([n, f]) => `  ${n.padEnd(28)} ${f.defect}`);
-  if (name === 'help') {
-    console.log(
-      `faulty ${profile.name} receivers (each the reference with one defect):\n${catalogue.join('\n')}`,
-    );
-    return 0;
-  }
-  if (name !== undefined && !(name in faulty)) {
-    const hint = didYouMean(name, Object.keys(faulty));
-    usage(`unknown faulty receiver "${name}".${hint} Known ones:\n${catalogue.join('\n')}`);
-  }
-  const port = integerOption(values.port, 'port', 0, 0, 65_535);
-  const tls = values.https === true ? httpsCertificate() : undefined;
-  try {
-    const served = await profile.serve({
-      ...(name !== undefined ? { faulty: name } : {}),
-      host: stringOption(values.host) ?? '127.0.0.1',
-      port,
-      values,
-      ...(tls ? { tls: { key: tls.key, cert: tls.cert } } : {}),
-    });
-    for (const line of [...served.lines, 'Ctrl-C stops it.']) console.log(line);
-    await new Promise<void>((done) => {
-      process.once('SIGINT', done);
-      process.once('SIGTERM', done);
-      process.once('SIGHUP', done);
-    });
-    await served.close();
-    return 0;
-  } finally {
-    tls?.remove();
-  }
-}
-
-/** `pushcheck send <profile>` and `pushcheck listen <profile>`, where the profile has them. */
-async function cmdDirection(command: 'send' | 'listen', args: string[]): Promise<number> {
-  const name = args[0]?.startsWith('-') ? undefined : args[0];
-  const profile = profileNamed(name, `${command} needs a profile, as in \`pushcheck ${command} onenet\``);
-  const cmd = profile[command];
-  if (!cmd) usage(`the ${profile.name} profile has no \`${command}\` yet`);
-  const { values, positionals } = parseOptions(
-    args.slice(1),
-    cmd.options,
-    `pushcheck ${command} ${profile.name}`,
-  );
-  if (positionals.length) {
-    usage(`unexpected argument "${positionals[0]}"; see \`pushcheck ${command} ${profile.name} --help\``);
-  }
-  return cmd.run(values);
 }
 
 /** Runs the command line `argv` (without node and the script); resolves with the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
-    if (command !== undefined && command in COMMANDS && wantsHelp(rest)) {
+    if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+      console.log(commandHelp(rest[0] ?? ''));
+      return command === undefined ? EXIT.couldNotRun : 0;
+    }
+    if (command === '--version' || command === '-v' || command === 'version') {
+      console.log(VERSION);
+      return 0;
+    }
+    const runner = RUNNERS[command];
+    if (runner === undefined) {
+      const hint = didYouMean(command, Object.keys(COMMANDS));
+      return usage(`unknown command "${command}".${hint} See \`pushcheck --help\``);
+    }
+    if (wantsHelp(rest)) {
       console.log(commandHelp(command, rest));
       return 0;
     }
-    switch (command) {
-      case 'run':
-        return await cmdRun(rest);
-      case 'demo':
-        return await cmdDemo(rest);
-      case 'cases':
-        return cmdCases(rest);
-      case 'serve':
-        return await cmdServe(rest);
-      case 'send':
-      case 'listen':
-        return await cmdDirection(command, rest);
-      case 'report':
-        return await cmdReport(rest);
-      case 'expectations':
-        return await cmdExpectations(rest);
-      case 'emulate':
-        return await emulateCommand(rest);
-      case 'init':
-        return await cmdInit(rest);
-      case '--version':
-      case '-v':
-      case 'version':
-        console.log(VERSION);
-        return 0;
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        console.log(commandHelp(rest[0] ?? ''));
-        return command === undefined ? EXIT.couldNotRun : 0;
-      default: {
-        const hint = didYouMean(command, Object.keys(COMMANDS));
-        return usage(`unknown command "${command}".${hint} See \`pushcheck --help\``);
-      }
-    }
+    return await runner(rest);
   } catch (err) {
-    if (err instanceof Interrupted) {
-      console.error(`pushcheck: ${err.message}`);
-      return err.exitCode;
-    }
-    if (err instanceof UsageError) {
-      console.error(`pushcheck: ${err.message}`);
-    } else {
-      const e = err as NodeJS.ErrnoException;
-      // A file or folder of the user's that the checks before the run could not foresee (a disk that fills).
-      if (e.syscall !== undefined && e.path !== undefined) {
-        console.error(`pushcheck: cannot ${e.syscall} ${e.path} (${e.code}); check that path and try again`);
-        return EXIT.couldNotRun;
-      }
-      // Not the user's doing: one line still, with what a bug report needs.
-      console.error(
-        `pushcheck: internal error (${e.code ?? e.name}: ${e.message.split('\n')[0]}); please report it with the command you ran`,
-      );
-    }
-    return EXIT.couldNotRun;
+    const { line, code } = failure(err);
+    console.error(`pushcheck: ${line}`);
+    return code;
   }
 }

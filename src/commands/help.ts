@@ -8,7 +8,6 @@ import { SETUP_HELP } from '../core/run-setup.ts';
 import { PACKAGE_ROOT } from '../core/schemas.ts';
 import { PROFILE_NAMES, PROFILES } from '../profiles.ts';
 import { INIT_HELP } from './init.ts';
-import { EMULATE_HELP } from '../protocols/controlid/emulate.ts';
 import { REPORT_COMMANDS_HELP } from '../report/commands.ts';
 import { REPORT_RUN_HELP } from '../report/options.ts';
 
@@ -41,7 +40,10 @@ export const COMMANDS: Record<string, string> = {
   listen: `  pushcheck listen P [options]       play the receiver and grade the sender that pushes to it`,
   report: REPORT_COMMANDS_HELP.split('\n').slice(0, 3).join('\n'),
   expectations: REPORT_COMMANDS_HELP.split('\n').slice(3).join('\n'),
-  emulate: EMULATE_HELP,
+  emulate: Object.values(PROFILES)
+    .map((p) => p.emulate?.help)
+    .filter((h) => h !== undefined)
+    .join('\n'),
 };
 
 const RUN_OPTIONS = `Options of run, for every profile:

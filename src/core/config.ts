@@ -11,46 +11,6 @@ import type { Level } from './case.ts';
 export const CONFIG_ENV = 'PUSHCHECK_CONFIG';
 /** How many of those runs go side by side (each run's own cases go one at a time). */
 export const WORKERS_ENV = 'PUSHCHECK_WORKERS';
-/**
- * CONFIG_ENV's value when the runs come later, over the IPC channel: pushcheck starts Playwright first, and
- * starts its receivers while Playwright loads (src/cli.ts `startPlaywright`).
- */
-export const CONFIG_BY_IPC = 'ipc';
-
-/** The message that hands the runs to Playwright's runner, once it has said it is ready for them. */
-export interface RunsMessage {
-  type: 'pushcheck-runs';
-  /** CONFIG_ENV's and WORKERS_ENV's values. */
-  configs: string;
-  workers: string;
-}
-
-/**
- * In a Playwright runner started with {@link CONFIG_BY_IPC}: waits for pushcheck's {@link RunsMessage} and puts
- * the runs in the environment, where the config and the reporter read them and whence the workers inherit them.
- * If pushcheck goes before sending them, the runner ends: there is nothing to run. Elsewhere, returns at once.
- */
-export async function receiveRuns(): Promise<void> {
-  if (process.env[CONFIG_ENV] !== CONFIG_BY_IPC) return;
-  if (!process.send) throw new Error(`${CONFIG_ENV}=${CONFIG_BY_IPC} needs an IPC channel to pushcheck`);
-  const gone = () => process.exit(2);
-  if (!process.connected) gone();
-  const message = await new Promise<RunsMessage>((resolve) => {
-    const take = (m: unknown) => {
-      if ((m as RunsMessage | undefined)?.type !== 'pushcheck-runs') return;
-      process.off('message', take);
-      process.off('disconnect', gone);
-      resolve(m as RunsMessage);
-    };
-    process.on('message', take);
-    process.once('disconnect', gone);
-    // Asked for once listening: a message sent before a child listens may be lost (nodejs/node#41134).
-    process.send?.({ type: 'pushcheck-ready' });
-  });
-  process.env[CONFIG_ENV] = message.configs;
-  process.env[WORKERS_ENV] = message.workers;
-}
-
 /** A receiver pushcheck started for the run (src/core/launchers.ts). */
 export interface LaunchedReceiver {
   /** `process` or `container`. */

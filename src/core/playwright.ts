@@ -1,17 +1,59 @@
 /**
  * Starting Playwright's runner and handing it the runs: the one place that spawns it, speaks to it over IPC
- * (`receiveRuns` in config.ts is the runner's side) and stops it, so that none of its processes outlives
+ * ({@link receiveRuns} is the runner's side, called by playwright.config.ts) and stops it, so that none of its processes outlives
  * pushcheck, however either of them ends.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { artifactsScratch, CONFIG_BY_IPC, CONFIG_ENV, type RunConfig, type RunsMessage } from './config.ts';
+import { artifactsScratch, CONFIG_ENV, type RunConfig, WORKERS_ENV } from './config.ts';
 import { Interrupted, UsageError } from './errors.ts';
 import { reaper } from './reaper.ts';
 import { PACKAGE_ROOT } from './schemas.ts';
 import type { RunReport } from '../report/reporter.ts';
+
+/**
+ * CONFIG_ENV's value when the runs come later, over the IPC channel: pushcheck starts Playwright first, and
+ * starts its receivers while Playwright loads ({@link startPlaywright}).
+ */
+export const CONFIG_BY_IPC = 'ipc';
+
+/** The message that hands the runs to Playwright's runner, once it has said it is ready for them. */
+export interface RunsMessage {
+  type: 'pushcheck-runs';
+  /** CONFIG_ENV's and WORKERS_ENV's values. */
+  configs: string;
+  workers: string;
+}
+
+/**
+ * In a Playwright runner started with {@link CONFIG_BY_IPC}: waits for pushcheck's {@link RunsMessage} and puts
+ * the runs in the environment, where the config and the reporter read them and whence the workers inherit them.
+ * If pushcheck goes before sending them, the runner ends: there is nothing to run. Elsewhere, returns at once.
+ */
+export async function receiveRuns(): Promise<void> {
+  if (process.env[CONFIG_ENV] !== CONFIG_BY_IPC) return;
+  if (!process.send) throw new Error(`${CONFIG_ENV}=${CONFIG_BY_IPC} needs an IPC channel to pushcheck`);
+  const gone = () => process.exit(2);
+  if (!process.connected) gone();
+  const message = await new Promise<RunsMessage>((resolve) => {
+    const take = (m: unknown) => {
+      if ((m as RunsMessage | undefined)?.type !== 'pushcheck-runs') return;
+      process.off('message', take);
+      process.off('disconnect', gone);
+      resolve(m as RunsMessage);
+    };
+    process.on('message', take);
+    process.once('disconnect', gone);
+    // Asked for once listening: a message sent before a child listens may be lost (nodejs/node#41134).
+    process.send?.({ type: 'pushcheck-ready' });
+  });
+  process.env[CONFIG_ENV] = message.configs;
+  process.env[WORKERS_ENV] = message.workers;
+  // From now on, pushcheck gone means nobody to report to: stop the run (the reporter still writes what it has).
+  process.once('disconnect', () => process.kill(process.pid, 'SIGINT'));
+}
 
 /** The environment of a child pushcheck starts, without the identity of a Playwright worker it may run in. */
 export function childEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
@@ -33,7 +75,7 @@ export interface StartedPlaywright {
 const STOP_GRACE_MS = 10_000;
 
 /**
- * Starts Playwright's runner on pushcheck's config, to wait for its runs (`receiveRuns` in config.ts): loading
+ * Starts Playwright's runner on pushcheck's config, to wait for its runs ({@link receiveRuns}): loading
  * Playwright takes its runner a second or so, which pushcheck spends starting receivers meanwhile.
  */
 export function startPlaywright(shard?: string): StartedPlaywright {

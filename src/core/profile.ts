@@ -125,4 +125,6 @@ export interface Profile<S = unknown> {
   send?: ProfileCommand;
   /** `pushcheck listen <name>`: pushcheck as the receiver, grading the sender under test. */
   listen?: ProfileCommand;
+  /** `pushcheck emulate <name>`: pushcheck as a device that polls the server under test. */
+  emulate?: ProfileCommand;
 }

@@ -170,12 +170,6 @@ export default class PushcheckReporter implements Reporter {
   private shard: RunReport['shard'] = null;
   private scratch: string | undefined;
 
-  constructor() {
-    // Started by the pushcheck CLI with an IPC channel: if pushcheck dies, stop the run rather than go on
-    // sending to the receiver with nobody to report to.
-    if (process.send) process.once('disconnect', () => process.kill(process.pid, 'SIGINT'));
-  }
-
   printsToStdio(): boolean {
     return true;
   }

@@ -3,34 +3,31 @@
  * it is given and posts the results, printing each step. Bounded: `--polls` turns, each draining at most
  * `--max-commands` chained commands, `--period` seconds apart.
  */
-import { parseOptions } from '../../core/args.ts';
 import { integerOption, usage } from '../../core/errors.ts';
+import type { OptionValues, ProfileCommand } from '../../core/profile.ts';
 import { DEFAULT_REQUEST_PERIOD_S } from './codec.ts';
 import { baseUrlOption, deviceIdOption, requestTimeoutOption } from './profile.ts';
 
-export const EMULATE_HELP = `  pushcheck emulate controlid --target URL [--device-id N] [--polls N] [--period S]
+/** `pushcheck emulate controlid`: pushcheck as a device, against the push server under test. */
+export const emulateCommand: ProfileCommand = {
+  options: {
+    target: { type: 'string' },
+    'device-id': { type: 'string' },
+    polls: { type: 'string' },
+    period: { type: 'string' },
+    'request-timeout': { type: 'string' },
+    'max-commands': { type: 'string' },
+  },
+  help: `  pushcheck emulate controlid --target URL [--device-id N] [--polls N] [--period S]
                     [--request-timeout MS] [--max-commands N]
-                                     play a Control iD device against your push server`;
+                                     play a Control iD device against your push server`,
+  run: emulate,
+};
 
-/** Runs the emulator from command-line arguments (after `emulate`); resolves with the exit code. */
-export async function emulateCommand(args: string[]): Promise<number> {
-  // The emulator loads when the command runs: the CLI imports this file for its help text.
+/** Runs the emulator with the parsed options; resolves with the exit code. */
+async function emulate(values: OptionValues): Promise<number> {
+  // The emulator loads when the command runs: the profile table is loaded by every command.
   const { DeviceEmulator } = await import('./emulator.ts');
-  const { values, positionals } = parseOptions(
-    args,
-    {
-      target: { type: 'string' },
-      'device-id': { type: 'string' },
-      polls: { type: 'string' },
-      period: { type: 'string' },
-      'request-timeout': { type: 'string' },
-      'max-commands': { type: 'string' },
-    },
-    'pushcheck emulate controlid',
-  );
-  if (positionals[0] !== 'controlid' || positionals.length > 1) {
-    usage('emulate plays a Control iD device: `pushcheck emulate controlid --target URL`');
-  }
   const base = baseUrlOption(values.target, '--target');
   const polls = integerOption(values.polls, 'polls', 1, 1, 100_000);
   const periodS = integerOption(values.period, 'period', DEFAULT_REQUEST_PERIOD_S, 0, 86_400);

@@ -5,6 +5,7 @@ import { requirements } from '../../../specs/controlid/requirements.ts';
 import { integerOption, stringOption } from '../../core/errors.ts';
 import type { Profile } from '../../core/profile.ts';
 import { listenCommand, sendCommand } from './commands.ts';
+import { emulateCommand } from './emulate.ts';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from './codec.ts';
 import { baseUrlOption, DEFAULT_DEVICE_ID, deviceIdOption, requestTimeoutOption } from './options.ts';
 
@@ -102,4 +103,5 @@ export const controlidProfile: Profile<ControlIdSettings> = {
   },
   send: sendCommand,
   listen: listenCommand,
+  emulate: emulateCommand,
 };
