@@ -1,8 +1,8 @@
 /**
- * The Playwright reporter of a pushcheck run: a line per case as it ends, then the report folder
- * (report.json, junit.xml, report.md, index.html, badge.svg: src/report/write.ts), a terminal summary naming
- * each failed case and why, and on GitHub Actions annotations and the job summary. Every string it writes
- * passes through redaction.
+ * The Playwright reporter of a pushcheck run: a line per case that did not fail as it ends, then the report
+ * folder (report.json, junit.xml, report.md, index.html, badge.svg: src/report/write.ts), a terminal summary
+ * naming each failed case once, with the failures that share a cause said together (src/report/causes.ts),
+ * and on GitHub Actions annotations and the job summary. Every string it writes passes through redaction.
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -271,6 +271,8 @@ export default class PushcheckReporter implements Reporter {
       if (curl) report.curl = curl;
     }
     run.cases.push(report);
+    // A failure is printed once, in the summary, where the failures that share a cause are said together.
+    if (outcome === 'failed' || outcome === 'error') return;
     const figures = Object.entries(metrics)
       .filter(([k]) => k.endsWith('Ms'))
       .map(([k, v]) => `${k.slice(0, -2)} ${v} ms`)
@@ -278,8 +280,6 @@ export default class PushcheckReporter implements Reporter {
     const by = assessedBy !== undefined ? `  [${assessedBy} observer]` : '';
     const why = (outcome === 'passed' ? (figures ? `  — ${figures}` : '') : `  — ${report.reason}`) + by;
     const tag = known && outcome !== 'passed' ? ' (known)' : '';
-    // A failure is printed once, in the summary, where the failures that share a cause are said together.
-    if (outcome === 'failed' || outcome === 'error') return;
     this.say(run, `  ${ICON[outcome]} ${req.level.padEnd(6)} ${id}${tag} (${report.durationMs} ms)${why}`);
   }
 
