@@ -4,6 +4,7 @@
  * counts per level and outcome, an ack-latency chart of every request, and per case the quoted requirement
  * with its source, expected vs actual, the timed wire log and the `curl` reproduction.
  */
+import { failuresByCause, levelsOf, withoutListed } from './causes.ts';
 import type { CaseReport, Grade, RunReport, WireEntry } from './model.ts';
 import { LEVELS, OUTCOMES } from './model.ts';
 
@@ -186,6 +187,23 @@ function caseArticle(c: CaseReport, r: RunReport): string {
   return `<article class="case" id="${esc(c.id)}" data-profile="${esc(r.profile)}" data-level="${c.level}" data-outcome="${c.outcome}" data-grade="${c.grade}"><details${bad ? ' open' : ''}><summary>${chip(c.grade)} <span class="lvl">${c.level}</span> <span class="id">${esc(c.id)}</span> ${esc(c.title)} <span class="muted">(${esc(fmtMs(c.durationMs))})</span>${c.known ? ' <span class="known">known</span>' : ''}</summary><div class="body">${body.join('')}</div></details></article>`;
 }
 
+/**
+ * The causes several failures share (src/report/causes.ts), each said once, with links to its cases and the
+ * `curl` line of the one that shows it most simply; the cases' own details stay in their articles below.
+ */
+function causesSection(r: RunReport): string {
+  const { causes } = failuresByCause(r.cases);
+  if (causes.length === 0) return '';
+  const link = (c: CaseReport) =>
+    `<a href="#${esc(c.id)}">${esc(c.id)}</a> <span class="muted">(${c.level}${c.known ? ', known' : ''})</span>`;
+  const items = causes.map((cause) => {
+    const first = cause.simplest;
+    const requests = first.wire.length;
+    return `<div class="cause"><h3>${cause.others.length + 1} cases fail the same way (${esc(levelsOf(cause))}): ${esc(cause.summary)}</h3><p>The simplest: ${link(first)}, ${requests} request${requests === 1 ? '' : 's'}: ${esc(first.reason ?? '')}</p>${first.curl ? `<pre class="curl">${esc(first.curl)}</pre>` : ''}<p>With the same cause: ${cause.others.map(link).join(', ')}</p></div>`;
+  });
+  return `<h2>Failures by cause</h2>\n<section id="causes">${items.join('\n')}</section>\n`;
+}
+
 function options(name: string, label: string, values: readonly string[]): string {
   const opts = values.map((v) => `<option value="${esc(v)}">${esc(v)}</option>`).join('');
   return `<label>${label} <select id="f-${name}" data-filter="${name}"><option value="">all</option>${opts}</select></label>`;
@@ -253,7 +271,7 @@ export function toHtml(r: RunReport): string {
 <body>
 <header><h1>pushcheck ${esc(r.profile)} · ${esc(r.label)}</h1>
 <p><span id="verdict" class="verdict v-${r.verdict}">${esc(r.verdict.toUpperCase())}</span> ${esc(r.verdictReason)}</p>
-<p>CI gate: <span id="gate" class="verdict g-${g.result}">${esc(g.result.toUpperCase())}</span> ${esc(g.reason)}</p>
+<p>CI gate: <span id="gate" class="verdict g-${g.result}">${esc(g.result.toUpperCase())}</span> ${esc(withoutListed(g.reason, g.newFailures, 'below'))}</p>
 ${list('New failures', g.newFailures)}${list('Known failures (tolerated)', g.knownFailures)}${list('Listed but now passing', g.fixed)}
 ${r.errors.length ? `<p class="known">pushcheck errors outside any case: ${esc(r.errors.join('; '))}</p>` : ''}
 <table class="meta">${meta.map(([k, v]) => `<tr><td>${esc(k)}</td><td>${esc(v)}</td></tr>`).join('')}</table></header>
@@ -262,7 +280,7 @@ ${r.errors.length ? `<p class="known">pushcheck errors outside any case: ${esc(r
 <p>${grades}</p>
 <h2>Ack latency</h2>
 ${latencyChart(r)}
-<h2>Cases</h2>
+${causesSection(r)}<h2>Cases</h2>
 ${bar}
 <section id="cases">${r.cases.map((c) => caseArticle(c, r)).join('\n')}</section>
 ${script}

@@ -1,4 +1,5 @@
 /** `report.md`: the run as a pull-request comment or a GitHub job summary (kept under GitHub's size limit). */
+import { type Cause, failuresByCause, levelsOf, withoutListed } from './causes.ts';
 import type { CaseReport, RunReport } from './model.ts';
 import { LEVELS, OUTCOMES } from './model.ts';
 import { GRADE_LABEL } from './html.ts';
@@ -17,9 +18,15 @@ function fence(s: string): string {
   return `${ticks}\n${s}\n${ticks}`;
 }
 
-function failure(c: CaseReport): string {
+/** A case's grade, level, id and title, on one line. */
+function line(c: CaseReport): string {
+  return `<b>${GRADE_LABEL[c.grade]}</b> ${c.level} <code>${c.id}</code>: ${cell(c.title)}${c.known ? ' (known)' : ''}`;
+}
+
+/** A failure with its details and `curl` line, folded unless `open`. */
+function failure(c: CaseReport, note?: string, open = false): string {
   const lines = [
-    `<details><summary><b>${GRADE_LABEL[c.grade]}</b> ${c.level} <code>${c.id}</code>: ${cell(c.title)}${c.known ? ' (known)' : ''}</summary>`,
+    `<details${open ? ' open' : ''}><summary>${line(c)}${note ? ` (${note})` : ''}</summary>`,
     '',
     `> ${cell(c.requirement)}`,
     `> — ${cell(c.source)}`,
@@ -35,15 +42,31 @@ function failure(c: CaseReport): string {
   return lines.join('\n');
 }
 
+/** Failures that share a cause: the cause once, the simplest case open with its details, the others listed. */
+function group(cause: Cause): string {
+  const n = cause.others.length + 1;
+  const requests = cause.simplest.wire.length;
+  return [
+    `#### ${n} cases fail the same way (${levelsOf(cause)}): ${cell(cause.summary)}`,
+    '',
+    failure(cause.simplest, `the simplest: ${requests} request${requests === 1 ? '' : 's'}`, true),
+    `With the same cause:`,
+    '',
+    ...cause.others.map((c) => `- ${line(c)}`),
+    '',
+  ].join('\n');
+}
+
 /** The Markdown of a run. */
 export function toMarkdown(r: RunReport): string {
   const s = r.summary;
   const g = r.gate;
+  const listed = r.cases.filter((c) => c.outcome === 'failed' || c.outcome === 'error').map((c) => c.id);
   const head = [
     `## ${ICON[g.result]} pushcheck ${r.profile} · ${r.label}: ${r.verdict.toUpperCase()}`,
     '',
-    `**Verdict:** ${r.verdict} (${r.verdictReason})  `,
-    `**CI gate:** ${g.result} (${g.reason}), failing on ${r.failOn} and above${g.expectations ? `, with ${g.expectations}` : ''}  `,
+    `**Verdict:** ${r.verdict} (${withoutListed(r.verdictReason, listed, 'below')})  `,
+    `**CI gate:** ${g.result} (${withoutListed(g.reason, listed, 'below')}), failing on ${r.failOn} and above${g.expectations ? `, with ${g.expectations}` : ''}  `,
     `**Target:** \`${r.target}\`${r.mode ? ` (${r.mode})` : ''} · seed ${r.seed} · ${(r.durationMs / 1000).toFixed(1)} s${r.grep ? ` · only --grep ${r.grep}` : ''}${r.shard ? ` · shard ${r.shard.current}/${r.shard.total}` : ''}`,
     '',
     `| level | ${OUTCOMES.join(' | ')} |`,
@@ -61,14 +84,18 @@ export function toMarkdown(r: RunReport): string {
     );
   }
   const bad = r.cases.filter((c) => c.outcome === 'failed' || c.outcome === 'error');
+  const { causes, alone } = failuresByCause(r.cases);
   const out = [...head];
   if (bad.length) out.push(`### Failures (${bad.length})`, '');
   let size = out.join('\n').length;
   let cut = 0;
-  for (const c of bad) {
-    const text = failure(c);
+  const blocks = [
+    ...causes.map((cause) => ({ text: group(cause), cases: cause.others.length + 1 })),
+    ...alone.map((c) => ({ text: failure(c), cases: 1 })),
+  ];
+  for (const { text, cases } of blocks) {
     if (size + text.length > LIMIT) {
-      cut++;
+      cut += cases;
       continue;
     }
     out.push(text);

@@ -1,8 +1,8 @@
 /**
- * The Playwright reporter of a pushcheck run: a line per case as it ends, then the report folder
- * (report.json, junit.xml, report.md, index.html, badge.svg: src/report/write.ts), a terminal summary naming
- * each failed case and why, and on GitHub Actions annotations and the job summary. Every string it writes
- * passes through redaction.
+ * The Playwright reporter of a pushcheck run: a line per case that did not fail as it ends, then the report
+ * folder (report.json, junit.xml, report.md, index.html, badge.svg: src/report/write.ts), a terminal summary
+ * naming each failed case once, with the failures that share a cause said together (src/report/causes.ts),
+ * and on GitHub Actions annotations and the job summary. Every string it writes passes through redaction.
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,6 +21,7 @@ import { logTail } from '../core/launchers.ts';
 import { describeObserver, observerOf } from '../core/observers.ts';
 import { PACKAGE_ROOT } from '../core/schemas.ts';
 import { PROFILES } from '../profiles.ts';
+import { failuresByCause, levelsOf, withoutListed } from './causes.ts';
 import { annotations, type Location, writeJobSummary } from './github.ts';
 import { toMarkdown } from './markdown.ts';
 import {
@@ -264,6 +265,8 @@ export default class PushcheckReporter implements Reporter {
       if (curl) report.curl = curl;
     }
     run.cases.push(report);
+    // A failure is printed once, in the summary, where the failures that share a cause are said together.
+    if (outcome === 'failed' || outcome === 'error') return;
     const figures = Object.entries(metrics)
       .filter(([k]) => k.endsWith('Ms'))
       .map(([k, v]) => `${k.slice(0, -2)} ${v} ms`)
@@ -354,20 +357,38 @@ export default class PushcheckReporter implements Reporter {
       `  ${s.passed} passed, ${s.failed} failed, ${s['not-assessed']} not assessed, ${s.skipped} skipped` +
         (s.error > 0 ? `, ${s.error} pushcheck error(s)` : ''),
     );
-    for (const k of r.cases.filter((x) => x.outcome === 'failed' || x.outcome === 'error')) {
-      const known = r.gate.knownFailures.includes(k.id) ? ' (known failure)' : '';
-      say(`  ${k.outcome === 'failed' ? 'FAILED' : 'ERROR'} ${k.level} ${k.id}: ${k.title}${known}`);
-      say(`    ${k.reason ?? ''}`);
-      if (k.expected !== undefined) say(`    expected: ${k.expected}`);
-      if (k.actual !== undefined) say(`    actual:   ${k.actual}`);
+    const known = (k: CaseReport) => (r.gate.knownFailures.includes(k.id) ? ' (known failure)' : '');
+    const head = (k: CaseReport) =>
+      `${k.outcome === 'failed' ? 'FAILED' : 'ERROR'} ${k.level} ${k.id}: ${k.title}${known(k)}`;
+    const details = (k: CaseReport, indent: string) => {
+      say(`${indent}${k.reason ?? ''}`);
+      if (k.expected !== undefined) say(`${indent}expected: ${k.expected}`);
+      if (k.actual !== undefined) say(`${indent}actual:   ${k.actual}`);
+      if (k.curl !== undefined) say(`${indent}${k.curl}`);
+    };
+    const { causes, alone } = failuresByCause(r.cases);
+    for (const cause of causes) {
+      const n = cause.others.length + 1;
+      say(`  ${n} cases fail the same way (${levelsOf(cause)}): ${cause.summary}`);
+      const requests = cause.simplest.wire.length;
+      say(`    ${head(cause.simplest)}  (the simplest: ${requests} request${requests === 1 ? '' : 's'})`);
+      details(cause.simplest, '      ');
+      for (const k of cause.others) say(`    ${head(k)}`);
     }
+    for (const k of alone) {
+      say(`  ${head(k)}`);
+      details(k, '    ');
+    }
+    const listed = r.cases.filter((k) => k.outcome === 'failed' || k.outcome === 'error').map((k) => k.id);
     if (r.gate.fixed.length > 0) {
       say(
         `  listed as failing in ${r.gate.expectations} but now passing: ${r.gate.fixed.join(', ')}; tighten the file with \`pushcheck expectations update --report ${run.config.reportDir}\``,
       );
     }
-    say(`  verdict: ${r.verdict.toUpperCase()} (${r.verdictReason})`);
-    say(`  gate: ${r.gate.result.toUpperCase()} (${r.gate.reason}), exit ${exitCodeOf(r.gate)}`);
+    say(`  verdict: ${r.verdict.toUpperCase()} (${withoutListed(r.verdictReason, listed)})`);
+    say(
+      `  gate: ${r.gate.result.toUpperCase()} (${withoutListed(r.gate.reason, listed)}), exit ${exitCodeOf(r.gate)}`,
+    );
     say(
       `  report: ${join(run.config.reportDir, 'index.html')} (and report.json, junit.xml, report.md, badge.svg)`,
     );

@@ -7,6 +7,11 @@ import type { Exchange } from '../../src/core/http.ts';
 import type { Target } from '../fixtures.ts';
 import { type FamilySender, idOf, type OneNetFamily } from './family.ts';
 
+/** Whether a genuine push got the ack: a complete HTTP 200. */
+function acked(res: Exchange): boolean {
+  return res.error === undefined && res.response?.status === 200;
+}
+
 /** One kind of bad input: its case, its name in sentences, and how to send it. */
 export interface BadInput<Id extends string, S> {
   id: Id;
@@ -33,15 +38,21 @@ export function robustnessCases<P extends string, Id extends string, S extends F
   }
 
   family.conformance(idOf(family, 'robust.survives-bad-input'), async ({ target, sender }) => {
+    // Not judged: it tells "bad input broke the receiver" from "the receiver acks no genuine push at all".
+    const before = await target.post(genuine(sender).json, 'genuine push before any bad input');
     for (const input of badInputs) {
       await input.send(target, sender);
       const res = await target.post(genuine(sender).json, `genuine push after ${input.label}`);
       // A receiver that stopped acking stays stopped: the first failure is the finding.
-      if (res.error !== undefined || res.response?.status !== 200) {
+      if (!acked(res)) {
         fail(
-          `the receiver stopped acking genuine pushes after ${input.label}`,
+          acked(before)
+            ? `the receiver stopped acking genuine pushes after ${input.label}`
+            : `the receiver acked no genuine push, neither one sent before any bad input nor the one after ${input.label}: its acks fail whatever the input (see the cases that ack a push)`,
           'every genuine push that follows bad input acked with HTTP 200',
-          describeResponse(res),
+          acked(before)
+            ? describeResponse(res)
+            : `${describeResponse(res)}; before any bad input: ${describeResponse(before)}`,
         );
       }
     }

@@ -52,6 +52,12 @@ test('index.html, opened in Chromium and filtered to the failed cases, shows wha
       await page.locator('svg[aria-label="ack latency of every request"] circle').count(),
     ).toBeGreaterThan(20);
 
+    // The two robustness cases answered 500 alike: one cause, said once, with one curl line.
+    await expect(page.locator('#causes .cause h3')).toHaveText([
+      '2 cases fail the same way (2 SHOULD): HTTP 500, a server error',
+    ]);
+    await expect(page.locator('#causes .curl')).toHaveCount(1);
+
     await page.selectOption('#f-outcome', 'failed');
     await expect(page.locator('#shown')).toHaveText(`3 of ${total} shown`);
     const visible = await page.locator('article.case:visible').evaluateAll((els) => els.map((e) => e.id));
