@@ -4,11 +4,13 @@
  * on some faulty receiver.
  */
 import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { PROFILES } from '../src/profiles.ts';
-import { cleanEnv, ROOT } from './helpers.ts';
+import { caseLocations } from '../src/commands/cases.ts';
+import { cleanEnv, pushcheck, ROOT } from './helpers.ts';
 
 interface Listed {
   suites?: Listed[];
@@ -61,3 +63,21 @@ for (const profile of Object.values(PROFILES)) {
     expect([...caught].filter((id) => !(id in registry))).toEqual([]);
   });
 }
+
+test('every case id is written out once in the suites, where the case is defined, and `cases` says where', async () => {
+  const ids = Object.values(PROFILES).flatMap((p) => Object.keys(p.registry));
+  const quoted = new Map<string, string[]>();
+  for (const file of readdirSync(join(ROOT, 'suites'), { recursive: true, encoding: 'utf8' })) {
+    if (!file.endsWith('.ts')) continue;
+    const text = readFileSync(join(ROOT, 'suites', file), 'utf8');
+    for (const id of ids) if (text.includes(`'${id}'`)) quoted.set(id, [...(quoted.get(id) ?? []), file]);
+  }
+  for (const id of ids) expect(quoted.get(id), id).toHaveLength(1);
+  const where = caseLocations(ids);
+  for (const id of ids) expect(where.get(id), id).toMatch(/^suites\/[a-z-]+\/[a-z0-9-]+(\.spec)?\.ts:\d+$/);
+  const r = await pushcheck(['cases', '--profile', 'onenet', '--json']);
+  const rows = JSON.parse(r.stdout) as { id: string; definedAt: string }[];
+  expect(rows.find((x) => x.id === 'onenet.verify.echo-verbatim')?.definedAt).toMatch(
+    /^suites\/onenet-common\/verification\.ts:\d+$/,
+  );
+});

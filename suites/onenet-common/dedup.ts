@@ -3,7 +3,13 @@
  * again when the ack failed.
  */
 import { expectStatus, fail, notAssessed } from '../../src/core/case.ts';
-import { countAfterSentinel, type FamilySender, idOf, type OneNetFamily } from './family.ts';
+import {
+  countAfterSentinel,
+  type FamilyProfile,
+  type FamilySender,
+  idOf,
+  type OneNetFamily,
+} from './family.ts';
 
 /** How the profile's platform redelivers, in the words of the wire log and of a failure. */
 export interface Redelivery {
@@ -14,41 +20,53 @@ export interface Redelivery {
 }
 
 /** Defines the redelivery cases of `family`'s profile. */
-export function dedupCases<P extends string, Id extends string, S extends FamilySender>(
+export function dedupCases<P extends FamilyProfile, Id extends string, S extends FamilySender>(
   family: OneNetFamily<P, Id, S>,
   redelivery: Redelivery,
 ): void {
-  family.conformance(idOf(family, 'dedup.redelivery-acked'), async ({ target, sender }) => {
-    const push = family.push(sender);
-    expectStatus(
-      await target.post(push.json, 'first delivery'),
-      200,
-      'the first delivery must be acked with 200',
-    );
-    expectStatus(
-      await target.post(push.json, `redelivery, ${redelivery.same}`),
-      200,
-      'a redelivery must be acked with 200 too',
-    );
-  });
+  family.conformance(
+    idOf(family, {
+      onenet: 'onenet.dedup.redelivery-acked',
+      'onenet-legacy': 'onenet-legacy.dedup.redelivery-acked',
+    }),
+    async ({ target, sender }) => {
+      const push = family.push(sender);
+      expectStatus(
+        await target.post(push.json, 'first delivery'),
+        200,
+        'the first delivery must be acked with 200',
+      );
+      expectStatus(
+        await target.post(push.json, `redelivery, ${redelivery.same}`),
+        200,
+        'a redelivery must be acked with 200 too',
+      );
+    },
+  );
 
-  family.conformance(idOf(family, 'dedup.processed-once'), async ({ target, sender, observe }) => {
-    const push = family.push(sender);
-    await target.post(push.json, 'first delivery');
-    const first = await observe.settled(push.marker);
-    if (first < 1) {
-      notAssessed(
-        `the first delivery (marker ${push.marker}) was never recorded, so a second recording cannot be looked for (${family.profile}.push.processed covers processing)`,
-      );
-    }
-    await target.post(push.json, `redelivery, ${redelivery.same}`);
-    const after = await countAfterSentinel(family, { target, sender, observe }, push.marker);
-    if (after > first) {
-      fail(
-        `${redelivery.redelivered} was processed again`,
-        `marker recorded ${first} time(s), as after the first delivery`,
-        `recorded ${after} time(s)`,
-      );
-    }
-  });
+  family.conformance(
+    idOf(family, {
+      onenet: 'onenet.dedup.processed-once',
+      'onenet-legacy': 'onenet-legacy.dedup.processed-once',
+    }),
+    async ({ target, sender, observe }) => {
+      const push = family.push(sender);
+      await target.post(push.json, 'first delivery');
+      const first = await observe.settled(push.marker);
+      if (first < 1) {
+        notAssessed(
+          `the first delivery (marker ${push.marker}) was never recorded, so a second recording cannot be looked for (${family.profile}.push.processed covers processing)`,
+        );
+      }
+      await target.post(push.json, `redelivery, ${redelivery.same}`);
+      const after = await countAfterSentinel(family, { target, sender, observe }, push.marker);
+      if (after > first) {
+        fail(
+          `${redelivery.redelivered} was processed again`,
+          `marker recorded ${first} time(s), as after the first delivery`,
+          `recorded ${after} time(s)`,
+        );
+      }
+    },
+  );
 }

@@ -67,9 +67,18 @@ export interface OneNetFamily<P extends string, Id extends string, S extends Fam
   tampered(sender: S): ObservablePush;
 }
 
-/** The id of shared case `c` in `family`'s profile. */
-export function idOf<P extends string>(family: { profile: P }, c: FamilyCase): `${P}.${FamilyCase}` {
-  return `${family.profile}.${c}`;
+/** The OneNET profiles, which share these cases. */
+export type FamilyProfile = 'onenet' | 'onenet-legacy';
+
+/**
+ * The id of a shared case in `family`'s profile, from its ids in both profiles, written out where the case is
+ * defined so that `git grep <id>` finds the definition (the compiler checks both name the same case).
+ */
+export function idOf<P extends FamilyProfile, C extends FamilyCase>(
+  family: { profile: P },
+  ids: { onenet: `onenet.${C}`; 'onenet-legacy': `onenet-legacy.${C}` },
+): `${P}.${C}` {
+  return ids[family.profile] as `${P}.${C}`;
 }
 
 /** "must", "should" or "may": the level of the case, for the sentences a failure prints. */

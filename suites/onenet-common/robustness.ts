@@ -5,7 +5,7 @@
 import { describeResponse, expectNoServerError, fail } from '../../src/core/case.ts';
 import type { Exchange } from '../../src/core/http.ts';
 import type { Target } from '../fixtures.ts';
-import { type FamilySender, idOf, type OneNetFamily } from './family.ts';
+import { type FamilyProfile, type FamilySender, idOf, type OneNetFamily } from './family.ts';
 
 /** Whether a genuine push got the ack: a complete HTTP 200. */
 function acked(res: Exchange): boolean {
@@ -23,7 +23,7 @@ export interface BadInput<Id extends string, S> {
  * Defines a case per bad input of the profile, and the case that the receiver survives them all: after each,
  * `genuine` (a push the profile's receivers must ack) must still be acked.
  */
-export function robustnessCases<P extends string, Id extends string, S extends FamilySender>(
+export function robustnessCases<P extends FamilyProfile, Id extends string, S extends FamilySender>(
   family: OneNetFamily<P, NoInfer<Id>, S>,
   badInputs: readonly BadInput<Id, S>[],
   genuine: (sender: S) => { json: string },
@@ -37,24 +37,30 @@ export function robustnessCases<P extends string, Id extends string, S extends F
     });
   }
 
-  family.conformance(idOf(family, 'robust.survives-bad-input'), async ({ target, sender }) => {
-    // Not judged: it tells "bad input broke the receiver" from "the receiver acks no genuine push at all".
-    const before = await target.post(genuine(sender).json, 'genuine push before any bad input');
-    for (const input of badInputs) {
-      await input.send(target, sender);
-      const res = await target.post(genuine(sender).json, `genuine push after ${input.label}`);
-      // A receiver that stopped acking stays stopped: the first failure is the finding.
-      if (!acked(res)) {
-        fail(
-          acked(before)
-            ? `the receiver stopped acking genuine pushes after ${input.label}`
-            : `the receiver acked no genuine push, neither one sent before any bad input nor the one after ${input.label}: its acks fail whatever the input (see the cases that ack a push)`,
-          'every genuine push that follows bad input acked with HTTP 200',
-          acked(before)
-            ? describeResponse(res)
-            : `${describeResponse(res)}; before any bad input: ${describeResponse(before)}`,
-        );
+  family.conformance(
+    idOf(family, {
+      onenet: 'onenet.robust.survives-bad-input',
+      'onenet-legacy': 'onenet-legacy.robust.survives-bad-input',
+    }),
+    async ({ target, sender }) => {
+      // Not judged: it tells "bad input broke the receiver" from "the receiver acks no genuine push at all".
+      const before = await target.post(genuine(sender).json, 'genuine push before any bad input');
+      for (const input of badInputs) {
+        await input.send(target, sender);
+        const res = await target.post(genuine(sender).json, `genuine push after ${input.label}`);
+        // A receiver that stopped acking stays stopped: the first failure is the finding.
+        if (!acked(res)) {
+          fail(
+            acked(before)
+              ? `the receiver stopped acking genuine pushes after ${input.label}`
+              : `the receiver acked no genuine push, neither one sent before any bad input nor the one after ${input.label}: its acks fail whatever the input (see the cases that ack a push)`,
+            'every genuine push that follows bad input acked with HTTP 200',
+            acked(before)
+              ? describeResponse(res)
+              : `${describeResponse(res)}; before any bad input: ${describeResponse(before)}`,
+          );
+        }
       }
-    }
-  });
+    },
+  );
 }
