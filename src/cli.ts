@@ -13,6 +13,7 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { CONFIG_BY_IPC, CONFIG_ENV, type RunConfig, type RunsMessage, targetSecrets } from './core/config.ts';
 import { findConfigFile, planRuns } from './core/config-file.ts';
 import { SETUP_HELP, SETUP_OPTIONS, setUpRun } from './core/run-setup.ts';
+import { preflightTarget } from './core/preflight.ts';
 import { checkSchemas, PACKAGE_ROOT, SpecError } from './core/schemas.ts';
 import { stateUrlOption, stateUrlSecrets } from './core/state-url.ts';
 import { integerOption, stringOption, UsageError, usage } from './core/errors.ts';
@@ -80,6 +81,7 @@ Options of run, for every profile:
   --fuzz N             after the cases, N malformed inputs, each followed by a valid message that must
                        still be acked; a failure is shrunk and shown with its curl line (--strict: it
                        fails the run)
+  --no-preflight       run the cases even when the platform's first request finds a wrong target
 
 ${SETUP_HELP}
 ${REPORT_RUN_HELP}
@@ -262,6 +264,7 @@ const COMMON_RUN_OPTIONS: OptionSpec = {
   seed: { type: 'string' },
   'observe-timeout': { type: 'string' },
   fuzz: { type: 'string' },
+  'no-preflight': { type: 'boolean', default: false },
   ...REPORT_RUN_OPTIONS,
 };
 
@@ -417,6 +420,7 @@ async function prepareRun(args: string[], extraSecrets: readonly string[]): Prom
       ].filter((s) => s.length > 0),
     };
     for (const url of [profile.probe?.(setup.target, settings) ?? setup.target].flat()) await reachable(url);
+    if (!values['no-preflight']) await preflightTarget(profile, config);
     await profile.preflight?.(settings);
     await setup.checkTls();
     return { profile, config, setup, fuzz };
