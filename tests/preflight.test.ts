@@ -20,6 +20,7 @@ import {
   verdict,
 } from '../src/core/preflight.ts';
 import type { FirstRequest } from '../src/core/profile.ts';
+import { HOSTILE, type HostileName, startHostile } from '../mocks/hostile/receivers.ts';
 import { createRng } from '../src/core/rng.ts';
 import { PROFILES } from '../src/profiles.ts';
 import { pushcheck, scratch, TOKEN } from './helpers.ts';
@@ -77,12 +78,12 @@ async function listening(server: Server | http.Server): Promise<Loopback> {
 const SSH_BANNER = 'SSH-2.0-OpenSSH_9.6\r\n';
 
 const BAD_TARGETS = {
-  '404': {
+  'answering 404': {
     start: notFound,
     sentence: (t: string) =>
       `pushcheck: ${t} answered 404 to the verification GET: is the path in --target right? (--no-preflight runs the cases anyway)`,
   },
-  'not HTTP': {
+  'speaking SSH': {
     start: () =>
       tcp((s) => {
         s.write(SSH_BANNER);
@@ -91,7 +92,7 @@ const BAD_TARGETS = {
     sentence: (t: string) =>
       `pushcheck: ${t} answered the verification GET with bytes that are not HTTP ("SSH-2.0-OpenSSH_9.6\\r\\n"): is this port your receiver's HTTP port? (--no-preflight runs the cases anyway)`,
   },
-  silent: {
+  'that is silent': {
     // Reads the request and never writes nor closes.
     start: () => tcp((s) => s.resume()),
     sentence: (t: string) =>
@@ -119,7 +120,7 @@ async function startUp(): Promise<number> {
 }
 
 for (const [name, bad] of Object.entries(BAD_TARGETS)) {
-  test(`a target that is ${name === 'silent' ? 'silent' : `${name}`} ends the run before any case: one sentence, exit 2, no report`, async () => {
+  test(`a target ${name} ends the run before any case: one sentence, exit 2, no report`, async () => {
     const server = await bad.start();
     try {
       const dir = join(scratch(), 'report');
@@ -130,9 +131,9 @@ for (const [name, bad] of Object.entries(BAD_TARGETS)) {
       expect(r.stderr.trimEnd().split('\n')).toEqual([bad.sentence(target)]);
       expect(r.stderr).not.toContain('    at ');
       expect(r.stderr).not.toContain(TOKEN);
-      expect(r.stdout).not.toMatch(/onenet\.[a-z]+\./);
+      expect(r.stdout, 'nothing else printed, no case run').toBe('');
       expect(existsSync(dir), 'no report written').toBe(false);
-      if (name === 'silent') {
+      if (name === 'that is silent') {
         // It waited the deadline once, and ended within 2 s of it beyond what a run refused at once costs.
         expect(r.ms).toBeGreaterThanOrEqual(DEADLINE_MS);
         expect(r.ms - (await startUp())).toBeLessThan(DEADLINE_MS + SILENT_EXTRA_MS);
@@ -332,4 +333,33 @@ test('any other answer lets the run go on; a refused connection says so', async 
   expect(verdict(req(`${gone.origin}/x`), refused)).toBe(
     `cannot reach ${gone.origin}: connection refused. Is the receiver running, and is --target right?`,
   );
+});
+
+/** The hostile receivers the preflight stops: the rest answer in some way, which the cases then judge. */
+const STOPPED: Partial<Record<HostileName, RegExp>> = {
+  'never-answers': /accepted the connection but sent nothing within 2000 ms/,
+  silent: /accepted the connection but sent nothing within 2000 ms/,
+  'not-http': /with bytes that are not HTTP \("/,
+};
+
+test('of the hostile receivers, the preflight stops those that say nothing or no HTTP, and no other', async () => {
+  for (const name of Object.keys(HOSTILE) as HostileName[]) {
+    const receiver = await startHostile(name);
+    try {
+      const req: FirstRequest = {
+        what: 'the verification GET',
+        option: '--target',
+        method: 'GET',
+        url: `${receiver.url}?msg=x`,
+        deadlineMs: 2000,
+      };
+      const said = verdict(req, await sendFirst(req, { insecure: true }));
+      const expected = STOPPED[name];
+      if (expected) expect(said, name).toMatch(expected);
+      else expect(said, name).toBeUndefined();
+      expect(receiver.offTargetRequests(), name).toBe(0);
+    } finally {
+      await receiver.close();
+    }
+  }
 });
