@@ -96,7 +96,7 @@ const BAD_TARGETS = {
     // Reads the request and never writes nor closes.
     start: () => tcp((s) => s.resume()),
     sentence: (t: string) =>
-      `pushcheck: ${t} accepted the connection but sent nothing within ${DEADLINE_MS} ms of the verification GET: is the receiver stuck, or is this port not its HTTP port? (--no-preflight runs the cases anyway)`,
+      `pushcheck: ${t} accepted the connection but sent nothing within ${DEADLINE_MS} ms of the verification GET: is the receiver stuck or slower than the platform's deadline, or is this port not its HTTP port? (--no-preflight runs the cases anyway)`,
   },
 } as const;
 

@@ -3,7 +3,9 @@
  * first (the profile's `firstRequest`) and tells a wrong target from a non-conformant receiver. An answer of
  * 404, bytes that are not HTTP, or nothing at all within the request's deadline means the run would only
  * measure the wrong thing: it ends at once with one sentence saying what was seen and what to check. Any
- * other answer (200, 500, a wrong body, a reset) lets the run go on: judging it is the cases' job.
+ * other answer (200, 500, a wrong body, a reset) lets the run go on: judging it is the cases' job. Silence is
+ * measured against the platform's own deadline, after which the platform gives up on the request as a failed
+ * delivery: a receiver that answers only later is stopped too, and `--no-preflight` gives it its full report.
  *
  * The request goes out over a raw connection, not through the HTTP helper (http.ts): to say what a port that
  * does not speak HTTP sent, the preflight needs the first bytes themselves, which an HTTP parser discards.
@@ -158,7 +160,7 @@ export function verdict(req: FirstRequest, answer: FirstAnswer): string | undefi
     case 'not-http':
       return `${where} answered ${req.what} with bytes that are not HTTP ("${printable(answer.bytes)}"): is this port your receiver's HTTP port? ${ANYWAY}`;
     case 'silent':
-      return `${where} accepted the connection but sent nothing within ${req.deadlineMs} ms of ${req.what}: is the receiver stuck, or is this port not its HTTP port? ${ANYWAY}`;
+      return `${where} accepted the connection but sent nothing within ${req.deadlineMs} ms of ${req.what}: is the receiver stuck or slower than the platform's deadline, or is this port not its HTTP port? ${ANYWAY}`;
     case 'refused':
       return `cannot reach ${url.origin}: connection refused. Is the receiver running, and is ${req.option} right?`;
     case 'other':
