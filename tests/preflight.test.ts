@@ -378,3 +378,20 @@ test('of the hostile receivers, the preflight stops those that say nothing or no
     }
   }
 });
+
+test('the sentence never shows a secret, not even one the receiver echoes back', async () => {
+  // A port that echoes what it reads: the request line, with a guid put in the path, comes back as not HTTP.
+  const echo = await tcp((s) => s.pipe(s));
+  try {
+    const guid = 'echoed-guid-4242';
+    const profile = PROFILES.eye4;
+    if (!profile) throw new Error('no eye4 profile');
+    const run = runOf('eye4', `${echo.origin}/cb/${guid}`, { guid }, '31000009');
+    const refused = preflightTarget(profile, run);
+    await expect(refused).rejects.toThrow(/with bytes that are not HTTP \("POST \/cb\/\[REDACTED\] HTTP/);
+    await expect(refused).rejects.toThrow(new RegExp(`^${echo.origin}/cb/\\[REDACTED\\] answered`));
+    await expect(refused).rejects.not.toThrow(guid);
+  } finally {
+    await echo.close();
+  }
+});
