@@ -60,6 +60,8 @@ const RUN_OPTIONS = `Options of run, for every profile:
   --grep PATTERN       run only the cases whose id or title matches
   --seed N             reproduce a run's generated data (default: random, printed in the report)
   --observe-timeout MS how long processing may take to show in the observer (default 3000)
+  --no-preflight       run the cases even when the platform's first request finds a wrong target
+                       (a 404, bytes that are not HTTP, or no answer within the deadline: exit 2)
   --fuzz N             after the cases, N malformed inputs, each followed by a valid message that must
                        still be acked; a failure is shrunk and shown with its curl line (--strict: it
                        fails the run)`;

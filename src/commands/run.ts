@@ -10,6 +10,7 @@ import type { RunConfig } from '../core/config.ts';
 import { findConfigFile, planRuns } from '../core/config-file.ts';
 import { EXIT, integerOption, stringOption, UsageError, usage } from '../core/errors.ts';
 import { runSuites } from '../core/playwright.ts';
+import { preflightTarget } from '../core/preflight.ts';
 import type { OptionSpec, Profile } from '../core/profile.ts';
 import { SETUP_OPTIONS, setUpRun } from '../core/run-setup.ts';
 import { stateUrlOption } from '../core/state-url.ts';
@@ -30,6 +31,7 @@ const COMMON_RUN_OPTIONS: OptionSpec = {
   seed: { type: 'string' },
   'observe-timeout': { type: 'string' },
   fuzz: { type: 'string' },
+  'no-preflight': { type: 'boolean', default: false },
   ...REPORT_RUN_OPTIONS,
 };
 
@@ -189,6 +191,7 @@ async function prepareRun(args: string[], extraSecrets: readonly string[]): Prom
       ...reporting,
     };
     for (const url of [profile.probe?.(setup.target, settings) ?? setup.target].flat()) await reachable(url);
+    if (!values['no-preflight']) await preflightTarget(profile, config);
     await profile.preflight?.(settings);
     await setup.checkTls();
     return { profile, config, setup, fuzz };

@@ -5,7 +5,7 @@
  * this interface; `src/profiles.ts` lists them.
  */
 import type { Registry } from './case.ts';
-import type { Exchange } from './http.ts';
+import type { Exchange, OutgoingRequest } from './http.ts';
 import type { Rng } from './rng.ts';
 
 /** Options in node:util `parseArgs` form (every value arrives as a string or a boolean). */
@@ -33,6 +33,21 @@ export interface FuzzHook<S> {
   valid(settings: S, ctx: { runTag: string; rng: Rng }): FuzzMessage;
   /** Whether `ex`, the answer to a valid message, is the protocol's ack. */
   acked(ex: Exchange): boolean;
+}
+
+/**
+ * The request a receiver gets first from its platform (or device), for the preflight (src/core/preflight.ts),
+ * with what the sentence that ends a run against a wrong target says of it.
+ */
+export interface FirstRequest extends Pick<OutgoingRequest, 'method' | 'url' | 'headers' | 'body'> {
+  /** What it is, as the sentence names it: "the verification GET", "a device's poll (GET /push)". */
+  what: string;
+  /** The option its URL comes from, for the user to check: "--target". */
+  option: string;
+  /** What to check when it is answered 404, when not "is the path in <option> right?". */
+  hint?: string;
+  /** How long the platform waits for its answer: the run's deadline, unless this request has its own. */
+  deadlineMs: number;
 }
 
 /** A receiver `pushcheck demo` runs the suite against, started by the profile. */
@@ -95,6 +110,18 @@ export interface Profile<S = unknown> {
    * server only once a rule reads an httppush stream, which the run itself creates through the REST API).
    */
   probe?(target: string, settings: S): string | string[];
+  /**
+   * The first request the platform (or device) genuinely sends, built with the profile's own builders from the
+   * target and settings: the preflight sends it once the `probe` URLs accept connections, and ends the run
+   * when it is answered 404, with bytes that are not HTTP, or not at all (src/core/preflight.ts). Anything a
+   * receiver could record carries a fresh marker of `ctx.runTag`; its values come from `ctx.rng`. Imports what
+   * it needs when called, like `demo`. A profile without it gets the reachability check alone.
+   */
+  firstRequest?(
+    target: string,
+    settings: S,
+    ctx: { runTag: string; rng: Rng; deadlineMs: number },
+  ): Promise<FirstRequest>;
   /**
    * What else must hold before any case runs, beyond reachable URLs (a port the run will listen on is free);
    * throws `UsageError` (src/core/errors.ts) saying what to do.

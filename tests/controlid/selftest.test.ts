@@ -106,7 +106,7 @@ test.describe('each faulty push server', () => {
 
   test('a slow poll is cut off at --request-timeout, not waited for', async () => {
     const r = await runAgainst(faultyBehaviour('slow-poll'), {
-      extra: ['--request-timeout', '1000', '--grep', 'controlid\\.poll\\.idle-empty'],
+      extra: ['--request-timeout', '1000', '--grep', 'controlid\\.poll\\.idle-empty', '--no-preflight'],
     });
     const c = r.report?.cases.find((k) => k.id === 'controlid.poll.idle-empty');
     expect(c?.actual).toMatch(/no complete response within 1000 ms/);

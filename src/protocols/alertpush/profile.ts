@@ -7,7 +7,7 @@ import { requirements } from '../../../specs/alertpush/requirements.ts';
 import { stringOption, usage } from '../../core/errors.ts';
 import type { DemoTarget, OptionValues, Profile } from '../../core/profile.ts';
 import { sendCommand } from './send.ts';
-import { TOKEN_DEADLINE_MS } from './token.ts';
+import { bearer, TOKEN_DEADLINE_MS } from './token.ts';
 
 /** What the alertpush cases read from a run. The alert URL is the run's `--target`. */
 export interface AlertPushSettings {
@@ -132,6 +132,31 @@ export const alertpushProfile: Profile<AlertPushSettings> = {
       default:
         return undefined;
     }
+  },
+  async firstRequest(target, s, { runTag, rng }) {
+    // The box's token script runs before each alert: in that mode its GET of the token URL comes first.
+    // The token it is given is never used.
+    if (s.tokenUrl !== undefined) {
+      return {
+        what: "the box's token request",
+        option: '--token-url',
+        method: 'GET',
+        url: s.tokenUrl,
+        deadlineMs: TOKEN_DEADLINE_MS,
+      };
+    }
+    // Otherwise an alert, whose id starts with a fresh marker of the run and whose image is its own.
+    const { EdgeBox } = await import('./messages.ts');
+    return {
+      what: 'an alert',
+      option: '--target',
+      method: 'POST',
+      url: target,
+      headers: { 'content-type': 'application/json', ...(s.bearer !== undefined ? bearer(s.bearer) : {}) },
+      body: new EdgeBox(runTag, rng).alert().json,
+      // The alerts' deadline: twice the token request's (decisions/014, suites/alertpush/fixtures.ts).
+      deadlineMs: 2 * TOKEN_DEADLINE_MS,
+    };
   },
   async demo(scratchDir) {
     const [{ alertpushHandlers, PATHS }, { serve }] = await Promise.all([

@@ -1,4 +1,5 @@
 /** Control iD Push as a pushcheck profile: pushcheck plays the device; the push server is under test. */
+import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import type { FaultyName } from '../../../mocks/controlid/faulty.ts';
 import { requirements } from '../../../specs/controlid/requirements.ts';
@@ -49,6 +50,21 @@ export const controlidProfile: Profile<ControlIdSettings> = {
     };
   },
   secrets: () => [],
+  async firstRequest(target, s, { deadlineMs }) {
+    // A device in Push mode starts by polling, with a uuid of its own (emulator.ts polls the same way).
+    // Were a command queued for --device-id, this poll would take it as a device's would; the cases that
+    // deliver commands reset the server and queue their own through --state-url first.
+    const { endpointUrl } = await import('./emulator.ts');
+    const query = `deviceId=${encodeURIComponent(s.deviceId)}&uuid=${randomUUID()}`;
+    return {
+      what: "a device's poll (GET /push)",
+      option: '--target',
+      hint: "is --target the push server's base URL (push_remote_address), to which the device adds /push?",
+      method: 'GET',
+      url: endpointUrl(target, 'push', query),
+      deadlineMs,
+    };
+  },
   async demo(scratchDir) {
     const [{ controlidHandlers, DEFAULT_PATH, DEFAULT_STATE_PATH }, { serve }] = await Promise.all([
       import('../../../mocks/controlid/reference.ts'),

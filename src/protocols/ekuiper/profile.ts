@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import type { FaultyName } from '../../../mocks/ekuiper/faulty.ts';
 import { requirements } from '../../../specs/ekuiper/requirements.ts';
 import { integerOption, stringOption, usage } from '../../core/errors.ts';
+import { newMarker } from '../../core/observer.ts';
 import { httpUrlOption } from '../../core/url.ts';
 import type { DemoTarget, OptionValues, Profile } from '../../core/profile.ts';
 import type { EkuiperVersion, PushMethod } from './messages.ts';
@@ -90,6 +91,33 @@ export const ekuiperProfile: Profile<EkuiperSettings> = {
   mode: (s) =>
     [`v${s.version}`, s.method, ...(s.api !== undefined ? ['through the REST API'] : [])].join(', '),
   probe: (target, s) => s.api ?? target,
+  async firstRequest(target, s, { runTag, rng, deadlineMs }) {
+    if (s.api !== undefined) {
+      // The run starts at the REST API (the data server routes the target only once a rule reads the
+      // stream). Its first call creates a stream; the preflight asks the same API for its streams instead,
+      // which changes nothing in eKuiper.
+      return {
+        what: 'a request for its streams (GET /streams)',
+        option: '--ekuiper-api',
+        hint: "is --ekuiper-api eKuiper's REST API (port 9081 by default), not its data server?",
+        method: 'GET',
+        url: `${s.api}/streams`,
+        ...(s.apiToken !== undefined ? { headers: { authorization: `Bearer ${s.apiToken}` } } : {}),
+        deadlineMs,
+      };
+    }
+    // A device's push of one sensor object, whose deviceId is a fresh marker of the run.
+    const { deviceObject } = await import('./messages.ts');
+    return {
+      what: "a device's push",
+      option: '--target',
+      method: s.method,
+      url: target,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(deviceObject(newMarker(runTag, rng), rng, Date.now())),
+      deadlineMs,
+    };
+  },
   check(need, s) {
     if (need === 'observer' && s.api === undefined && s.observeFile !== true) {
       return {

@@ -100,6 +100,21 @@ export const eye4Profile: Profile<Eye4Settings> = {
   secrets: (s) => [s.guid],
   // The resource callback is another URL of the server under test: it must answer before any case runs.
   probe: (target, s) => [target, ...(s.resourceTarget !== undefined ? [s.resourceTarget] : [])],
+  async firstRequest(target, s, { runTag, rng, deadlineMs }) {
+    // A low-battery reminder: a genuine alarm callback, its did a fresh marker of the run, and no recording,
+    // so the receiver has nothing to look up in pushcheck's Eye4 API mock, which does not serve yet.
+    const { ACTION, Eye4Sender } = await import('./sender.ts');
+    const sender = new Eye4Sender({ guid: s.guid, runTag, rng, fileOrigin: 'http://127.0.0.1' });
+    return {
+      what: 'an alarm callback',
+      option: '--target',
+      method: 'POST',
+      url: target,
+      headers: sender.headers(),
+      body: sender.alarm({ action: ACTION.lowBattery }).json,
+      deadlineMs,
+    };
+  },
   async preflight(s) {
     if (s.apiListen === undefined) return;
     const { host, port } = s.apiListen;

@@ -71,6 +71,18 @@ export const onenetProfile: Profile<OneNetSettings> = {
     if (need === 'plain-mode' && s.aesKey !== undefined) return { skip: 'plain mode (明文模式) only' };
     return undefined;
   },
+  async firstRequest(target, s, { runTag, rng, deadlineMs }) {
+    // The platform verifies a URL before it pushes to it. A verification carries no message, so no
+    // observer can count it; its msg and nonce are fresh, as every verification's are.
+    const probe = new OneNetSender({ token: s.token, aesKey: s.aesKey, runTag, rng }).verification();
+    return {
+      what: 'the verification GET',
+      option: '--target',
+      method: 'GET',
+      url: `${target}${target.includes('?') ? '&' : '?'}${probe.query('percent')}`,
+      deadlineMs,
+    };
+  },
   async demo(scratchDir) {
     const [{ onenetHandlers }, { serve }] = await Promise.all([
       import('../../../mocks/onenet/reference.ts'),
