@@ -14,6 +14,7 @@ import { CONFIG_BY_IPC, CONFIG_ENV, type RunConfig, type RunsMessage, targetSecr
 import { findConfigFile, planRuns } from './core/config-file.ts';
 import { SETUP_HELP, SETUP_OPTIONS, setUpRun } from './core/run-setup.ts';
 import { checkSchemas, PACKAGE_ROOT, SpecError } from './core/schemas.ts';
+import { PACKAGE_VERSION, PLAYWRIGHT_CONFIG } from './core/package.ts';
 import { stateUrlOption, stateUrlSecrets } from './core/state-url.ts';
 import { integerOption, stringOption, UsageError, usage } from './core/errors.ts';
 import { httpUrlOption } from './core/url.ts';
@@ -30,7 +31,7 @@ export const EXIT = { conformant: 0, nonConformant: 1, couldNotRun: 2 } as const
 
 export { UsageError };
 
-const VERSION = '0.1.0';
+const VERSION = PACKAGE_VERSION;
 
 function help(): string {
   const profiles = Object.values(PROFILES)
@@ -157,7 +158,7 @@ export interface StartedPlaywright {
  */
 export function startPlaywright(shard?: string): StartedPlaywright {
   const cli = createRequire(import.meta.url).resolve('@playwright/test/cli');
-  const args = [cli, 'test', '--config', join(PACKAGE_ROOT, 'playwright.config.ts')];
+  const args = [cli, 'test', '--config', PLAYWRIGHT_CONFIG];
   if (shard !== undefined) args.push('--shard', shard);
   // A run inside someone's Playwright worker must not inherit that worker's identity.
   const env = Object.fromEntries(
