@@ -18,12 +18,10 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY . .
 # Node does the file work: a base image made of the node binary alone has no mkdir or cp.
-RUN npm run build && npm prune --omit=dev --no-audit --no-fund --ignore-scripts && node -e ' \
-  const fs = require("fs"); \
-  for (const d of ["/out/tmp", "/out/work"]) { fs.mkdirSync(d, { recursive: true }); fs.chmodSync(d, 0o1777); } \
-  for (const f of ["package.json", "bin", "dist", "node_modules"]) \
-    fs.cpSync(f, `/out/opt/pushcheck/${f}`, { recursive: true, verbatimSymlinks: true }); \
-  fs.rmSync("/out/opt/pushcheck/dist/.tsbuildinfo");'
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund --ignore-scripts \
+  && node scripts/image-files.js /out/opt/pushcheck \
+  && node -e 'for (const d of ["/out/tmp", "/out/work"]) { \
+    require("fs").mkdirSync(d, { recursive: true }); require("fs").chmodSync(d, 0o1777); }'
 
 # Run: Node, the package, a world-writable /tmp and /work; not root.
 FROM ${BASE_IMAGE}

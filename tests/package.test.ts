@@ -80,7 +80,9 @@ test.describe('the npm package', () => {
     for (const f of ['bin/pushcheck.js', 'dist/src/cli.js', 'dist/playwright.config.js', 'README.md']) {
       expect(all).toContain(f);
     }
-    expect(all).toContain('dist/specs/report.schema.json');
+    expect(all).toContain('specs/report.schema.json');
+    expect(all).toContain('specs/onenet/schemas/push.json');
+    expect(all.filter((f) => f.endsWith('.map') || f.endsWith('.yaml'))).toEqual([]);
     expect(all).toContain('dist/src/protocols/alertpush/camera/1920x1080.jpg');
     const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as {
       dependencies: Record<string, string>;
