@@ -233,3 +233,16 @@ export default defineConfig({
     }
   });
 });
+
+test('a clone that was not built says so in one sentence', async () => {
+  // The bin alone, with no dist/ beside it, as in a fresh clone before `npm run build`.
+  const dir = scratch();
+  mkdirSync(join(dir, 'bin'));
+  writeFileSync(join(dir, 'bin', 'pushcheck.js'), readFileSync(join(ROOT, 'bin', 'pushcheck.js')));
+  writeFileSync(join(dir, 'package.json'), '{ "type": "module" }');
+  const r = await sh(process.execPath, [join(dir, 'bin', 'pushcheck.js'), '--version'], dir);
+  expect(r.code).toBe(2);
+  expect(r.err.trim()).toBe(
+    `pushcheck is not built (no ${join(dir, 'dist', 'src', 'cli.js')}): run \`npm run build\` in ${dir}.`,
+  );
+});
