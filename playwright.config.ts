@@ -7,7 +7,7 @@
  * the cases) and `self`, pushcheck's own tests (`npm test`).
  */
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import { defineConfig } from '@playwright/test';
 import { artifactsScratch, CASE_TIMEOUT_MS, runConfigs, WORKERS_ENV } from './src/core/config.ts';
 import { receiveRuns } from './src/core/playwright.ts';
@@ -17,18 +17,22 @@ import { PROFILES } from './src/profiles.ts';
 await receiveRuns();
 const runs = runConfigs();
 const profiles = [...new Set(runs?.map((r) => r.profile))];
+// `.ts` from source, `.js` compiled (dist/playwright.config.js, beside the compiled suites and reporter).
+const ext = extname(import.meta.filename);
 
 export default defineConfig({
   forbidOnly: !!process.env.CI,
   retries: 0,
-  reporter: runs ? [['./src/report/reporter.ts']] : process.env.CI ? [['list'], ['github']] : [['list']],
+  // The self-tests run the compiled CLI (bin/pushcheck.js): bring dist/ up to date first, whatever test file runs.
+  ...(!runs && ext === '.ts' ? { globalSetup: './scripts/build.js' } : {}),
+  reporter: runs ? [[`./src/report/reporter${ext}`]] : process.env.CI ? [['list'], ['github']] : [['list']],
   outputDir: join(tmpdir(), 'pushcheck-self-test-results'),
   projects: runs
     ? [
         {
           name: 'conformance',
           testDir: 'suites',
-          testMatch: new RegExp(`[\\/](${profiles.join('|')})[\\/][^\\/]+\\.spec\\.ts$`),
+          testMatch: new RegExp(`[\\/](${profiles.join('|')})[\\/][^\\/]+\\.spec\\${ext}$`),
           // Each case is a job of its own; the runs' locks keep each receiver's cases one at a time.
           fullyParallel: true,
           timeout: CASE_TIMEOUT_MS,
@@ -41,7 +45,7 @@ export default defineConfig({
         ...Object.keys(PROFILES).map((name) => ({
           name,
           testDir: `suites/${name}`,
-          testMatch: '**/*.spec.ts',
+          testMatch: `**/*.spec${ext}`,
           timeout: CASE_TIMEOUT_MS,
         })),
         { name: 'self', testDir: 'tests', testMatch: '**/*.test.ts', fullyParallel: true, timeout: 180_000 },

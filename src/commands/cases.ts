@@ -1,7 +1,8 @@
 /** `pushcheck cases`: the case catalogue, as a table or as JSON. */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseOptions } from '../core/args.ts';
+import { CODE_ROOT } from '../core/package.ts';
 import { PACKAGE_ROOT } from '../core/schemas.ts';
 import { stringOption, usage } from '../core/errors.ts';
 import { PROFILES } from '../profiles.ts';
@@ -13,7 +14,10 @@ import { profileNamed } from './common.ts';
  */
 export function caseLocations(
   ids: readonly string[],
-  suites = join(PACKAGE_ROOT, 'suites'),
+  // A clone has the sources; the package, only what they compile to.
+  suites = existsSync(join(PACKAGE_ROOT, 'suites'))
+    ? join(PACKAGE_ROOT, 'suites')
+    : join(CODE_ROOT, 'suites'),
 ): Map<string, string> {
   const wanted = new Set(ids);
   const found = new Map<string, string>();

@@ -2,18 +2,14 @@
  * What `pushcheck --help` and `pushcheck COMMAND --help` print: an overview, and each command's own options
  * (`pushcheck run --profile onenet --help` adds that profile's). The version comes from package.json.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { SETUP_HELP } from '../core/run-setup.ts';
-import { PACKAGE_ROOT } from '../core/schemas.ts';
+import { PACKAGE_VERSION } from '../core/package.ts';
 import { PROFILE_NAMES, PROFILES } from '../profiles.ts';
 import { INIT_HELP } from './init.ts';
 import { REPORT_COMMANDS_HELP } from '../report/commands.ts';
 import { REPORT_RUN_HELP } from '../report/options.ts';
 
-export const VERSION = (
-  JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }
-).version;
+export const VERSION = PACKAGE_VERSION;
 
 export const EXIT_CODES = `Exit codes: 0 conformant, 1 non-conformant, 2 could not run (bad usage or input, a path that
 cannot be written, a wrong or unreachable target), 3 incomplete (cases the gate needs were not assessed),

@@ -4,15 +4,15 @@
  * failures) and a GitHub workflow that runs pushcheck's action, then says what to run next. It never writes over
  * a file unless told to, and checks every path before it writes any, so a refusal leaves the folder as it was.
  */
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { accessSync, constants, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, relative, resolve, sep } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { parseOptions } from '../core/args.ts';
 import { CONFIG_FILES } from '../core/config-file.ts';
 import { stringOption, UsageError, usage } from '../core/errors.ts';
 import type { Profile } from '../core/profile.ts';
-import { PACKAGE_ROOT } from '../core/schemas.ts';
+import { PACKAGE_VERSION } from '../core/package.ts';
 import { PROFILE_NAMES, PROFILES } from '../profiles.ts';
 import { EXPECTATIONS_FILE } from '../report/expectations.ts';
 
@@ -420,11 +420,6 @@ function checkWritable(cwd: string, files: readonly string[]): void {
   }
 }
 
-function version(): string {
-  const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };
-  return pkg.version;
-}
-
 /** `pushcheck init …`: resolves with the exit code. */
 export async function cmdInit(args: string[]): Promise<number> {
   const { values, positionals } = parseOptions(
@@ -438,7 +433,7 @@ export async function cmdInit(args: string[]): Promise<number> {
     'pushcheck init',
   );
   if (positionals.length) usage(`unexpected argument "${positionals[0]}"; see \`pushcheck init --help\``);
-  const action = stringOption(values.action) ?? `${ACTION_REPOSITORY}@v${version()}`;
+  const action = stringOption(values.action) ?? `${ACTION_REPOSITORY}@v${PACKAGE_VERSION}`;
   if (!/^[\w.-]+\/[\w.-]+(\/[\w./-]+)?@[\w./-]+$/.test(action)) {
     usage(
       `--action "${action}" is not an action reference: give OWNER/REPO@REF, e.g. my-org/pushcheck@v0.1.0`,

@@ -14,10 +14,11 @@
  * Relative paths in options stay relative to the folder pushcheck runs in; `report` defaults to
  * `reports/<name>`.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { usage } from './errors.ts';
+import { usage, UsageError } from './errors.ts';
 
 /** The file names `pushcheck run` looks for, in this order, when given no flags. */
 export const CONFIG_FILES = [
@@ -61,16 +62,55 @@ async function load(file: string): Promise<unknown> {
     }
   }
   try {
-    // tsx loads a TypeScript config whatever the module type of the folder it sits in.
-    const { tsImport } = await import('tsx/esm/api');
-    const mod = (await tsImport(pathToFileURL(file).href, import.meta.url)) as {
+    const mod = (await (file.endsWith('.ts')
+      ? importTypeScript(file)
+      : import(pathToFileURL(file).href))) as {
       default?: unknown;
     };
     // A CommonJS-compiled default export arrives wrapped once more.
     const value = mod.default as { default?: unknown; runs?: unknown } | undefined;
     return value && value.runs === undefined && value.default !== undefined ? value.default : value;
   } catch (err) {
+    if (err instanceof UsageError) throw err;
     return usage(`${file} did not load: ${(err as Error).message.split('\n')[0]}`);
+  }
+}
+
+/**
+ * Loads a TypeScript config on Node 20, which runs no TypeScript itself: the `typescript` package of the
+ * project the file sits in (anyone writing a .ts config has it) strips the types, with no type check, and the
+ * JavaScript is imported from a file beside the config, so that its imports (`pushcheck`'s `defineConfig`)
+ * resolve from that project. One file, as a config is: imports of other .ts files do not load.
+ */
+async function importTypeScript(file: string): Promise<unknown> {
+  let ts: typeof import('typescript') | undefined;
+  // The project's own, else one beside pushcheck (a clone's, or one the project's install put there).
+  for (const from of [file, import.meta.filename]) {
+    try {
+      ts ??= createRequire(from)('typescript') as typeof import('typescript');
+    } catch {
+      // not found from there
+    }
+  }
+  if (!ts) {
+    return usage(
+      `${file} is TypeScript, which needs the typescript package to load: install it in your project (npm i -D typescript), or write pushcheck.config.mjs or .json instead`,
+    );
+  }
+  const { outputText } = ts.transpileModule(readFileSync(file, 'utf8'), {
+    fileName: file,
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+  });
+  const js = join(dirname(file), `.${basename(file, '.ts')}.${process.pid}.mjs`);
+  try {
+    writeFileSync(js, outputText);
+  } catch (err) {
+    return usage(`${file} could not be loaded: writing ${js} failed (${(err as Error).message})`);
+  }
+  try {
+    return (await import(pathToFileURL(js).href)) as unknown;
+  } finally {
+    rmSync(js, { force: true });
   }
 }
 

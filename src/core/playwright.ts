@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { artifactsScratch, CONFIG_ENV, type RunConfig, WORKERS_ENV } from './config.ts';
 import { Interrupted, UsageError } from './errors.ts';
 import { reaper } from './reaper.ts';
+import { PLAYWRIGHT_CONFIG } from './package.ts';
 import { PACKAGE_ROOT } from './schemas.ts';
 import type { RunReport } from '../report/reporter.ts';
 
@@ -80,7 +81,7 @@ const STOP_GRACE_MS = 10_000;
  */
 export function startPlaywright(shard?: string): StartedPlaywright {
   const cli = createRequire(import.meta.url).resolve('@playwright/test/cli');
-  const args = [cli, 'test', '--config', join(PACKAGE_ROOT, 'playwright.config.ts')];
+  const args = [cli, 'test', '--config', PLAYWRIGHT_CONFIG];
   if (shard !== undefined) args.push('--shard', shard);
   // Its own process group: a Ctrl-C reaches pushcheck alone, which passes exactly one SIGINT on, so that
   // Playwright stops gracefully and the reporter still writes an (incomplete) report.

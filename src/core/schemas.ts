@@ -24,8 +24,13 @@ function ajvModule(): NonNullable<typeof ajvModules> {
   return ajvModules;
 }
 
-/** The root of the package, whatever the working directory. */
-export const PACKAGE_ROOT = join(import.meta.dirname, '..', '..');
+/** The root of the package (package.json, specs/), whatever the working directory, from source or dist/src/core. */
+export const PACKAGE_ROOT = join(
+  import.meta.dirname,
+  '..',
+  '..',
+  import.meta.filename.endsWith('.ts') ? '' : '..',
+);
 
 /** Validators of one profile, by schema file name (`push.json`), each compiled when first asked for. */
 export interface SchemaSet {

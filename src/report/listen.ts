@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { type CaseReport, exitCodeOf, gateOf, summarize, verdictOf } from './model.ts';
 import { writeReportFolder } from './write.ts';
+import { PACKAGE_VERSION } from '../core/package.ts';
 
 export interface ListenReport {
   dir: string;
@@ -30,7 +31,7 @@ export function finishListen(r: ListenReport, print: (line: string) => void = co
   const report = writeReportFolder(
     r.dir,
     {
-      pushcheck: '0.1.0',
+      pushcheck: PACKAGE_VERSION,
       profile: r.profile,
       label: r.label,
       target: r.target,

@@ -6,6 +6,7 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { PACKAGE_VERSION } from '../core/package.ts';
 import type {
   FullConfig,
   FullResult,
@@ -40,7 +41,7 @@ import { redactFolder, writeReportFolder } from './write.ts';
 export type { CaseReport, RunReport, Verdict } from './model.ts';
 export { verdictOf } from './model.ts';
 
-export const PUSHCHECK_VERSION = '0.1.0';
+export const PUSHCHECK_VERSION = PACKAGE_VERSION;
 
 /** How many of a launched receiver's last log lines the report keeps. */
 const REPORT_LOG_LINES = 200;
