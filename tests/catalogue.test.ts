@@ -74,7 +74,8 @@ test('every case id is written out once in the suites, where the case is defined
   }
   for (const id of ids) expect(quoted.get(id), id).toHaveLength(1);
   const where = caseLocations(ids);
-  for (const id of ids) expect(where.get(id), id).toMatch(/^suites\/[a-z0-9-]+\/[a-z0-9-]+(\.spec)?\.ts:\d+$/);
+  for (const id of ids)
+    expect(where.get(id), id).toMatch(/^suites\/[a-z0-9-]+\/[a-z0-9-]+(\.spec)?\.ts:\d+$/);
   const r = await pushcheck(['cases', '--profile', 'onenet', '--json']);
   const rows = JSON.parse(r.stdout) as { id: string; definedAt: string }[];
   expect(rows.find((x) => x.id === 'onenet.verify.echo-verbatim')?.definedAt).toMatch(
