@@ -4,6 +4,7 @@
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { usage } from './errors.ts';
+import type { OptionValues } from './profile.ts';
 
 /** The edit distance between `a` and `b` (insertions, deletions, substitutions and swaps of neighbours). */
 export function distance(a: string, b: string): number {
@@ -52,7 +53,11 @@ type Options = NonNullable<ParseArgsConfig['options']>;
  * Parses `args` strictly against `options`; `command` names the command in the sentence an unknown option
  * gets (`see pushcheck run --help`).
  */
-export function parseOptions<O extends Options>(args: string[], options: O, command: string) {
+export function parseOptions(
+  args: string[],
+  options: Options,
+  command: string,
+): { values: OptionValues; positionals: string[] } {
   try {
     return parseArgs({ args, options, strict: true, allowPositionals: true });
   } catch (err) {
