@@ -4,7 +4,7 @@
  * path fails, and the prompt on a terminal (attached with script(1)).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { expect, test } from '@playwright/test';
@@ -22,6 +22,12 @@ const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as
 
 function written(dir: string): string[] {
   return [...FILES, 'pushcheck.config.json'].filter((f) => existsSync(join(dir, f)));
+}
+
+/** Makes this package resolvable as `pushcheck` from the project in `dir`. */
+function linkPackage(dir: string): void {
+  mkdirSync(join(dir, 'node_modules'), { recursive: true });
+  symlinkSync(ROOT, join(dir, 'node_modules', 'pushcheck'), 'dir');
 }
 
 /** The inputs action.yml declares, and which of them are required. */
@@ -82,14 +88,10 @@ test('init --profile writes a commented config, an empty expectations file and a
     expect(ts).toContain(`// ${o.help[0]}`);
     expect(ts).toMatch(new RegExp(`^ {8}(// )?'?${o.name}'?: `, 'm'));
   }
-  // The file as written loads and yields the run, its import of the package's own entry (src/index.ts, on
-  // another branch) stood in for by a module beside it that exports the same name.
-  const body = ts.replace("from 'pushcheck';", "from './define-config.ts';");
-  expect(body).not.toBe(ts);
-  writeFileSync(join(dir, 'define-config.ts'), 'export const defineConfig = <T,>(config: T): T => config;\n');
-  writeFileSync(join(dir, 'pushcheck.config.ts'), body);
-  // Through the CLI (Playwright's own TypeScript loader in this worker would stand in the way of tsx's): the
-  // file loads, and its run reads the token from the environment.
+  // The file as written loads and yields the run: its `import … from 'pushcheck'` finds this package, linked
+  // into the project as an installed one would be (tests/package.test.ts installs the real tarball).
+  linkPackage(dir);
+  // Through the CLI: the file loads, and its run reads the token from the environment.
   const unset = await pushcheck(['run'], undefined, {}, dir);
   expect(unset.code).toBe(2);
   expect(unset.stderr).toBe(
@@ -165,14 +167,12 @@ test('the config init writes runs once its target is the receiver', async () => 
     const target = "        target: 'http://127.0.0.1:8080/onenet',\n";
     const ts = readFileSync(file, 'utf8');
     expect(ts).toContain(target);
-    const edited = ts
-      .replace(target, `        target: '${server.origin}/onenet',\n        grep: 'onenet\\\\.verify',\n`)
-      .replace("from 'pushcheck';", "from './define-config.ts';");
-    writeFileSync(file, edited);
-    writeFileSync(
-      join(dir, 'define-config.ts'),
-      'export const defineConfig = <T,>(config: T): T => config;\n',
+    const edited = ts.replace(
+      target,
+      `        target: '${server.origin}/onenet',\n        grep: 'onenet\\\\.verify',\n`,
     );
+    writeFileSync(file, edited);
+    linkPackage(dir);
     const r = await pushcheck(['run'], join(dir, 'reports', 'onenet'), { PUSHCHECK_TOKEN: TOKEN }, dir);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.report?.profile).toBe('onenet');
