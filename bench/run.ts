@@ -20,7 +20,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { percentile } from '../src/core/case.ts';
 import { send } from '../src/core/http.ts';
-import { burst } from '../src/core/load.ts';
+import { burst } from './load.ts';
 import { createRng } from '../src/core/rng.ts';
 import { PROFILES } from '../src/profiles.ts';
 import type { RunReport } from '../src/report/reporter.ts';

@@ -1,5 +1,5 @@
 /**
- * The burst client (src/core/wire.ts) and the burst generator (src/core/load.ts): correct against good
+ * The burst client (bench/wire.ts) and the burst generator (bench/load.ts): correct against good
  * servers (framing by length, chunks or close; interim answers; keep-alive and a connection per push), bounded
  * against bad ones (each hostile receiver fails the request with the reason the HTTP helper gives, by its
  * deadline, within its read limits), and the generator's pushes acked by the OneNET reference receiver, which
@@ -14,9 +14,9 @@ import { onenetHandlers, reference } from '../mocks/onenet/reference.ts';
 import { serve } from '../mocks/serve.ts';
 import { UsageError } from '../src/core/errors.ts';
 import { RESPONSE_READ_LIMIT } from '../src/core/http.ts';
-import { burst } from '../src/core/load.ts';
+import { burst } from '../bench/load.ts';
 import { PROFILES } from '../src/profiles.ts';
-import { WireConnection, type WireOutcome, type WireRequest, wireTarget } from '../src/core/wire.ts';
+import { WireConnection, type WireOutcome, type WireRequest, wireTarget } from '../bench/wire.ts';
 import { TOKEN } from './helpers.ts';
 
 const DEADLINE_MS = 1000;

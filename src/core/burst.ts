@@ -1,7 +1,7 @@
 /**
  * The burst cases' measurement, written once: N pushes sent at once through the case's own sender, each held to
  * the run's deadline and to HTTP 200, with the latency figures every burst case reports. The conformance
- * cases go through `src/core/http.ts` (a wire log per push); the bench's rate is `wire.ts`'s `burst()`.
+ * cases go through `src/core/http.ts` (a wire log per push); the bench's rate is bench/load.ts's `burst()`.
  */
 import { fail, percentile } from './case.ts';
 import type { Exchange } from './http.ts';

@@ -108,7 +108,7 @@ export function curlLine(req: OutgoingRequest): string {
   return parts.join(' ');
 }
 
-/** A connection or parse error in words (shared with the burst client, src/core/wire.ts). */
+/** A connection or parse error in words (shared with the bench's burst client, bench/wire.ts). */
 export function describeError(err: NodeJS.ErrnoException): string {
   // Node reports a TLS handshake the receiver closed as a reset with this message.
   if (/before secure TLS connection was established/.test(err.message)) {

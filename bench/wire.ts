@@ -10,8 +10,8 @@
  * the push itself (decisions/016).
  */
 import net from 'node:net';
-import { describeError, RESPONSE_READ_LIMIT } from './http.ts';
-import { usage } from './errors.ts';
+import { describeError, RESPONSE_READ_LIMIT } from '../src/core/http.ts';
+import { usage } from '../src/core/errors.ts';
 
 /** Response heads (and chunked trailers) are read up to this size, as Node's own parser does. */
 export const HEAD_LIMIT = 16 * 1024;

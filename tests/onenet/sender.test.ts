@@ -4,12 +4,12 @@
  */
 import { createDecipheriv } from 'node:crypto';
 import { expect, test } from '@playwright/test';
-import { createRng } from '../src/core/rng.ts';
-import { loadSchemas } from '../src/core/schemas.ts';
-import { decrypt, verifySignature } from '../src/protocols/onenet/codec.ts';
-import { MSG_KINDS } from '../src/protocols/onenet/messages.ts';
-import { OneNetSender } from '../src/protocols/onenet/sender.ts';
-import { AES_KEY, TOKEN } from './helpers.ts';
+import { createRng } from '../../src/core/rng.ts';
+import { loadSchemas } from '../../src/core/schemas.ts';
+import { decrypt, verifySignature } from '../../src/protocols/onenet/codec.ts';
+import { MSG_KINDS } from '../../src/protocols/onenet/messages.ts';
+import { OneNetSender } from '../../src/protocols/onenet/sender.ts';
+import { AES_KEY, TOKEN } from '../helpers.ts';
 
 const sender = (seed: number, aesKey?: string) =>
   new OneNetSender({ token: TOKEN, aesKey, runTag: '12345678', rng: createRng(seed, 'sender test') });

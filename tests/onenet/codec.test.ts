@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { decrypt, encrypt, sign, verifySignature } from '../src/protocols/onenet/codec.ts';
+import { decrypt, encrypt, sign, verifySignature } from '../../src/protocols/onenet/codec.ts';
 
 type Vector =
   | { kind: 'sign'; description: string; token: string; nonce: string; msg: string; signature: string }
@@ -31,7 +31,7 @@ type Vector =
       plaintext: string;
     };
 
-const vectorDir = join(import.meta.dirname, '../src/protocols/onenet/vectors');
+const vectorDir = join(import.meta.dirname, '../../src/protocols/onenet/vectors');
 
 function load(group: 'positive' | 'negative'): [string, Vector][] {
   const dir = join(vectorDir, group);

@@ -4,9 +4,9 @@
  */
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { requirements } from '../specs/onenet/requirements.ts';
-import { AES_KEY, idsWith, pushcheck, scratch, TOKEN } from './helpers.ts';
-import { startIndependentReceiver } from './receivers/onenet-independent.ts';
+import { requirements } from '../../specs/onenet/requirements.ts';
+import { AES_KEY, idsWith, pushcheck, scratch, TOKEN } from '../helpers.ts';
+import { startIndependentReceiver } from '../receivers/onenet-independent.ts';
 
 for (const aesKey of [undefined, AES_KEY]) {
   test(`an independent correct receiver passes with --strict (${aesKey ? 'secure' : 'plain'} mode)`, async () => {

@@ -5,10 +5,10 @@
  * own ack rule, and every push that is not acked is counted with its reason. `npm run bench` compares its
  * rate with autocannon's against the same receiver (decisions/016).
  */
-import { describeResponse } from './case.ts';
-import { BODY_PREVIEW_BYTES, curlLine, type Exchange, requestTarget } from './http.ts';
-import type { FuzzHook, FuzzMessage } from './profile.ts';
-import { createRng } from './rng.ts';
+import { describeResponse } from '../src/core/case.ts';
+import { BODY_PREVIEW_BYTES, curlLine, type Exchange, requestTarget } from '../src/core/http.ts';
+import type { FuzzHook, FuzzMessage } from '../src/core/profile.ts';
+import { createRng } from '../src/core/rng.ts';
 import { WireConnection, type WireOutcome, wireTarget } from './wire.ts';
 
 export interface BurstOptions<S> {

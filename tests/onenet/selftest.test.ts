@@ -4,10 +4,10 @@
  */
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { type FaultyName, faulty, faultyBehaviour } from '../mocks/onenet/faulty.ts';
-import { type Behaviour, onenetHandlers, reference } from '../mocks/onenet/reference.ts';
-import { serve } from '../mocks/serve.ts';
-import { requirements } from '../specs/onenet/requirements.ts';
+import { type FaultyName, faulty, faultyBehaviour } from '../../mocks/onenet/faulty.ts';
+import { type Behaviour, onenetHandlers, reference } from '../../mocks/onenet/reference.ts';
+import { serve } from '../../mocks/serve.ts';
+import { requirements } from '../../specs/onenet/requirements.ts';
 import {
   AES_KEY,
   casesNeeding,
@@ -19,7 +19,7 @@ import {
   scratch,
   TOKEN,
   type Runner,
-} from './helpers.ts';
+} from '../helpers.ts';
 
 const needing = (need: string) => casesNeeding(requirements, need);
 
