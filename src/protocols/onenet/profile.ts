@@ -57,7 +57,6 @@ export const onenetProfile: Profile<OneNetSettings> = {
     if (need === 'aes-key' && s.aesKey === undefined) {
       return { skip: 'secure mode only: pass --aes-key KEY for a receiver configured in 安全模式' };
     }
-    if (need === 'plain-mode' && s.aesKey !== undefined) return { skip: 'plain mode (明文模式) only' };
     return undefined;
   },
   async demo(scratchDir) {
