@@ -16,6 +16,7 @@
  */
 import {
   ANNOTATE,
+  type Need,
   notApplicable,
   notAssessed,
   type Registry,
@@ -153,8 +154,9 @@ export const test = base.extend<{
   },
   needs: [
     async ({ run, observer }, use, testInfo) => {
-      const needs =
-        testInfo.annotations.find((a) => a.type === ANNOTATE.needs)?.description?.split(',') ?? [];
+      // Written by defineConformance from the registry, whose needs the compiler has checked.
+      const needs = (testInfo.annotations.find((a) => a.type === ANNOTATE.needs)?.description?.split(',') ??
+        []) as Need[];
       // A case the receiver's configuration does not offer is skipped before one is found unassessable.
       const verdicts = needs.map((need) => PROFILES[run.profile]?.check?.(need, run.settings));
       for (const v of verdicts) if (v && 'skip' in v) notApplicable(v.skip);

@@ -7,11 +7,11 @@
  * (suites/fixtures.ts `needs`).
  */
 import type { components } from '../../specs/provider-state/generated/types.ts';
-import { describeResponse, notAssessed, recordExchange } from './case.ts';
+import { describeResponse, type Need, notAssessed, recordExchange } from './case.ts';
 import { type Exchange, send, type TlsOptions } from './http.ts';
 
 /** The need a requirement declares when its case sets up a provider state. */
-export const STATE_HOOK_NEED = 'state-hook';
+export const STATE_HOOK_NEED: Need = 'state-hook';
 
 /** Why a case that needs a provider state is not assessed in a run without a hook. */
 export const NO_STATE_HOOK =
