@@ -50,20 +50,19 @@ aes_vector() {
 # --- fixed inputs ---------------------------------------------------------------------------------------------
 tok=xq7Lm2Vt9sKd
 prop='{"projectId":"AbC123","productId":"q7Xk2Lm9Pz","deviceName":"meter-001","messageType":"notify","notifyType":"property","data":{"id":"12345","params":{"Power":{"value":"on","time":1524448722123}}}}'
+# params <count> <factor> <format>: params 1..count (zero-padded as seq -w pads them), each printf's format with
+# the padded index, the index times factor, and the padded index again; joined by commas
+params() {
+  local i out=''
+  for i in $(seq -w 1 "$1"); do out+=$(printf "$3" "$i" $((10#$i * $2)) "$i"),; done
+  printf '%s' "${out%,}"
+}
 # ~2 KB property message (36 params)
 long='{"projectId":"AbC123","productId":"q7Xk2Lm9Pz","deviceName":"meter-001","messageType":"notify","notifyType":"property","data":{"id":"67890","params":{'
-for i in $(seq -w 1 36); do
-  long+="\"sensor_$i\":{\"value\":$((10#$i * 7)).25,\"time\":15244487221$i}"
-  [ "$i" = 36 ] || long+=','
-done
-long+='}}}'
+long+="$(params 36 7 '"sensor_%s":{"value":%s.25,"time":15244487221%s}')}}}"
 # ~1 KB JSON for AES (14 params)
 kjson='{"messageType":"notify","notifyType":"property","data":{"id":"4711","params":{'
-for i in $(seq -w 1 14); do
-  kjson+="\"temperature_$i\":{\"value\":$((10#$i * 3)).5,\"time\":15913406481$i,\"unit\":\"celsius\"}"
-  [ "$i" = 14 ] || kjson+=','
-done
-kjson+='}}}'
+kjson+="$(params 14 3 '"temperature_%s":{"value":%s.5,"time":15913406481%s,"unit":"celsius"}')}}}"
 zh='{"deviceName":"温湿度传感器-01","messageType":"notify","data":{"params":{"状态":{"value":"在线","time":1591340648197}}}}'
 
 # Nonces found once with a bounded search (nc000000..nc000200, token $tok, msg {"temp":23.5}) and hard-coded;

@@ -14,12 +14,9 @@
  * workers rather than twelve (each costs about two seconds of CPU). What a run needs for longer than a case
  * is kept per worker with {@link perRun}.
  */
-// The runner without the browser fixtures: `test` would add, to every case, a trace-recording fixture whose set-up
-// and tear-down each capture a source-mapped stack (some 9 ms of CPU a case), and a Playwright client per worker.
-// No case uses a browser or Playwright's request context. Measured on the demo: 2.5 s less CPU in 20.
-import { _baseTest as base } from '@playwright/test';
 import {
   ANNOTATE,
+  type Need,
   notApplicable,
   notAssessed,
   type Registry,
@@ -39,6 +36,7 @@ import { type Observer, waitForCount } from '../src/core/observer.ts';
 import { createObserver, observerOf } from '../src/core/observers.ts';
 import { NO_STATE_HOOK, STATE_HOOK_NEED, stateHook } from '../src/core/state.ts';
 import { PROFILES } from '../src/profiles.ts';
+import { baseTest as base } from './base.ts';
 
 export interface Target {
   /** GET the target with `query` appended (exactly as given). */
@@ -156,8 +154,9 @@ export const test = base.extend<{
   },
   needs: [
     async ({ run, observer }, use, testInfo) => {
-      const needs =
-        testInfo.annotations.find((a) => a.type === ANNOTATE.needs)?.description?.split(',') ?? [];
+      // Written by defineConformance from the registry, whose needs the compiler has checked.
+      const needs = (testInfo.annotations.find((a) => a.type === ANNOTATE.needs)?.description?.split(',') ??
+        []) as Need[];
       // A case the receiver's configuration does not offer is skipped before one is found unassessable.
       const verdicts = needs.map((need) => PROFILES[run.profile]?.check?.(need, run.settings));
       for (const v of verdicts) if (v && 'skip' in v) notApplicable(v.skip);

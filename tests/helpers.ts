@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import type { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
+import { childEnv } from '../src/core/playwright.ts';
 import { exitCodeOf as gateExitCode } from '../src/report/model.ts';
 import type { RunReport } from '../src/report/reporter.ts';
 
@@ -26,12 +27,9 @@ export function scratch(prefix = 'pushcheck-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/** This process's environment without the Playwright worker's own variables, for a child pushcheck. */
+/** This process's environment as pushcheck gives it a child (no Playwright worker's variables), plus `extra`. */
 export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return {
-    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(TEST_|PW_|PWTEST_)/.test(k))),
-    ...extra,
-  };
+  return { ...childEnv(), ...extra };
 }
 
 /**

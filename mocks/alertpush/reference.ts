@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { delay, HttpResponse, http, type RequestHandler } from 'msw';
+import { BadInputAnswers } from '../bad-input.ts';
 import type { components } from '../../specs/alertpush/generated/types.ts';
 
 type Alert = components['schemas']['Alert'];
@@ -137,7 +138,7 @@ function fileName(id: string, ext: string): string {
 /** The receiver's handlers; each call makes a receiver with its own tokens. */
 export function alertpushHandlers(opts: ReceiverOptions, behaviour: Behaviour = reference): RequestHandler[] {
   const issued: { token: string; at: number }[] = [];
-  let crashed = false;
+  const crash = new BadInputAnswers();
   /** Until when (epoch ms) a tripped breaker refuses alerts. */
   let brokenUntil = 0;
 
@@ -157,14 +158,7 @@ export function alertpushHandlers(opts: ReceiverOptions, behaviour: Behaviour = 
       },
     );
 
-  const badInput = (kind: BadInput, why: string): Response => {
-    const answer = behaviour.badInput(kind);
-    if (answer === 'crash') {
-      crashed = true;
-      return HttpResponse.error();
-    }
-    return HttpResponse.text(why, { status: answer });
-  };
+  const badInput = (kind: BadInput, why: string): Response => crash.answer(behaviour.badInput(kind), why);
 
   function save(name: string, bytes: Buffer): void {
     if (opts.imageDir === undefined) return;
@@ -221,7 +215,7 @@ export function alertpushHandlers(opts: ReceiverOptions, behaviour: Behaviour = 
   }
 
   const handlers: RequestHandler[] = [
-    http.all('*', () => (crashed ? HttpResponse.error() : undefined)),
+    http.all('*', crash.whenCrashed),
     http.post(PATHS.alert, ({ request }) => receive(request, 'alert')),
   ];
   if (behaviour.videoRoute) handlers.push(http.post(PATHS.video, ({ request }) => receive(request, 'video')));

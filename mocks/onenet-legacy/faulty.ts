@@ -4,7 +4,14 @@
  */
 import { createDecipheriv } from 'node:crypto';
 import type { OneNetLegacyCaseId } from '../../specs/onenet-legacy/requirements.ts';
-import { decryptRaw, deriveIv, deriveKey, sign } from '../../src/protocols/onenet-legacy/codec.ts';
+import {
+  decryptRaw,
+  deriveIv,
+  deriveKey,
+  LENGTH_BYTES,
+  RANDOM_PREFIX_BYTES,
+  sign,
+} from '../../src/protocols/onenet-legacy/codec.ts';
 import { badInputFaults, verificationFaults } from '../onenet-common/faulty.ts';
 import { type Behaviour, reference } from './reference.ts';
 
@@ -26,6 +33,13 @@ const badInput = badInputFaults('onenet-legacy', reference.badInput);
 
 /** Acks every push and drops those whose signature fails: a receiver that never lets the platform retry. */
 const DROP_SILENTLY = 200;
+
+/** The msg of `encMsg` decrypted with a cipher, key and IV a defect chose: what follows the 20-byte prefix. */
+function decryptWith(cipher: 'aes-128-cbc' | 'aes-256-cbc', key: Buffer, iv: Buffer, encMsg: string): string {
+  const d = createDecipheriv(cipher, key, iv);
+  const plain = Buffer.concat([d.update(Buffer.from(encMsg, 'base64')), d.final()]);
+  return plain.subarray(RANDOM_PREFIX_BYTES + LENGTH_BYTES).toString('utf8');
+}
 
 export const faulty = {
   'quoted-echo': {
@@ -120,9 +134,7 @@ export const faulty = {
     behaviour: {
       decrypt(encMsg, encodingAesKey) {
         const key = Buffer.from(encodingAesKey.slice(0, 32), 'utf8');
-        const d = createDecipheriv('aes-256-cbc', key, key.subarray(0, 16));
-        const plain = Buffer.concat([d.update(Buffer.from(encMsg, 'base64')), d.final()]);
-        return plain.subarray(20).toString('utf8');
+        return decryptWith('aes-256-cbc', key, key.subarray(0, 16), encMsg);
       },
     },
     caughtBy: ['onenet-legacy.secure.decrypted'],
@@ -134,9 +146,7 @@ export const faulty = {
     behaviour: {
       decrypt(encMsg, encodingAesKey) {
         const key = deriveKey(encodingAesKey).subarray(0, 16);
-        const d = createDecipheriv('aes-128-cbc', key, deriveIv(key));
-        const plain = Buffer.concat([d.update(Buffer.from(encMsg, 'base64')), d.final()]);
-        return plain.subarray(20).toString('utf8');
+        return decryptWith('aes-128-cbc', key, deriveIv(key), encMsg);
       },
     },
     caughtBy: ['onenet-legacy.secure.decrypted'],

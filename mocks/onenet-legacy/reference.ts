@@ -5,6 +5,7 @@
  */
 import { appendFileSync } from 'node:fs';
 import { delay, HttpResponse, http, type RequestHandler } from 'msw';
+import { BadInputAnswers } from '../bad-input.ts';
 import type { components } from '../../specs/onenet-legacy/generated/types.ts';
 import { decryptMsg, verifyMsgSignature, verifySignature } from '../../src/protocols/onenet-legacy/codec.ts';
 import {
@@ -112,17 +113,10 @@ function isEncryptedPush(v: unknown): v is EncryptedPush {
 export function legacyHandlers(opts: ReceiverOptions, behaviour: Behaviour = reference): RequestHandler[] {
   const path = opts.path ?? '/onenet-legacy';
   const seen = new Set<string>();
-  let crashed = false;
+  const crash = new BadInputAnswers();
   let queue: Promise<unknown> = Promise.resolve();
 
-  const bad = (kind: BadInput, why: string): Response => {
-    const answer = behaviour.badInput(kind);
-    if (answer === 'crash') {
-      crashed = true;
-      return HttpResponse.error();
-    }
-    return HttpResponse.text(why, { status: answer });
-  };
+  const bad = (kind: BadInput, why: string): Response => crash.answer(behaviour.badInput(kind), why);
 
   /** Decrypts (encrypted mode), then records every message of msg. */
   function process(body: AnyPush): Response {
@@ -185,7 +179,7 @@ export function legacyHandlers(opts: ReceiverOptions, behaviour: Behaviour = ref
   }
 
   return [
-    http.all(path, () => (crashed ? HttpResponse.error() : undefined)),
+    http.all(path, crash.whenCrashed),
     verificationHandler(path, opts.token, behaviour),
     http.post(path, ({ request }) => receive(request)),
   ];

@@ -5,6 +5,7 @@
  */
 import { appendFileSync } from 'node:fs';
 import { delay, HttpResponse, http, type RequestHandler } from 'msw';
+import { BadInputAnswers } from '../bad-input.ts';
 import type { components } from '../../specs/onenet/generated/types.ts';
 import { decrypt, verifySignature } from '../../src/protocols/onenet/codec.ts';
 import {
@@ -104,18 +105,13 @@ function isPush(value: unknown): value is Push {
 export function onenetHandlers(opts: ReceiverOptions, behaviour: Behaviour = reference): RequestHandler[] {
   const path = opts.path ?? '/onenet';
   const seen = new Set<string>();
-  let crashed = false;
+  const crash = new BadInputAnswers();
   let queue: Promise<unknown> = Promise.resolve();
 
   /** The answer to bad input of `kind`, or undefined when the receiver goes on as usual. */
   const bad = (kind: BadInput, why: string): Response | undefined => {
     const answer = behaviour.badInput(kind);
-    if (answer === 'accept') return undefined;
-    if (answer === 'crash') {
-      crashed = true;
-      return HttpResponse.error();
-    }
-    return HttpResponse.text(why, { status: answer });
+    return answer === 'accept' ? undefined : crash.answer(answer, why);
   };
 
   function process(body: Push): Response {
@@ -184,7 +180,7 @@ export function onenetHandlers(opts: ReceiverOptions, behaviour: Behaviour = ref
   }
 
   return [
-    http.all(path, () => (crashed ? HttpResponse.error() : undefined)),
+    http.all(path, crash.whenCrashed),
     verificationHandler(path, opts.token, behaviour),
     http.post(path, ({ request }) => receive(request)),
   ];

@@ -9,10 +9,25 @@ import type { Exchange } from './http.ts';
 export type Level = 'MUST' | 'SHOULD' | 'MAY';
 
 /**
- * What a case needs that a run may not have been given: `observer` (the core checks it), or a need of the
- * profile's own, which its `check` judges.
+ * What a case needs that a run may not have been given: one the core checks (`observer`: something that sees
+ * what the receiver processed; `state-hook`: a provider-state hook), or one a profile's `check` judges. A closed
+ * list, so that a misspelt need in a registry fails the type check instead of running a case without its
+ * precondition; a profile with a new need adds it here.
  */
-export type Need = string;
+export type Need =
+  | 'observer'
+  | 'state-hook'
+  // OneNET (Studio and legacy): a secure- or encrypted-mode key; a sender grader's run that failed acks.
+  | 'aes-key'
+  | 'failures'
+  // alertpush: an authenticated receiver, a fixed bearer, a token script, a video target, an image folder.
+  | 'auth'
+  | 'bearer'
+  | 'token-url'
+  | 'video-target'
+  | 'image-dir'
+  // Eye4: the run's API mock, which the resource cases look a device's files up in.
+  | 'eye4-api';
 
 export interface Requirement {
   level: Level;

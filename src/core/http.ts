@@ -71,6 +71,12 @@ export interface Exchange {
   curl: string;
 }
 
+/** Whether the exchange ended with a complete 2xx answer. */
+export function is2xx(ex: Exchange): boolean {
+  const status = ex.response?.status;
+  return ex.error === undefined && status !== undefined && status >= 200 && status < 300;
+}
+
 function preview(body: string | Buffer | undefined): { text: string; bytes: number } {
   if (body === undefined) return { text: '', bytes: 0 };
   const buf = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;

@@ -17,8 +17,6 @@ import { collectBody } from './listener.ts';
 import { FileObserver, type Observer } from './observer.ts';
 import { UsageError, usage } from './errors.ts';
 
-export type ObserverKind = 'file' | 'log' | 'http' | 'command';
-
 /** What a run observes with; survives JSON, so the CLI can hand it to the workers. */
 export type ObserverSpec =
   | { kind: 'file'; path: string }

@@ -4,7 +4,7 @@
  * faulty receivers for `pushcheck serve`. The CLI, the fixtures and the reporter know profiles only through
  * this interface; `src/profiles.ts` lists them.
  */
-import type { Registry } from './case.ts';
+import type { Need, Registry } from './case.ts';
 import type { Exchange, OutgoingRequest } from './http.ts';
 import type { Rng } from './rng.ts';
 
@@ -104,7 +104,7 @@ export interface Profile<S = unknown> {
    * whether that makes the case skipped (the receiver's configuration does not offer it) or not assessed (the
    * run lacks something). `observer` and `state-hook` are handled by the core.
    */
-  check?(need: string, settings: S): { skip: string } | { notAssessed: string } | undefined;
+  check?(need: Need, settings: S): { skip: string } | { notAssessed: string } | undefined;
   /**
    * The URL whose reachability shows the run can start, when it is not the target (eKuiper opens its data
    * server only once a rule reads an httppush stream, which the run itself creates through the REST API).

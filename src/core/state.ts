@@ -7,11 +7,11 @@
  * (suites/fixtures.ts `needs`).
  */
 import type { components } from '../../specs/provider-state/generated/types.ts';
-import { describeResponse, notAssessed, recordExchange } from './case.ts';
-import { type Exchange, send, type TlsOptions } from './http.ts';
+import { describeResponse, type Need, notAssessed, recordExchange } from './case.ts';
+import { type Exchange, is2xx, send, type TlsOptions } from './http.ts';
 
 /** The need a requirement declares when its case sets up a provider state. */
-export const STATE_HOOK_NEED = 'state-hook';
+export const STATE_HOOK_NEED: Need = 'state-hook';
 
 /** Why a case that needs a provider state is not assessed in a run without a hook. */
 export const NO_STATE_HOOK =
@@ -32,10 +32,9 @@ export interface StateHook {
   set(state: ProviderState): Promise<Exchange>;
 }
 
-/** Whether the hook accepted the state. */
+/** Whether the hook accepted the state: a complete 2xx answer. */
 export function stateHeld(ex: Exchange): boolean {
-  const status = ex.response?.status;
-  return ex.error === undefined && status !== undefined && status >= 200 && status <= 299;
+  return is2xx(ex);
 }
 
 /**

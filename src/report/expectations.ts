@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { usage } from '../core/errors.ts';
-import type { CaseReport, Expectation, RunReport } from './model.ts';
+import type { Expectation, RunReport } from './model.ts';
 
 /** The file a run uses when `--expectations` is not given and it exists in the working directory. */
 export const EXPECTATIONS_FILE = 'pushcheck.expectations.json';
@@ -45,15 +45,6 @@ export function readExpectations(file: string, known: ReadonlySet<string>): Expe
     }
   }
   return data as ExpectationsFile;
-}
-
-/** Marks the cases the file lists. */
-export function applyExpectations(cases: CaseReport[], file: ExpectationsFile | undefined): void {
-  if (!file) return;
-  for (const c of cases) {
-    const e = file.expectations[c.id];
-    if (e) c.known = { outcome: e.outcome, reason: e.reason };
-  }
 }
 
 export interface Update {

@@ -3,9 +3,9 @@
  * folder a receiver run writes, the cases and the verdict are printed, and the gate gives the exit code.
  */
 import { join } from 'node:path';
-import { type CaseReport, exitCodeOf, gateOf, summarize, verdictOf } from './model.ts';
+import { buildRunReport } from './build.ts';
+import { type CaseReport, exitCodeOf } from './model.ts';
 import { writeReportFolder } from './write.ts';
-import { PACKAGE_VERSION } from '../core/package.ts';
 
 export interface ListenReport {
   dir: string;
@@ -26,12 +26,9 @@ export interface ListenReport {
 
 /** Writes the report folder, prints the cases and the verdict; resolves with the exit code, as for `run`. */
 export function finishListen(r: ListenReport, print: (line: string) => void = console.log): number {
-  const failOn = r.strict ? 'SHOULD' : 'MUST';
-  const { verdict, reason } = verdictOf(r.cases, failOn);
   const report = writeReportFolder(
     r.dir,
-    {
-      pushcheck: PACKAGE_VERSION,
+    buildRunReport({
       profile: r.profile,
       label: r.label,
       target: r.target,
@@ -42,24 +39,22 @@ export function finishListen(r: ListenReport, print: (line: string) => void = co
       observer: null,
       mode: r.mode,
       settings: r.settings,
-      strict: r.strict,
-      failOn,
+      failOn: r.strict ? 'SHOULD' : 'MUST',
       deadlineMs: r.deadlineMs,
       startedAt: r.startedAt.toISOString(),
       durationMs: r.durationMs,
-      verdict,
-      verdictReason: reason,
-      gate: gateOf(r.cases, failOn, null),
-      summary: summarize(r.cases),
+      expectations: null,
       errors: [],
       cases: r.cases,
-    },
+    }),
     r.secrets,
   );
   for (const c of report.cases) {
     print(`  ${c.outcome.padEnd(12)} ${c.level.padEnd(6)} ${c.id}${c.reason ? `  — ${c.reason}` : ''}`);
     if (c.outcome === 'failed') print(`      expected: ${c.expected}\n      actual:   ${c.actual}`);
   }
-  print(`  verdict: ${verdict.toUpperCase()} (${reason})\n  report: ${join(r.dir, 'report.json')}`);
+  print(
+    `  verdict: ${report.verdict.toUpperCase()} (${report.verdictReason})\n  report: ${join(r.dir, 'report.json')}`,
+  );
   return exitCodeOf(report.gate);
 }

@@ -165,6 +165,33 @@ export function gates(level: Level, failOn: Level): boolean {
 }
 
 /**
+ * Why a run no failure decided lacks assessments, or undefined when it does not: pushcheck itself failed (in a
+ * case, or outside any: `errors`), no case was assessed, or a MUST was not assessed (`unassessed`). `excused`
+ * leaves out the not-assessed MUSTs that do not count (the gate's listed ones). The verdict and the gate both
+ * ask it, so that they cannot disagree on what incomplete means.
+ */
+function incompleteness(
+  cases: readonly CaseReport[],
+  errors: readonly string[] = [],
+  excused: (c: CaseReport) => boolean = () => false,
+): { reason: string; unassessed: boolean } | undefined {
+  const failedIn = cases.filter((c) => c.outcome === 'error').map((c) => c.id);
+  if (failedIn.length > 0)
+    return { reason: `pushcheck itself failed in ${failedIn.join(', ')}`, unassessed: false };
+  if (errors.length > 0)
+    return { reason: `pushcheck itself failed: ${errors.join('; ')}`, unassessed: false };
+  if (!cases.some((c) => c.outcome === 'passed' || c.outcome === 'failed')) {
+    return { reason: 'no case was assessed', unassessed: false };
+  }
+  const unassessed = cases
+    .filter((c) => c.outcome === 'not-assessed' && c.level === 'MUST' && !excused(c))
+    .map((c) => c.id);
+  if (unassessed.length === 0) return undefined;
+  const reason = `${unassessed.length} MUST requirement(s) were not assessed: ${unassessed.join(', ')}`;
+  return { reason, unassessed: true };
+}
+
+/**
  * Non-conformant when a failure at a --fail-on level occurred. Otherwise conformant only when every MUST of
  * the run was assessed and pushcheck itself did not fail; else incomplete. `flag` names the option that set
  * the level, for the reason ("--strict").
@@ -188,22 +215,10 @@ export function verdictOf(
       };
     }
   }
-  const errors = ids('error');
-  if (errors.length > 0) {
-    return { verdict: 'incomplete', reason: `pushcheck itself failed in ${errors.join(', ')}` };
-  }
-  if (opts.errors?.length) {
-    return { verdict: 'incomplete', reason: `pushcheck itself failed: ${opts.errors.join('; ')}` };
-  }
-  if (ids('passed').length + ids('failed').length === 0) {
-    return { verdict: 'incomplete', reason: 'no case was assessed' };
-  }
-  const unassessed = ids('not-assessed', 'MUST');
-  if (unassessed.length > 0) {
-    return {
-      verdict: 'incomplete',
-      reason: `no MUST failed, but ${unassessed.length} MUST requirement(s) were not assessed: ${unassessed.join(', ')}`,
-    };
+  const incomplete = incompleteness(cases, opts.errors);
+  if (incomplete !== undefined) {
+    const but = incomplete.unassessed ? 'no MUST failed, but ' : '';
+    return { verdict: 'incomplete', reason: `${but}${incomplete.reason}` };
   }
   const soft = cases.filter((c) => c.outcome === 'failed').length;
   return {
@@ -241,19 +256,10 @@ export function gateOf(
     const reason = `${newFailures.length} new failure(s): ${newFailures.join(', ')}${known}`;
     return { ...base, result: 'fail', reason };
   }
-  const errors = cases.filter((c) => c.outcome === 'error').map((c) => c.id);
-  const unassessed = cases.filter((c) => c.outcome === 'not-assessed' && c.level === 'MUST' && !listed(c));
-  const incomplete =
-    errors.length > 0
-      ? `pushcheck itself failed in ${errors.join(', ')}`
-      : problems.errors?.length
-        ? `pushcheck itself failed: ${problems.errors.join('; ')}`
-        : !cases.some((c) => c.outcome === 'passed' || c.outcome === 'failed')
-          ? 'no case was assessed'
-          : unassessed.length > 0
-            ? `${unassessed.length} MUST requirement(s) were not assessed: ${unassessed.map((c) => c.id).join(', ')}`
-            : undefined;
-  if (incomplete !== undefined) return { ...base, result: 'incomplete', reason: `${incomplete}${known}` };
+  const incomplete = incompleteness(cases, problems.errors, listed);
+  if (incomplete !== undefined) {
+    return { ...base, result: 'incomplete', reason: `${incomplete.reason}${known}` };
+  }
   const tighten =
     fixed.length > 0
       ? `; ${fixed.length} listed case(s) now pass: run \`pushcheck expectations update\``

@@ -6,7 +6,6 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { PACKAGE_VERSION } from '../core/package.ts';
 import type {
   FullConfig,
   FullResult,
@@ -25,23 +24,18 @@ import { PROFILES } from '../profiles.ts';
 import { failuresByCause, levelsOf, withoutListed } from './causes.ts';
 import { annotations, type Location, writeJobSummary } from './github.ts';
 import { toMarkdown } from './markdown.ts';
+import { buildRunReport } from './build.ts';
 import {
   type CaseReport,
   type Expectation,
   exitCodeOf,
-  gateOf,
   gradeOf,
   type RunReport,
-  summarize,
-  verdictOf,
   type WireEntry,
 } from './model.ts';
 import { redactFolder, writeReportFolder } from './write.ts';
 
 export type { CaseReport, RunReport, Verdict } from './model.ts';
-export { verdictOf } from './model.ts';
-
-export const PUSHCHECK_VERSION = PACKAGE_VERSION;
 
 /** How many of a launched receiver's last log lines the report keeps. */
 const REPORT_LOG_LINES = 200;
@@ -295,18 +289,8 @@ export default class PushcheckReporter implements Reporter {
     const c = run.config;
     const failOn = failOnOf(c);
     const cases = run.cases.sort((a, b) => a.id.localeCompare(b.id));
-    let { verdict, reason } = verdictOf(cases, failOn.level, {
-      grep: c.grep,
-      flag: failOn.flag,
-      errors: run.errors,
-    });
-    if (stopped) {
-      verdict = 'incomplete';
-      reason = `the run ${stopped}`;
-    }
-    const expectations = c.expectations?.file ?? null;
-    const report: RunReport = {
-      pushcheck: PUSHCHECK_VERSION,
+    const started = run.started ?? this.started;
+    const report = buildRunReport({
       profile: c.profile,
       label: labelOf(c),
       target: c.target,
@@ -327,18 +311,16 @@ export default class PushcheckReporter implements Reporter {
         : {}),
       mode: c.mode ?? null,
       settings: c.settings,
-      strict: failOn.level !== 'MUST',
       failOn: failOn.level,
+      flag: failOn.flag,
       deadlineMs: c.deadlineMs,
-      startedAt: (run.started ?? this.started).toISOString(),
-      durationMs: Date.now() - (run.started ?? this.started).getTime(),
-      verdict,
-      verdictReason: reason,
-      gate: gateOf(cases, failOn.level, expectations, { stopped, errors: run.errors }),
-      summary: summarize(cases),
+      startedAt: started.toISOString(),
+      durationMs: Date.now() - started.getTime(),
+      expectations: c.expectations?.file ?? null,
+      stopped,
       errors: run.errors,
       cases,
-    };
+    });
     const written = writeReportFolder(c.reportDir, report, c.secrets);
     redactFolder(join(c.reportDir, '.artifacts'), c.secrets);
     run.finished = true;

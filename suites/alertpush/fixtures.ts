@@ -6,7 +6,7 @@
 import { requirements } from '../../specs/alertpush/requirements.ts';
 import { describeResponse, fail, notAssessed, recordExchange } from '../../src/core/case.ts';
 import { type RunConfig, redact, redactDeep } from '../../src/core/config.ts';
-import { type Exchange, type OutgoingRequest, send } from '../../src/core/http.ts';
+import { type Exchange, is2xx, type OutgoingRequest, send } from '../../src/core/http.ts';
 import { createRng } from '../../src/core/rng.ts';
 import { EdgeBox } from '../../src/protocols/alertpush/messages.ts';
 import { cameraFrames } from '../../src/protocols/alertpush/media.ts';
@@ -151,10 +151,7 @@ export const conformance = defineConformance<Parameters<typeof test>[2], typeof 
 export { expect } from '@playwright/test';
 
 /** Whether an alert was received: any 2xx, complete (the vendor's servers answer 200). */
-export function accepted(ex: Exchange): boolean {
-  const status = ex.response?.status;
-  return ex.error === undefined && status !== undefined && status >= 200 && status < 300;
-}
+export const accepted = is2xx;
 
 /** The alert must be received. */
 export function expectAccepted(box: Box, ex: Exchange, why: string): void {

@@ -19,7 +19,7 @@ import {
   recordObservation,
 } from '../../src/core/case.ts';
 import type { RunConfig } from '../../src/core/config.ts';
-import { curlLine, type Exchange, send } from '../../src/core/http.ts';
+import { curlLine, type Exchange, is2xx, send } from '../../src/core/http.ts';
 import { POLL_MS } from '../../src/core/observer.ts';
 import { createRng } from '../../src/core/rng.ts';
 import type { Eye4Settings } from '../../src/protocols/eye4/profile.ts';
@@ -198,12 +198,6 @@ export const conformance = defineConformance<Parameters<typeof test>[2], typeof 
   'eye4',
   requirements,
 );
-
-/** Whether the exchange ended with a complete 2xx answer. */
-export function is2xx(ex: Exchange): boolean {
-  const s = ex.response?.status;
-  return ex.error === undefined && s !== undefined && s >= 200 && s < 300;
-}
 
 /** The answer must be a complete 2xx (within the deadline the helper cut it at). */
 export function expect2xx(ex: Exchange, why: string): void {

@@ -103,7 +103,7 @@ test('a listed not-assessed MUST does not make the gate incomplete; an unlisted 
     result: 'incomplete',
     reason: 'the run was interrupted',
   });
-  expect(exitCodeOf(gateOf([c('a', 'MUST', 'skipped')], 'MUST', null))).toBe(2);
+  expect(exitCodeOf(gateOf([c('a', 'MUST', 'skipped')], 'MUST', null))).toBe(3);
   // Stopped early (Ctrl-C), a run is incomplete even after a failure: it did not finish judging.
   expect(gateOf([c('a', 'MUST', 'failed')], 'MUST', null, { stopped: 'was interrupted' }).result).toBe(
     'incomplete',

@@ -2,8 +2,9 @@
 import { join, resolve } from 'node:path';
 import type { FaultyName } from '../../../mocks/onenet-legacy/faulty.ts';
 import { requirements } from '../../../specs/onenet-legacy/requirements.ts';
-import { integerOption, stringOption, usage } from '../../core/errors.ts';
-import type { DemoTarget, OptionValues, Profile } from '../../core/profile.ts';
+import { integerOption, stringOption } from '../../core/errors.ts';
+import type { DemoTarget, Profile } from '../../core/profile.ts';
+import { keyOption, type KeyRule, requiredToken, tokenOption } from '../onenet/options.ts';
 import { DEMO_TOKEN } from '../onenet/profile.ts';
 import { ENCODING_AES_KEY_LENGTH, isEncodingAesKey } from './codec.ts';
 
@@ -20,15 +21,12 @@ export interface OneNetLegacySettings {
 /** The demo's EncodingAESKey: 32 random bytes in Base64 without the `=`, with + and / as real keys have. */
 const DEMO_ENCODING_AES_KEY = 'GIdLEZo+zLrMpKPzlc337if8TgzmFii1F5NKLsFC/FM';
 
-function keyOf(values: OptionValues, env: NodeJS.ProcessEnv): string | undefined {
-  const key = stringOption(values['aes-key']) ?? (env.PUSHCHECK_AES_KEY || undefined);
-  if (key !== undefined && !isEncodingAesKey(key)) {
-    usage(
-      `--aes-key must be the ${ENCODING_AES_KEY_LENGTH}-character EncodingAESKey the platform shows (letters, digits, + and /, no =); got ${key.length} characters`,
-    );
-  }
-  return key;
-}
+/** The EncodingAESKey of encrypted mode. */
+const ENCODING_KEY: KeyRule = {
+  valid: isEncodingAesKey,
+  wrong: (key) =>
+    `--aes-key must be the ${ENCODING_AES_KEY_LENGTH}-character EncodingAESKey the platform shows (letters, digits, + and /, no =); got ${key.length} characters`,
+};
 
 export const onenetLegacyProfile: Profile<OneNetLegacySettings> = {
   name: 'onenet-legacy',
@@ -42,9 +40,8 @@ export const onenetLegacyProfile: Profile<OneNetLegacySettings> = {
   // FACTS.md §1b: response timeout "目前是5秒".
   deadlineMs: 5000,
   configure(values, env) {
-    const token = stringOption(values.token) ?? env.PUSHCHECK_TOKEN;
-    if (!token) usage('--token is required (or set PUSHCHECK_TOKEN): the token configured for the push');
-    const encodingAesKey = keyOf(values, env);
+    const token = requiredToken(values, env, 'the token configured for the push');
+    const encodingAesKey = keyOption(values, env, ENCODING_KEY);
     return {
       token,
       ...(encodingAesKey !== undefined ? { encodingAesKey } : {}),
@@ -107,8 +104,8 @@ export const onenetLegacyProfile: Profile<OneNetLegacySettings> = {
       import('../../../mocks/onenet-legacy/faulty.ts'),
       import('../../../mocks/serve.ts'),
     ]);
-    const encodingAesKey = keyOf(values, process.env);
-    const token = stringOption(values.token) ?? process.env.PUSHCHECK_TOKEN ?? DEMO_TOKEN;
+    const encodingAesKey = keyOption(values, process.env, ENCODING_KEY);
+    const token = tokenOption(values, process.env) ?? DEMO_TOKEN;
     const observeFile = stringOption(values['observe-file']);
     const behaviour = name ? faultyBehaviour(name as FaultyName) : reference;
     const server = await serve(

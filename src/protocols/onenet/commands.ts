@@ -11,16 +11,12 @@ import {
   usage,
 } from '../../core/errors.ts';
 import type { OptionValues, ProfileCommand } from '../../core/profile.ts';
-import { AES_KEY_LENGTH } from './codec.ts';
 import type { Respond } from './grader.ts';
+import { keyOption, requiredToken, STUDIO_KEY } from './options.ts';
 
 function secretsOf(values: OptionValues): { token: string; aesKey?: string } {
-  const token = stringOption(values.token) ?? process.env.PUSHCHECK_TOKEN;
-  if (!token) usage('--token is required (or set PUSHCHECK_TOKEN): the token of the push instance');
-  const aesKey = stringOption(values['aes-key']) ?? process.env.PUSHCHECK_AES_KEY;
-  if (aesKey !== undefined && Buffer.byteLength(aesKey) !== AES_KEY_LENGTH) {
-    usage(`--aes-key must be the ${AES_KEY_LENGTH}-character key; got ${Buffer.byteLength(aesKey)} bytes`);
-  }
+  const token = requiredToken(values, process.env, 'the token of the push instance');
+  const aesKey = keyOption(values, process.env, STUDIO_KEY);
   return { token, ...(aesKey !== undefined ? { aesKey } : {}) };
 }
 

@@ -4,11 +4,10 @@
  * and retrying is a field of {@link SenderBehaviour}, so that the faulty senders the grader is tested with
  * (mocks/onenet/faulty-senders.ts) are this sender with one step replaced.
  */
-import { createCipheriv } from 'node:crypto';
 import { type Delivery, deliver, type RetryPolicy } from '../../core/retry.ts';
 import { createRng, type Rng } from '../../core/rng.ts';
 import { send } from '../../core/http.ts';
-import { AES_KEY_LENGTH, NONCE_LENGTH, sign } from './codec.ts';
+import { AES_KEY_LENGTH, encrypt, NONCE_LENGTH, sign } from './codec.ts';
 import { buildMsg, MSG_KINDS, type MsgKind } from './messages.ts';
 import { ONENET_RETRY } from './retry.ts';
 import type { Push } from './sender.ts';
@@ -63,16 +62,11 @@ export interface SentMessage {
   delivery: Delivery;
 }
 
-function encryptWith(plaintext: string, key: string, iv: Buffer): string {
-  const cipher = createCipheriv('aes-128-cbc', Buffer.from(key, 'utf8'), iv);
-  return Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]).toString('base64');
-}
-
 /** One message's content, fixed for all its attempts: the msg (encrypted in secure mode) and its time. */
 function content(opts: SendOptions, b: SenderBehaviour, rng: Rng, kind: MsgKind): Pick<Push, 'msg' | 'time'> {
   const now = Date.now();
   const plaintext = JSON.stringify(buildMsg(kind, `pcsend${rng.string(10, '0123456789')}`, rng, now));
-  const msg = opts.aesKey === undefined ? plaintext : encryptWith(plaintext, opts.aesKey, b.iv(opts.aesKey));
+  const msg = opts.aesKey === undefined ? plaintext : encrypt(plaintext, opts.aesKey, b.iv(opts.aesKey));
   return { msg, time: b.time(now) };
 }
 

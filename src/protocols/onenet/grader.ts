@@ -11,7 +11,7 @@ import {
 import { type ListenBaseOptions, ListenGrader, Listener, type ReceivedBase } from '../../core/listener.ts';
 import { intervalTolerance, judgeIntervals } from '../../core/retry.ts';
 import { formatErrors, loadSchemas } from '../../core/schemas.ts';
-import type { CaseReport, RunReport } from '../../report/model.ts';
+import type { CaseReport } from '../../report/model.ts';
 import { decrypt, sign } from './codec.ts';
 import { ONENET_MAX_ATTEMPTS, ONENET_RETRY } from './retry.ts';
 
@@ -418,6 +418,3 @@ export async function listen(
   g.lagMs = lagMs;
   return { cases: g.cases(durationMs), requests: g.requests.length, messages: g.messages.length, durationMs };
 }
-
-/** The report of a listen run, in the receiver reports' shape. */
-export type SenderReport = RunReport;

@@ -2,10 +2,10 @@
 import { join, resolve } from 'node:path';
 import type { FaultyName } from '../../../mocks/onenet/faulty.ts';
 import { requirements } from '../../../specs/onenet/requirements.ts';
-import { integerOption, stringOption, timeScaleOption, usage } from '../../core/errors.ts';
-import type { DemoTarget, OptionValues, Profile } from '../../core/profile.ts';
-import { AES_KEY_LENGTH } from './codec.ts';
+import { integerOption, stringOption, timeScaleOption } from '../../core/errors.ts';
+import type { DemoTarget, Profile } from '../../core/profile.ts';
 import { listenCommand, sendCommand } from './commands.ts';
+import { keyOption, requiredToken, STUDIO_KEY, tokenOption } from './options.ts';
 import { OneNetSender } from './sender.ts';
 
 /** What the OneNET cases read from a run. */
@@ -25,16 +25,6 @@ export const DEMO_TOKEN = 'pushcheck-demo-token';
 /** The demo's secure-mode key: it has +, / and =, as a platform-generated key may. */
 const DEMO_AES_KEY = 'Kq7+d/Ez3x=9Lm2W';
 
-function aesKeyOf(values: OptionValues, env: NodeJS.ProcessEnv): string | undefined {
-  const key = stringOption(values['aes-key']) ?? env.PUSHCHECK_AES_KEY;
-  if (key !== undefined && Buffer.byteLength(key) !== AES_KEY_LENGTH) {
-    usage(
-      `--aes-key must be the ${AES_KEY_LENGTH}-character key the platform generated; got ${Buffer.byteLength(key)} bytes`,
-    );
-  }
-  return key;
-}
-
 export const onenetProfile: Profile<OneNetSettings> = {
   name: 'onenet',
   summary: 'OneNET Studio HTTP push (数据推送 → HTTP推送): the receiver is your application server',
@@ -52,9 +42,8 @@ export const onenetProfile: Profile<OneNetSettings> = {
   // "需要在有限时间内返回响应（目前是5秒）"
   deadlineMs: 5000,
   configure(values, env) {
-    const token = stringOption(values.token) ?? env.PUSHCHECK_TOKEN;
-    if (!token) usage('--token is required (or set PUSHCHECK_TOKEN): the token of your push instance');
-    const aesKey = aesKeyOf(values, env);
+    const token = requiredToken(values, env, 'the token of your push instance');
+    const aesKey = keyOption(values, env, STUDIO_KEY);
     return {
       token,
       ...(aesKey !== undefined ? { aesKey } : {}),
@@ -68,7 +57,6 @@ export const onenetProfile: Profile<OneNetSettings> = {
     if (need === 'aes-key' && s.aesKey === undefined) {
       return { skip: 'secure mode only: pass --aes-key KEY for a receiver configured in 安全模式' };
     }
-    if (need === 'plain-mode' && s.aesKey !== undefined) return { skip: 'plain mode (明文模式) only' };
     return undefined;
   },
   async firstRequest(target, s, { runTag, rng, deadlineMs }) {
@@ -127,8 +115,8 @@ export const onenetProfile: Profile<OneNetSettings> = {
       import('../../../mocks/onenet/faulty.ts'),
       import('../../../mocks/serve.ts'),
     ]);
-    const aesKey = aesKeyOf(values, process.env);
-    const token = stringOption(values.token) ?? process.env.PUSHCHECK_TOKEN ?? DEMO_TOKEN;
+    const aesKey = keyOption(values, process.env, STUDIO_KEY);
+    const token = tokenOption(values, process.env) ?? DEMO_TOKEN;
     const observeFile = stringOption(values['observe-file']);
     const behaviour = name ? faultyBehaviour(name as FaultyName) : reference;
     const server = await serve(
