@@ -6,7 +6,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { sendMessages } from '../src/protocols/onenet/emulator.ts';
+import { sendMessages } from '../src/protocols/onenet/send.ts';
 import { ONENET_RETRY } from '../src/protocols/onenet/retry.ts';
 
 async function measure(scale: number, retries: number): Promise<void> {

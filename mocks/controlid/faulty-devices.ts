@@ -3,7 +3,7 @@
  * meant to catch it (`pushcheck listen controlid`): the mistakes of device firmware, simulators and gateways.
  */
 import type { ControlIdDeviceCaseId } from '../../specs/controlid/device-requirements.ts';
-import { type DeviceBehaviour, referenceDevice } from '../../src/protocols/controlid/emulator.ts';
+import { type DeviceBehaviour, referenceDevice } from '../../src/protocols/controlid/sender.ts';
 
 export interface FaultyDevice {
   defect: string;

@@ -4,7 +4,7 @@
  */
 import type { OneNetSenderCaseId } from '../../specs/onenet/sender-requirements.ts';
 import { sign } from '../../src/protocols/onenet/codec.ts';
-import { referenceSender, type SenderBehaviour } from '../../src/protocols/onenet/emulator.ts';
+import { referenceSender, type SenderBehaviour } from '../../src/protocols/onenet/send.ts';
 import { ONENET_RETRY } from '../../src/protocols/onenet/retry.ts';
 
 export interface FaultySender {

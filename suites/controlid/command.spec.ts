@@ -16,7 +16,7 @@ import {
   OCTET_STREAM,
   randomLargeId,
 } from '../../src/protocols/controlid/codec.ts';
-import type { DeviceEmulator, Poll } from '../../src/protocols/controlid/emulator.ts';
+import type { DeviceSender, Poll } from '../../src/protocols/controlid/sender.ts';
 import { conformance } from './fixtures.ts';
 
 /** The command schema's validator, compiled when a case first needs it (Playwright's runner only lists cases). */
@@ -57,7 +57,7 @@ function whichOf(queued: readonly Command[], delivered: Command): number {
 }
 
 /** Polls once, and when that delivered something, executes it and posts the result. */
-async function turn(device: DeviceEmulator, label: string): Promise<Poll> {
+async function turn(device: DeviceSender, label: string): Promise<Poll> {
   const poll = await device.poll(label);
   await device.complete(poll, `result of ${label}`);
   return poll;

@@ -3,8 +3,8 @@
  * through device emulators rather than `target`:
  * - `settings`: the run's Control iD settings;
  * - `rng`: a random stream drawn from the run's seed and the case's title (`--seed` reproduces a case);
- * - `device`: an emulator polling as --device-id, every exchange in the case's wire log;
- * - `deviceAs(id)`: an emulator polling as another device id;
+ * - `device`: a device sender polling as --device-id, every exchange in the case's wire log;
+ * - `deviceAs(id)`: a device sender polling as another device id;
  * - `hook` (automatic): with --state-url, asks the core `state` hook for Control iD's "reset" state (no
  *   queued commands) before the case, and is true when the reset held. A case that needs the hook is not
  *   assessed when the reset fails (and, by the core `needs`, without --state-url); one that does not carries
@@ -17,15 +17,15 @@ import { createRng, type Rng } from '../../src/core/rng.ts';
 import { STATE_HOOK_NEED, stateHeld } from '../../src/core/state.ts';
 import type { Command } from '../../src/protocols/controlid/codec.ts';
 import { SimulatedDevice } from '../../src/protocols/controlid/device.ts';
-import { DeviceEmulator } from '../../src/protocols/controlid/emulator.ts';
+import { DeviceSender } from '../../src/protocols/controlid/sender.ts';
 import type { ControlIdSettings } from '../../src/protocols/controlid/profile.ts';
 import { defineConformance, test as core } from '../fixtures.ts';
 
 export const test = core.extend<{
   settings: ControlIdSettings;
   rng: Rng;
-  deviceAs: (deviceId: string, device?: SimulatedDevice) => DeviceEmulator;
-  device: DeviceEmulator;
+  deviceAs: (deviceId: string, device?: SimulatedDevice) => DeviceSender;
+  device: DeviceSender;
   hook: boolean;
   queue: (deviceId: string, command: Command) => Promise<void>;
 }>({
@@ -34,7 +34,7 @@ export const test = core.extend<{
   deviceAs: async ({ run, settings, rng }, use) => {
     await use(
       (deviceId, device) =>
-        new DeviceEmulator({
+        new DeviceSender({
           base: run.target,
           deviceId,
           requestTimeoutMs: settings.requestTimeoutMs,

@@ -5,7 +5,7 @@
 import { describeResponse, fail, percentile, recordMetrics } from '../../src/core/case.ts';
 import type { Rng } from '../../src/core/rng.ts';
 import { describeAnswer, randomLargeId } from '../../src/protocols/controlid/codec.ts';
-import type { Poll } from '../../src/protocols/controlid/emulator.ts';
+import type { Poll } from '../../src/protocols/controlid/sender.ts';
 import { conformance } from './fixtures.ts';
 
 const EMPTY = 'a 2xx with an empty body (a zero-length body; {} is read as empty too)';

@@ -7,11 +7,11 @@ import type { Exchange } from '../../src/core/http.ts';
 import { newMarker } from '../../src/core/observer.ts';
 import { type Command, describeAnswer } from '../../src/protocols/controlid/codec.ts';
 import { SimulatedDevice } from '../../src/protocols/controlid/device.ts';
-import type { DeviceEmulator } from '../../src/protocols/controlid/emulator.ts';
+import type { DeviceSender } from '../../src/protocols/controlid/sender.ts';
 import { conformance } from './fixtures.ts';
 
 /** Has `device` poll for `command` (queued by the caller) and post its result; undefined when not delivered. */
-async function deliverAndAnswer(device: DeviceEmulator, command: Command): Promise<Exchange> {
+async function deliverAndAnswer(device: DeviceSender, command: Command): Promise<Exchange> {
   const poll = await device.poll('poll with a command queued');
   if (poll.answer.kind !== 'command' || poll.answer.command.endpoint !== command.endpoint) {
     notAssessed(

@@ -14,9 +14,9 @@ import { faultyBehaviour } from '../../mocks/controlid/faulty.ts';
 import { controlidHandlers, DEFAULT_STATE_PATH } from '../../mocks/controlid/reference.ts';
 import { serve } from '../../mocks/serve.ts';
 import { deviceRequirements } from '../../specs/controlid/device-requirements.ts';
-import type { DeviceBehaviour } from '../../src/protocols/controlid/emulator.ts';
-import { listenDevice } from '../../src/protocols/controlid/grader.ts';
-import { playDevice } from '../../src/protocols/controlid/play.ts';
+import type { DeviceBehaviour } from '../../src/protocols/controlid/sender.ts';
+import { listenDevice } from '../../src/protocols/controlid/listen.ts';
+import { sendAsDevice } from '../../src/protocols/controlid/send.ts';
 import type { CaseReport } from '../../src/report/model.ts';
 import { idsWith, pushcheck, scratch } from '../helpers.ts';
 
@@ -45,7 +45,7 @@ async function grade(behaviour?: DeviceBehaviour, timeScale = SCALE): Promise<Ca
     onListening: url,
   });
   const base = await listening;
-  await playDevice({
+  await sendAsDevice({
     base,
     deviceId: '478435',
     requestTimeoutMs: 2000,
@@ -218,7 +218,7 @@ test('the device reports a push server whose answers a device cannot use', async
         }),
       });
       expect(res.status).toBe(204);
-      const played = await playDevice({
+      const played = await sendAsDevice({
         base: `${server.origin}/api`,
         deviceId: '478435',
         requestTimeoutMs: 2000,

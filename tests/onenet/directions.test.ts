@@ -16,8 +16,8 @@ import {
 } from '../../mocks/onenet/faulty-senders.ts';
 import { senderRequirements } from '../../specs/onenet/sender-requirements.ts';
 import { intervalTolerance, judgeIntervals } from '../../src/core/retry.ts';
-import { type SenderBehaviour, sendMessages } from '../../src/protocols/onenet/emulator.ts';
-import { listen, type Respond } from '../../src/protocols/onenet/grader.ts';
+import { type SenderBehaviour, sendMessages } from '../../src/protocols/onenet/send.ts';
+import { listen, type Respond } from '../../src/protocols/onenet/listen.ts';
 import { ONENET_MAX_ATTEMPTS, ONENET_RETRY } from '../../src/protocols/onenet/retry.ts';
 import { AES_KEY, pushcheck, scratch, TOKEN } from '../helpers.ts';
 

@@ -44,9 +44,9 @@ export const sendCommand: ProfileCommand = {
     --faulty NAME      poll like a faulty device (\`--faulty help\` lists them), to try a grader`,
   async run(values) {
     // The command's machinery loads when it runs: every process that lists the profiles loads this file.
-    const [{ faultyDeviceBehaviour, faultyDevices }, { playDevice }] = await Promise.all([
+    const [{ faultyDeviceBehaviour, faultyDevices }, { sendAsDevice }] = await Promise.all([
       import('../../../mocks/controlid/faulty-devices.ts'),
-      import('./play.ts'),
+      import('./send.ts'),
     ]);
     const faulty = stringOption(values.faulty);
     if (faulty === 'help') {
@@ -64,7 +64,7 @@ export const sendCommand: ProfileCommand = {
     console.log(
       `device ${deviceId} polling ${base}/push every ${periodS} s${timeScale === 1 ? '' : ` (× ${timeScale}: ${Math.round(periodS * 1000 * timeScale)} ms)`}`,
     );
-    const played = await playDevice({
+    const played = await sendAsDevice({
       base,
       deviceId,
       requestTimeoutMs: requestTimeoutOption(values),
@@ -110,7 +110,7 @@ export const listenCommand: ProfileCommand = {
       idle poll after --count polls (default 7), after --duration seconds (default 600), or at Ctrl-C.`,
   async run(values) {
     const [{ listenDevice, repollLimitMs }, { finishListen }] = await Promise.all([
-      import('./grader.ts'),
+      import('./listen.ts'),
       import('../../report/listen.ts'),
     ]);
     const periodS = periodOption(values.period);

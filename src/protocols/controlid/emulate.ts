@@ -24,15 +24,15 @@ export const emulateCommand: ProfileCommand = {
   run: emulate,
 };
 
-/** Runs the emulator with the parsed options; resolves with the exit code. */
+/** Plays the device with the parsed options; resolves with the exit code. */
 async function emulate(values: OptionValues): Promise<number> {
-  // The emulator loads when the command runs: the profile table is loaded by every command.
-  const { DeviceEmulator } = await import('./emulator.ts');
+  // The device loads when the command runs: the profile table is loaded by every command.
+  const { DeviceSender } = await import('./sender.ts');
   const base = baseUrlOption(values.target, '--target');
   const polls = integerOption(values.polls, 'polls', 1, 1, 100_000);
   const periodS = integerOption(values.period, 'period', DEFAULT_REQUEST_PERIOD_S, 0, 86_400);
   const maxCommands = integerOption(values['max-commands'], 'max-commands', 100, 0, 10_000);
-  const emulator = new DeviceEmulator({
+  const device = new DeviceSender({
     base,
     deviceId: deviceIdOption(values),
     requestTimeoutMs: requestTimeoutOption(values),
@@ -47,9 +47,9 @@ async function emulate(values: OptionValues): Promise<number> {
   process.once('SIGTERM', stop);
   let failures = 0;
   try {
-    console.log(`device ${emulator.deviceId} polling ${base}/push`);
+    console.log(`device ${device.deviceId} polling ${base}/push`);
     for (let turn = 1; turn <= polls && !stopped; turn++) {
-      const done = await emulator.cycle(maxCommands, (line) => console.log(line));
+      const done = await device.cycle(maxCommands, (line) => console.log(line));
       const first = done[0];
       if (turn === 1 && first?.exchange.response === undefined) {
         usage(`cannot poll ${base}/push: ${first?.exchange.error ?? 'no response'}. Is the server running?`);

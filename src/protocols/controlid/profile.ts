@@ -51,10 +51,10 @@ export const controlidProfile: Profile<ControlIdSettings> = {
   },
   secrets: () => [],
   async firstRequest(target, s, { deadlineMs }) {
-    // A device in Push mode starts by polling, with a uuid of its own (emulator.ts polls the same way).
+    // A device in Push mode starts by polling, with a uuid of its own (sender.ts polls the same way).
     // Were a command queued for --device-id, this poll would take it as a device's would; the cases that
     // deliver commands reset the server and queue their own through --state-url first.
-    const { endpointUrl } = await import('./emulator.ts');
+    const { endpointUrl } = await import('./sender.ts');
     const query = `deviceId=${encodeURIComponent(s.deviceId)}&uuid=${randomUUID()}`;
     return {
       what: "a device's poll (GET /push)",

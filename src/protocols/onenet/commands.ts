@@ -11,7 +11,7 @@ import {
   usage,
 } from '../../core/errors.ts';
 import type { OptionValues, ProfileCommand } from '../../core/profile.ts';
-import type { Respond } from './grader.ts';
+import type { Respond } from './listen.ts';
 import { keyOption, requiredToken, STUDIO_KEY } from './options.ts';
 
 function secretsOf(values: OptionValues): { token: string; aesKey?: string } {
@@ -52,7 +52,7 @@ export const sendCommand: ProfileCommand = {
     // The command's machinery loads when it runs: every process that lists the profiles loads this file.
     const [{ faultySenderBehaviour, faultySenders }, { sendMessages }] = await Promise.all([
       import('../../../mocks/onenet/faulty-senders.ts'),
-      import('./emulator.ts'),
+      import('./send.ts'),
     ]);
     const faulty = stringOption(values.faulty);
     if (faulty === 'help') {
@@ -113,7 +113,7 @@ export const listenCommand: ProfileCommand = {
       Ctrl-C, with a report; exit codes as for run.`,
   async run(values) {
     const [{ listen }, { finishListen }] = await Promise.all([
-      import('./grader.ts'),
+      import('./listen.ts'),
       import('../../report/listen.ts'),
     ]);
     const secrets = secretsOf(values);

@@ -9,7 +9,7 @@ import { controlidHandlers, DEFAULT_STATE_PATH, reference } from '../../mocks/co
 import { serve } from '../../mocks/serve.ts';
 import { createRng } from '../../src/core/rng.ts';
 import { stateHook } from '../../src/core/state.ts';
-import { DeviceEmulator, endpointUrl } from '../../src/protocols/controlid/emulator.ts';
+import { DeviceSender, endpointUrl } from '../../src/protocols/controlid/sender.ts';
 import { scratch } from '../helpers.ts';
 
 const DEVICE = '9007199254740993';
@@ -34,7 +34,7 @@ test('the emulator drains a chain of queued commands, one result per command, wi
     for (const command of commands) {
       await hook.set({ state: 'command queued', params: { deviceId: DEVICE, command } });
     }
-    const emulator = new DeviceEmulator({
+    const emulator = new DeviceSender({
       base: `${server.origin}/api`,
       deviceId: DEVICE,
       requestTimeoutMs: 2000,
@@ -73,7 +73,7 @@ test('a cycle is bounded when the server never stops handing out commands', asyn
       state: 'command queued',
       params: { deviceId: '7', command: { endpoint: 'system_information' } },
     });
-    const emulator = new DeviceEmulator({
+    const emulator = new DeviceSender({
       base: `${server.origin}/api`,
       deviceId: '7',
       requestTimeoutMs: 2000,

@@ -6,9 +6,9 @@
 import type { Exchange } from '../../core/http.ts';
 import type { Rng } from '../../core/rng.ts';
 import { describeAnswer } from './codec.ts';
-import { type DeviceBehaviour, DeviceEmulator } from './emulator.ts';
+import { type DeviceBehaviour, DeviceSender } from './sender.ts';
 
-export interface PlayOptions {
+export interface DeviceSendOptions {
   /** The push server's base URL (push_remote_address). */
   base: string;
   deviceId: string;
@@ -28,7 +28,7 @@ export interface PlayOptions {
   stop?: Promise<void>;
 }
 
-export interface PlayResult {
+export interface DeviceSendResult {
   polls: number;
   results: number;
   /** What the server did that a device cannot work with, one sentence each. */
@@ -58,8 +58,8 @@ function resultAnswerProblem(ex: Exchange): string | undefined {
 }
 
 /** Plays the device until `count` polls, the duration or `stop`; resolves with what happened. */
-export async function playDevice(opts: PlayOptions): Promise<PlayResult> {
-  const device = new DeviceEmulator({
+export async function sendAsDevice(opts: DeviceSendOptions): Promise<DeviceSendResult> {
+  const device = new DeviceSender({
     base: opts.base,
     deviceId: opts.deviceId,
     requestTimeoutMs: opts.requestTimeoutMs,
@@ -76,7 +76,7 @@ export async function playDevice(opts: PlayOptions): Promise<PlayResult> {
   const at = () => Math.round(performance.now() - origin);
   const end = origin + opts.durationMs;
   const periodMs = opts.periodS * 1000 * opts.timeScale * b.periodFactor;
-  const out: PlayResult = { polls: 0, results: 0, problems: [] };
+  const out: DeviceSendResult = { polls: 0, results: 0, problems: [] };
   while (out.polls < opts.count && !stopped && performance.now() < end) {
     const started = performance.now();
     const poll = await device.poll();

@@ -53,7 +53,7 @@ export const referenceDevice: DeviceBehaviour = {
   periodFactor: 1,
 };
 
-export interface EmulatorOptions {
+export interface DeviceSenderOptions {
   /** The push server's base URL (push_remote_address): /push and /result are appended to its path. */
   base: string;
   /** The device's int64 id, as decimal text. */
@@ -80,7 +80,7 @@ export function endpointUrl(base: string, endpoint: 'push' | 'result', query: st
 }
 
 /** A device in Push mode. */
-export class DeviceEmulator {
+export class DeviceSender {
   readonly deviceId: string;
   readonly device: SimulatedDevice;
   private readonly base: string;
@@ -89,7 +89,7 @@ export class DeviceEmulator {
   private readonly onExchange: ((exchange: Exchange) => void) | undefined;
   readonly behaviour: DeviceBehaviour;
 
-  constructor(opts: EmulatorOptions) {
+  constructor(opts: DeviceSenderOptions) {
     this.base = opts.base;
     this.deviceId = opts.deviceId;
     this.timeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
