@@ -8,7 +8,6 @@ import { expect, test } from '@playwright/test';
 import { faultyBehaviour } from '../mocks/onenet/faulty.ts';
 import { onenetHandlers, reference } from '../mocks/onenet/reference.ts';
 import { serve } from '../mocks/serve.ts';
-import { startPlaywright } from '../src/core/playwright.ts';
 import type { RunReport } from '../src/report/reporter.ts';
 import { pushcheck, scratch, TOKEN } from './helpers.ts';
 
@@ -140,24 +139,4 @@ test("runs share Playwright's workers, yet no two cases ever meet the same recei
   } finally {
     await Promise.all(receivers.map((rx) => rx.close()));
   }
-});
-
-test('a Playwright started before its runs waits for them, and ends when pushcheck lets go or stops it', async () => {
-  // pushcheck gone before handing the runs over: the channel closes, and the runner ends by itself, whether it
-  // was still loading or already waiting.
-  const orphan = startPlaywright();
-  orphan.child.disconnect();
-  expect(await orphan.exited).toBe(2);
-  const waiting = startPlaywright();
-  await waiting.ready;
-  waiting.child.disconnect();
-  expect(await waiting.exited).toBe(2);
-  // A run that never began (a malformed spec, a receiver that did not start): pushcheck stops the waiting
-  // runner, and nothing of its process group is left.
-  const stopped = startPlaywright();
-  await stopped.ready;
-  stopped.kill();
-  expect(await stopped.exited).not.toBe(0);
-  expect(stopped.child.signalCode).toBe('SIGKILL');
-  expect(() => process.kill(-(stopped.child.pid ?? 0), 0)).toThrow(/ESRCH/);
 });
