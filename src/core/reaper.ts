@@ -14,7 +14,7 @@ const WATCHDOG = `
 groups=; containers=; paths=
 nl='
 '
-drop() { printf '%s\\n' "$1" | grep -vxF -- "$2" || true; }
+drop() { out=; old=$IFS; IFS=$nl; for x in $1; do [ "$x" = "$2" ] || out="$out$nl$x"; done; IFS=$old; printf '%s' "$out"; }
 while IFS= read -r line; do
   verb=\${line%% *}; arg=\${line#* }
   case $verb in
@@ -30,7 +30,8 @@ IFS=$nl
 for g in $groups; do kill -TERM "-$g" 2>/dev/null; done
 [ -n "$groups" ] && sleep 1
 for g in $groups; do kill -KILL "-$g" 2>/dev/null; done
-for c in $containers; do timeout 20 docker rm -f -v "$c" >/dev/null 2>&1; done
+t=; command -v timeout >/dev/null 2>&1 && t='timeout 20'
+for c in $containers; do $t docker rm -f -v "$c" >/dev/null 2>&1; done
 for p in $paths; do rm -rf -- "$p"; done
 `;
 
@@ -39,6 +40,9 @@ let watchdog: ChildProcess | undefined;
 function tell(line: string): void {
   if (!watchdog) {
     watchdog = spawn('sh', ['-c', WATCHDOG], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
+    // Where there is no shell (a container image of Node alone), there is no watchdog: a container's processes
+    // end with its first one anyway.
+    watchdog.on('error', () => undefined);
     // pushcheck's own exit must not wait for it: its end of the pipe closing is the signal.
     watchdog.unref();
     const pipe = watchdog.stdin as unknown as import('node:net').Socket;

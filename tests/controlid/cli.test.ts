@@ -81,7 +81,7 @@ const BAD: [string, string[], RegExp][] = [
   [
     'an OneNET flag on controlid',
     [...RUN, '--target', 'http://127.0.0.1:1/api', '--token', 't'],
-    /Unknown option '--token'/,
+    /unknown option "--token"/,
   ],
   [
     'emulate without a profile',
@@ -92,7 +92,7 @@ const BAD: [string, string[], RegExp][] = [
   [
     'emulate with an unknown flag',
     ['emulate', 'controlid', '--target', 'http://127.0.0.1:1/api', '--fast'],
-    /Unknown option '--fast'/,
+    /unknown option "--fast"/,
   ],
   [
     'emulate against nothing',
@@ -102,7 +102,7 @@ const BAD: [string, string[], RegExp][] = [
   [
     'an unknown faulty server',
     ['serve', 'controlid', '--faulty', 'nope'],
-    /unknown faulty receiver "nope"; known ones:\n\s+idle-json-object/,
+    /unknown faulty receiver "nope"\. Known ones:\n\s+idle-json-object/,
   ],
 ];
 

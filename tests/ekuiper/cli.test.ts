@@ -15,7 +15,7 @@ for (const [args, message] of [
     /give --ekuiper-api or --observe-file, not both/,
   ],
   [['--burst', '0'], /--burst must be an integer from 1 to 500/],
-  [['--token', 'x'], /Unknown option '--token'/],
+  [['--token', 'x'], /unknown option "--token"/],
 ] as const) {
   test(`${args.join(' ')}: ${message.source.slice(0, 40)}…`, async () => {
     const r = await pushcheck([...RUN, ...args]);

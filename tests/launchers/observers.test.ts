@@ -107,7 +107,7 @@ test.describe('command, against PostgreSQL', () => {
       );
       expect(idsWith(e.report, 'error')).toEqual(['onenet.push.processed']);
       expect(e.report?.cases[0]?.reason).toMatch(/the observe command exited 1 \(.*no_such_table.*\)/);
-      expect(e.code).toBe(2);
+      expect(e.code).toBe(3);
     } finally {
       await db.drop();
     }

@@ -138,7 +138,7 @@ test('Ctrl-C during a run stops the launched receiver, with an incomplete report
     }, 50);
     setTimeout(() => clearInterval(poll), 60_000);
   });
-  expect(code, out).toBe(2);
+  expect(code, out).toBe(130);
   expect(await listening(port), 'the receiver is stopped').toBe(false);
 });
 
