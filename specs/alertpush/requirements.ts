@@ -1,6 +1,6 @@
 /**
  * The edge-box alert push requirements ("DataPush → Alarm → HTTP", with bearer tokens): one entry per case,
- * quoted from the vendor README (KS-server-demo) or the vendor KS-server-demo (the vendor KS-server-demo code). Ids are stable forever.
+ * quoted from the vendor README (KS-server-demo) or the vendor's KS-server-demo (the vendor's KS-server-demo code). Ids are stable forever.
  * Where both are silent, the requirement is pushcheck's reading, marked interpreted and never above SHOULD.
  */
 import type { CodeReference, Registry, Source } from '../../src/core/case.ts';

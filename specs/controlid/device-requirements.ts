@@ -58,7 +58,7 @@ export const deviceRequirements = {
   'controlid-device.result.uuid': {
     level: 'SHOULD',
     title: 'posts each result with the uuid of the poll that delivered its command',
-    text: "One revision of the document lists uuid (“Identificador Único Universal”) among the poll's parameters; community servers store it with the command they hand out and match it on POST /result?deviceId=…&uuid=… (community push servers). The vendor text pushcheck has does not require it, hence SHOULD.",
+    text: "One revision of the document lists uuid (“Identificador Único Universal”) among the poll's parameters; community servers store it with the command they hand out and match it on POST /result?deviceId=…&uuid=… . The vendor text pushcheck has does not require it, hence SHOULD.",
     source: { ...at('GET /push Parameters (uuid, in one revision of the document)'), code: COMMUNITY_SERVER },
     interpreted: true,
   },
@@ -74,7 +74,7 @@ export const deviceRequirements = {
   'controlid-device.poll.period': {
     level: 'SHOULD',
     title: 'waits push_request_period between idle polls',
-    text: '“The device makes periodic requests to the server to check for any push from the server.” The period is push_server.push_request_period, in seconds (community docs: default "60", community push servers); the documents do not say it is measured from a poll\'s start or its end, so both are on time. Tolerance max(100 ms, 5% of the scaled period) plus the grader\'s event-loop delay (src/core/retry.ts, as for OneNET retries).',
+    text: '“The device makes periodic requests to the server to check for any push from the server.” The period is push_server.push_request_period, in seconds (community-reported default "60", not in the vendor document); the documents do not say it is measured from a poll\'s start or its end, so both are on time. Tolerance max(100 ms, 5% of the scaled period) plus the grader\'s event-loop delay (src/core/retry.ts, as for OneNET retries).',
     source: at(
       'Event: command searches on the server; push_server configuration (push_request_period)',
       'The device makes periodic requests to the server to check for any push from the server.',

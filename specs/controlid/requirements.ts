@@ -151,7 +151,7 @@ export const requirements = {
     level: 'MUST',
     title: 'answers polls and results within the device request timeout',
     text: `${TIMEOUT} Measured to the last byte and cut off at the timeout (--request-timeout): an idle poll, and with the state hook also a poll that delivers a command and the result that follows.`,
-    source: TIMEOUT_SOURCE,
+    source: { ...TIMEOUT_SOURCE, quote: EMPTY_QUOTE },
   },
   'controlid.timing.fast': {
     level: 'SHOULD',

@@ -163,14 +163,14 @@ export const requirements = {
   'onenet-legacy.robust.missing-fields': {
     level: 'SHOULD',
     title: 'answers a push without msg_signature and nonce without a server error',
-    text: 'The body is {msg, msg_signature, nonce} (the legacy SDKs (cm-heclouds/data-push) and developer guide); a body without them gets any complete answer below 500 (400 is usual), not a 5xx.',
+    text: 'The body is {msg, msg_signature, nonce} (the legacy SDKs); a body without them gets any complete answer below 500 (400 is usual), not a 5xx.',
     source: PUSH_BODY,
     interpreted: true,
   },
   'onenet-legacy.robust.wrong-types': {
     level: 'SHOULD',
     title: 'answers a push whose msg is a string and nonce a number without a server error',
-    text: 'msg is a JSON object or array (the legacy SDKs (cm-heclouds/data-push) and developer guide), not a JSON string as in OneNET Studio; a Studio-shaped or mistyped body gets any complete answer below 500 (400 is usual), not a 5xx.',
+    text: 'msg is a JSON object or array (the legacy SDKs), not a JSON string as in OneNET Studio; a Studio-shaped or mistyped body gets any complete answer below 500 (400 is usual), not a 5xx.',
     source: PUSH_BODY,
     interpreted: true,
   },

@@ -71,7 +71,7 @@ export const requirements = {
   'onenet.verify.signature-raw': {
     level: 'MUST',
     title: 'accepts a verification whose signature has a raw +, which form decoding turns into a space',
-    text: "将字符串B进行Base64转换，并通过URL Decode计算后得到参数C，将参数C与signature进行对比 — the receiver URL-decodes the Base64 it computed (a + becomes a space) and compares it with the decoded signature parameter: the procedure works for a signature sent raw, whose + arrives as a space. The vendor's receiver SDK does the same (signature.replace(' ', '+'), the legacy SDKs (cm-heclouds/data-push) and developer guide).",
+    text: "将字符串B进行Base64转换，并通过URL Decode计算后得到参数C，将参数C与signature进行对比 — the receiver URL-decodes the Base64 it computed (a + becomes a space) and compares it with the decoded signature parameter: the procedure works for a signature sent raw, whose + arrives as a space. The vendor's receiver SDK does the same (signature.replace(' ', '+'), the legacy SDKs).",
     source: {
       document: HTTP_PUSH,
       section: '2. 实例验证 (3)',
@@ -110,7 +110,7 @@ export const requirements = {
   'onenet.push.processed': {
     level: 'MUST',
     title: 'processes a genuine push whose signature contains + and /',
-    text: 'signature: 加密签名，用以校验推送客户端身份合法性，校验方法见实例验证 — a genuine signature (standard Base64, compared as sent in the JSON body: the OneNET official samples) must verify, so the message is processed',
+    text: 'signature: 加密签名，用以校验推送客户端身份合法性，校验方法见实例验证 — a genuine signature (standard Base64, compared as sent in the JSON body, as the official Java sample does) must verify, so the message is processed',
     source: SIGNATURE,
     needs: ['observer'],
   },
@@ -130,7 +130,7 @@ export const requirements = {
   'onenet.secure.decrypted': {
     level: 'MUST',
     title: 'decrypts a secure-mode push with the key as both key and IV',
-    text: '平台会对消息msg进行加密处理（加密方式采用AES的CBC模式，数据填充采用PKCS7），应用服务器收到数据时，需通过生成密钥进行解密操作 — the official sample uses new IvParameterSpec(key): the 16-character key is the key and the IV. pushcheck signs the ciphertext, msg exactly as sent (the OneNET official samples, inferred from community receivers, which verify before they decrypt): a receiver that verifies the plaintext instead rejects every secure-mode push.',
+    text: '平台会对消息msg进行加密处理（加密方式采用AES的CBC模式，数据填充采用PKCS7），应用服务器收到数据时，需通过生成密钥进行解密操作 — the official sample uses new IvParameterSpec(key): the 16-character key is the key and the IV. pushcheck signs the ciphertext, msg exactly as sent (pushcheck’s reading of receivers written for it, which verify before they decrypt): a receiver that verifies the plaintext instead rejects every secure-mode push.',
     source: SECURE,
     needs: ['aes-key', 'observer'],
   },
@@ -157,7 +157,7 @@ export const requirements = {
   'onenet.dedup.processed-once': {
     level: 'SHOULD',
     title: 'processes a redelivered message id once',
-    text: 'A push whose ack was late or lost is pushed again with the same id (每条消息最多重推16次); the document does not say that receivers de-duplicate, but community receivers de-duplicate on the body id (the OneNET official samples).',
+    text: 'A push whose ack was late or lost is pushed again with the same id (每条消息最多重推16次); the document does not say that receivers de-duplicate, but receivers written for it de-duplicate on the body id.',
     source: RETRIED_SAME,
     interpreted: true,
     needs: ['observer'],
@@ -171,7 +171,7 @@ export const requirements = {
   'onenet.retry.processed-once': {
     level: 'SHOULD',
     title: 'processes a push the platform retried once',
-    text: 'A push whose ack failed is pushed again with the same id, on the retry schedule (the OneNET HTTP push document §4). The document does not say that receivers de-duplicate; community receivers do, on the body id (the OneNET official samples). pushcheck delivers a push through the retry schedule and counts how often it was recorded.',
+    text: 'A push whose ack failed is pushed again with the same id, on the retry schedule (the OneNET HTTP push document §4). The document does not say that receivers de-duplicate; receivers written for it do, on the body id. pushcheck delivers a push through the retry schedule and counts how often it was recorded.',
     source: RETRIED_SAME,
     interpreted: true,
     needs: ['observer'],

@@ -33,7 +33,7 @@ export const senderRequirements = {
   'onenet-sender.sign.valid': {
     level: 'MUST',
     title: 'signs each push with Base64(MD5(token ‖ nonce ‖ msg)) over msg as sent',
-    text: 'A = token + nonce + msg; B = MD5(A); signature = Base64(B). The POST signature is compared as sent, without URL-decoding, and in secure mode it covers the ciphertext (the OneNET official samples).',
+    text: 'A = token + nonce + msg; B = MD5(A); signature = Base64(B). The POST signature is compared as sent, without URL-decoding, and in secure mode it covers the ciphertext (as receivers written for it expect: they verify before they decrypt).',
     source: {
       document: HTTP_PUSH,
       section: '2. 实例验证; 5. 最佳实践 (JAVA代码示例, signature)',
@@ -55,7 +55,7 @@ export const senderRequirements = {
   'onenet-sender.id.unique': {
     level: 'MUST',
     title: 'gives different messages different ids',
-    text: 'id: 消息ID — the message id; receivers de-duplicate retried pushes on it (the OneNET official samples), so two different messages with one id lose one of them.',
+    text: 'id: 消息ID — the message id; receivers de-duplicate retried pushes on it, so two different messages with one id lose one of them.',
     source: {
       document: HTTP_PUSH,
       section: '3. 消息推送 (field table)',
