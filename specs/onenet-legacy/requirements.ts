@@ -122,7 +122,14 @@ export const requirements = {
     level: 'MUST',
     title: 'decrypts enc_msg with the EncodingAESKey and strips the random prefix',
     text: 'Legacy AES (EncodingAESKey, WeChat-style): key = Base64Decode(EncodingAESKey + "=") → 32 bytes (AES-256-CBC), IV = first 16 bytes of key, PKCS7; plaintext = 16 random bytes ‖ 4-byte big-endian msg length ‖ msg (Java decryptMsg reads len at offset 16, msg at 20; PHP substr($msg,20)). The documents do not say what msg_signature covers in this mode: pushcheck signs enc_msg as sent, as the official Java SDK does with the msg it resolves from enc_msg; a receiver that ignores the signature in this mode (the PHP SDK) passes too.',
-    source: { document: DEVELOP_MANUAL, section: '加密传输', code: JAVA_UTIL },
+    source: {
+      document: DEVELOP_MANUAL,
+      section: '加密传输',
+      quote: '用户在配置推送服务时，可配置为数据加密传输，OneNET支持AES对称加密',
+      translation:
+        'When configuring the push service, the user can have the data sent encrypted; OneNET supports AES symmetric encryption.',
+      code: JAVA_UTIL,
+    },
     needs: ['aes-key', 'observer'],
   },
   'onenet-legacy.sign.forged-not-processed': {
