@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Generates the legacy OneNET codec test vectors (FACTS.md §1b) with an implementation independent of
+# Generates the legacy OneNET codec test vectors (the legacy SDKs) with an implementation independent of
 # src/protocols/onenet-legacy/codec.ts: the `openssl` command line. Deterministic: fixed inputs, no randomness.
 #   msg_signature = Base64(MD5(token ‖ nonce ‖ compact JSON of msg))  openssl dgst -md5 -binary | openssl base64 -A
 #   key           = Base64Decode(EncodingAESKey + "=")                  openssl base64 -d -A   (32 bytes)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Generates the OneNET Studio codec test vectors (FACTS.md §1a) with an implementation independent of
+# Generates the OneNET Studio codec test vectors (the document's §5 samples) with an implementation independent of
 # src/protocols/onenet/codec.ts: the `openssl` command line. Deterministic: fixed inputs, no randomness.
 #   signature  = Base64(MD5(token ‖ nonce ‖ msg))     openssl dgst -md5 -binary | openssl base64 -A
 #   ciphertext = Base64(AES-128-CBC-PKCS7(key, iv=key)) openssl enc -aes-128-cbc -K <hex> -iv <hex> -base64 -A

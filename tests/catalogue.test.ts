@@ -52,7 +52,7 @@ for (const profile of Object.values(PROFILES)) {
       expect(id).toMatch(new RegExp(`^${prefix}\\.[a-z]+\\.[a-z0-9]+(-[a-z0-9]+)*$`));
       if (r.interpreted) expect(r.level, id).not.toBe('MUST');
       expect(r.text.length, id).toBeGreaterThan(20);
-      expect(r.source.length, id).toBeGreaterThan(5);
+      expect(r.source.document.title.length, id).toBeGreaterThan(5);
     }
   });
 

@@ -114,9 +114,22 @@ test('an unreachable target exits 2 at once, saying so', async () => {
 test('`cases` lists the whole catalogue with levels and sources', async () => {
   const r = await pushcheck(['cases', '--profile', 'onenet', '--json']);
   expect(r.code).toBe(0);
-  const rows = JSON.parse(r.stdout) as { id: string; level: string; source: string }[];
+  const rows = JSON.parse(r.stdout) as {
+    id: string;
+    level: string;
+    source: { document: { title: string; url?: string }; section?: string };
+  }[];
   expect(rows.map((x) => x.id)).toEqual(Object.keys(requirements));
-  for (const row of rows) expect(row.source.length).toBeGreaterThan(0);
+  for (const row of rows) {
+    expect(row.source.document.title.length, row.id).toBeGreaterThan(0);
+    expect(row.source.document.url, row.id).toMatch(/^https:\/\//);
+  }
+  // The text listing shows the document's URL beside the citation.
+  const text = await pushcheck(['cases', '--profile', 'onenet']);
+  expect(text.code).toBe(0);
+  expect(text.stdout).toContain(
+    'OneNET 数据推送 · HTTP推送, 2. 实例验证 https://open.iot.10086.cn/doc/iot_platform/book/application-develop/push/http_push.html]',
+  );
 });
 
 test('--help documents the exit codes; no command is a usage error', async () => {

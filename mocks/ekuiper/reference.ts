@@ -1,5 +1,5 @@
 /**
- * The reference eKuiper httppush endpoint as msw handlers: what eKuiper's data server answers (FACTS.md §3),
+ * The reference eKuiper httppush endpoint as msw handlers: what eKuiper's data server answers (lf-edge/ekuiper),
  * for either generation. Each step is a field of {@link Behaviour}, so that the faulty endpoints (faulty.ts) are
  * this one with one step replaced. The same logic serves the data server of the mock eKuiper (ekuiper.ts).
  */

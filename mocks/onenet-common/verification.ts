@@ -1,7 +1,7 @@
 /**
  * The verification GET a OneNET receiver answers, as one msw handler that the Studio and the legacy
- * reference receivers both serve: FACTS.md §1b finds the legacy platform's GET identical to Studio's
- * (onenet.seed.md §2 实例验证), so the receivers check it the same way.
+ * reference receivers both serve: the legacy SDKs finds the legacy platform's GET identical to Studio's
+ * (the OneNET HTTP push document §2 实例验证), so the receivers check it the same way.
  */
 import { HttpResponse, http, type RequestHandler } from 'msw';
 import { verifySignature } from '../../src/protocols/onenet/codec.ts';

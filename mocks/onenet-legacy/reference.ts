@@ -1,5 +1,5 @@
 /**
- * The reference legacy OneNET receiver as msw handlers: what a correct application server does (FACTS.md §1b).
+ * The reference legacy OneNET receiver as msw handlers: what a correct application server does (the legacy SDKs).
  * Each step is a field of {@link Behaviour}, so that the faulty receivers (faulty.ts) are this receiver with
  * one step replaced. The verification GET is Studio's: mocks/onenet-common/verification.ts answers it.
  */

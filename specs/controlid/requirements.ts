@@ -1,65 +1,90 @@
 /**
- * The Control iD Push requirements: one entry per case, quoted from the vendor document (controlid.seed.md)
- * or FACTS.md §2. pushcheck plays the device; the system under test is the push server. Ids are stable
- * forever.
+ * The Control iD Push requirements: one entry per case, quoted from the vendor document (Access API, Push mode;
+ * specs/controlid/sources.ts) or following a community push server where it is silent. pushcheck plays the
+ * device; the system under test is the push server. Ids are stable forever.
  */
-import type { Registry } from '../../src/core/case.ts';
+import type { Registry, Source } from '../../src/core/case.ts';
+import { COMMUNITY_SERVER, PUSH_MODE } from './sources.ts';
 
-const SEED = 'controlid.seed.md';
+const at = (section: string, quote?: string): Source => ({
+  document: PUSH_MODE,
+  section,
+  ...(quote ? { quote } : {}),
+});
+const EMPTY_QUOTE =
+  'When there is no command to be executed by the device, the server must send an empty response.';
+const RESULT_QUOTE =
+  'After the device executes the command read from the server, it sends a new request containing the response of the operation performed. An empty response is expected to this request, which closes the Push transaction.';
+const TIMEOUT_SOURCE: Source = {
+  document: PUSH_MODE,
+  section: 'push_server configuration (push_request_timeout; its default is not in the document)',
+};
 const EMPTY =
   '“When there is no command to be executed by the device, the server must send an empty response.” “*An empty response means that there is no push to be performed.”';
 const RESULT_EMPTY =
   '“After the device executes the command read from the server, it sends a new request containing the response of the operation performed. An empty response is expected to this request, which closes the Push transaction.” “The response to this request is empty.”';
 const IDLE_READING =
-  'Graded as a device reads it (FACTS.md §2): a zero-length body is the documented empty response; `{}` is what a community server (starseg/star-condomine) answers when idle and devices work with it, so it passes here and fails only controlid.poll.idle-zero-length; `null`, `[]`, whitespace or text are neither, and no public source says a device takes them for "no command". Any 2xx status: no source says what a device does with another.';
+  'Graded as a device reads it (the community server cited in the source): a zero-length body is the documented empty response; `{}` is what a community server (starseg/star-condomine) answers when idle and devices work with it, so it passes here and fails only controlid.poll.idle-zero-length; `null`, `[]`, whitespace or text are neither, and no public source says a device takes them for "no command". Any 2xx status: no source says what a device does with another.';
 const TIMEOUT =
-  'push_server.push_request_timeout (ms) — community docs report the default "15000" (FACTS.md §2): the device gives up on a request after it.';
+  'push_server.push_request_timeout (ms) — community docs report the default "15000" (the community server cited in the source): the device gives up on a request after it.';
 
 export const requirements = {
   'controlid.poll.idle-empty': {
     level: 'MUST',
     title: 'answers an idle poll with an empty response',
     text: `${EMPTY} ${IDLE_READING}`,
-    source: `${SEED} “Introduction to Push” and “Command's return to the device”; FACTS.md §2`,
+    source: { ...at('Introduction to Push', EMPTY_QUOTE), code: COMMUNITY_SERVER },
   },
   'controlid.poll.idle-zero-length': {
     level: 'SHOULD',
     title: 'answers an idle poll with 200 and a zero-length body',
-    text: `${EMPTY} The documented empty response is a body of zero bytes (community servers: \`emptyResponse()\` = "" with status 200). \`{}\` works with devices in the field (FACTS.md §2) but is not empty, hence SHOULD.`,
-    source: `${SEED} “Introduction to Push”; FACTS.md §2 (emptyResponse, {} tolerated)`,
+    text: `${EMPTY} The documented empty response is a body of zero bytes (community servers: \`emptyResponse()\` = "" with status 200). \`{}\` works with devices in the field (the community server cited in the source) but is not empty, hence SHOULD.`,
+    source: at('Introduction to Push', EMPTY_QUOTE),
   },
   'controlid.poll.unknown-device-empty': {
     level: 'MUST',
     title: 'answers a poll from a device id it has never seen with an empty response',
     text: `${EMPTY} A device the server does not know has no command to execute; deviceId is an “int 64”, and pushcheck uses one above 2^53. ${IDLE_READING}`,
-    source: `${SEED} “Introduction to Push”, “GET /push Parameters”`,
+    source: at('Introduction to Push; GET /push Parameters', EMPTY_QUOTE),
   },
   'controlid.poll.concurrent-devices': {
     level: 'SHOULD',
     title: 'answers 50 devices polling at once, each within the request timeout',
     text: `Each device polls on its own schedule (push_request_period), so polls from many devices meet. The documents give no number: pushcheck sends 50 at once, from distinct device ids, and expects each answered with an empty response within the request timeout. ${TIMEOUT}`,
-    source: 'pushcheck (interpreted); FACTS.md §2 (push_request_timeout)',
+    source: TIMEOUT_SOURCE,
     interpreted: true,
   },
   'controlid.command.delivered': {
     level: 'MUST',
     title: 'delivers a queued command on the next poll, with valid fields equal to those queued',
     text: '“Otherwise, the server must answer the command to be performed and the corresponding parameters.” Fields: verb “GET or POST”, endpoint, body (“a single string … in base64 format” for application/octet-stream), contentType, queryString; validated against schemas/command.json and compared with the command queued through the state hook (defaults filled in; an object body may travel as JSON text).',
-    source: `${SEED} “Command's return to the device”; FACTS.md §2 (body as object)`,
+    source: {
+      ...at(
+        "Command's return to the device",
+        'Otherwise, the server must answer the command to be performed and the corresponding parameters.',
+      ),
+      code: COMMUNITY_SERVER,
+    },
     needs: ['state-hook'],
   },
   'controlid.command.one-per-poll': {
     level: 'MUST',
     title: 'delivers queued commands one per poll',
     text: '“the server must answer the command to be performed” — one command per answer; “After each command is executed, the device will make a new /push request, allowing the execution of multiple commands in sequence.” Three queued commands are each delivered, as a single command object, within three poll-and-result turns.',
-    source: `${SEED} “Introduction to Push”`,
+    source: at(
+      'Introduction to Push',
+      'After each command is executed, the device will make a new /push request, allowing the execution of multiple commands in sequence.',
+    ),
     needs: ['state-hook'],
   },
   'controlid.command.in-order': {
     level: 'SHOULD',
     title: 'delivers queued commands in the order they were queued',
     text: 'The document chains commands (“allowing the execution of multiple commands in sequence”) but does not say in which order; commands such as create-then-modify only work in the order they were queued, so pushcheck expects first queued, first delivered.',
-    source: `${SEED} “Introduction to Push” (silent on order); pushcheck (interpreted)`,
+    source: at(
+      'Introduction to Push (silent on order)',
+      'allowing the execution of multiple commands in sequence',
+    ),
     interpreted: true,
     needs: ['state-hook'],
   },
@@ -67,49 +92,58 @@ export const requirements = {
     level: 'MUST',
     title: 'never delivers a command queued for one device to another',
     text: "“deviceId (int 64): Device's ID which is making the request.” — the only thing that tells the server which device polls, so a command is delivered to the device it is for. Polls from the neighbouring ids (one below, one above: indistinguishable as doubles above 2^53) must not receive it; the device itself then must.",
-    source: `${SEED} “Event: command searches on the server”, Parameters`,
+    source: at(
+      'Event: command searches on the server; Parameters',
+      "deviceId (int 64): Device's ID which is making the request.",
+    ),
     needs: ['state-hook'],
   },
   'controlid.command.not-redelivered': {
     level: 'MUST',
     title: 'does not deliver a command again after its result',
     text: `${RESULT_EMPTY} Once the result has closed the transaction, the next poll must not hand out the same command again.`,
-    source: `${SEED} “Introduction to Push”, “Event: command result”`,
+    source: at('Introduction to Push; Event: command result', RESULT_QUOTE),
     needs: ['state-hook'],
   },
   'controlid.command.octet-stream-base64': {
     level: 'MUST',
     title: 'delivers an application/octet-stream command body as the standard Base64 of the same bytes',
     text: '“If the contentType is application/octet-stream, the body content must be sent in a single string representing this content in base64 format.” Standard Base64 (RFC 4648 §4, + and /, = padding); the bytes pushcheck queued are chosen so that their Base64 has +, / and padding.',
-    source: `${SEED} “Command's return to the device”, contentType`,
+    source: at(
+      "Command's return to the device (contentType)",
+      'If the contentType is application/octet-stream, the body content must be sent in a single string representing this content in base64 format.',
+    ),
     needs: ['state-hook'],
   },
   'controlid.result.response-empty': {
     level: 'MUST',
     title: 'answers a result with a response with an empty 2xx response',
     text: `${RESULT_EMPTY} The result carries “response (string): Contains the response given by the API with the push execution” (an object, as in the document's example). Zero bytes of body, any 2xx.`,
-    source: `${SEED} “Event: command result”`,
+    source: at('Event: command result', RESULT_QUOTE),
     needs: ['state-hook'],
   },
   'controlid.result.error-empty': {
     level: 'MUST',
     title: 'answers a result with an error with an empty 2xx response',
     text: `${RESULT_EMPTY} “error (string): Specifies the error that occurred during the push execution. Note that this parameter only exists if an error occurs.” Zero bytes of body, any 2xx.`,
-    source: `${SEED} “Event: command result”`,
+    source: at('Event: command result', RESULT_QUOTE),
     needs: ['state-hook'],
   },
   'controlid.result.malformed-no-5xx': {
     level: 'SHOULD',
     title: 'answers malformed results without a server error or a dropped connection',
     text: 'The document does not say what a server does with a result it cannot read. pushcheck sends a truncated JSON body, an empty body and JSON with neither response nor error, and expects each to get a complete answer below 500 (400 is usual).',
-    source: 'pushcheck (interpreted)',
+    source: at('Event: command result (silent on a result the server cannot read)'),
     interpreted: true,
   },
   'controlid.result.processed': {
     level: 'SHOULD',
     title: 'processes the result of a command it delivered',
     text: '“This request contains the result of the command executed on the device.” The document does not say what a server does with it; pushcheck expects a server that asked a device for its users to record the answer. The simulated device holds a user whose name is a unique marker; the marker must show in --observe-file once the result is posted.',
-    source: `${SEED} “Event: command result”; pushcheck (interpreted)`,
+    source: at(
+      'Event: command result',
+      'This request contains the result of the command executed on the device.',
+    ),
     interpreted: true,
     needs: ['state-hook', 'observer'],
   },
@@ -117,13 +151,13 @@ export const requirements = {
     level: 'MUST',
     title: 'answers polls and results within the device request timeout',
     text: `${TIMEOUT} Measured to the last byte and cut off at the timeout (--request-timeout): an idle poll, and with the state hook also a poll that delivers a command and the result that follows.`,
-    source: 'FACTS.md §2 (push_server)',
+    source: { ...TIMEOUT_SOURCE, quote: EMPTY_QUOTE },
   },
   'controlid.timing.fast': {
     level: 'SHOULD',
     title: 'answers idle polls within 1 s in practice (median of 5)',
-    text: 'Every command in a chain costs a poll and a result, and devices in the field poll every few seconds (push_request_period "5" in a community configuration, FACTS.md §2). The documents set no figure; pushcheck expects the median of 5 idle polls within 1000 ms.',
-    source: 'pushcheck (interpreted); FACTS.md §2',
+    text: 'Every command in a chain costs a poll and a result, and devices in the field poll every few seconds (push_request_period "5" in a community configuration). The documents set no figure; pushcheck expects the median of 5 idle polls within 1000 ms.',
+    source: TIMEOUT_SOURCE,
     interpreted: true,
   },
 } as const satisfies Registry;

@@ -1,13 +1,19 @@
 /**
- * The Eye4 alarm-callback requirements: one entry per case, quoted from the vendor document (eye4.seed.md)
- * or FACTS.md §4. The document says nothing about the answer a customer server gives, its timing or the
- * platform's retries (FACTS.md §4 "Not found"), so every case about answers is interpreted and at most SHOULD.
- * Ids are stable forever.
+ * The Eye4 alarm-callback requirements: one entry per case, quoted from the vendor document (cited by title,
+ * publisher and date in specs/eye4/sources.ts: no public URL for it was found). The document says nothing about
+ * the answer a customer server gives, its timing or the platform's retries, so every case about answers is
+ * interpreted and at most SHOULD. Ids are stable forever.
  */
-import type { Registry } from '../../src/core/case.ts';
+import type { Registry, Source } from '../../src/core/case.ts';
+import { ALARM_ACCESS } from './sources.ts';
 
+const at = (section: string, quote?: string): Source => ({
+  document: ALARM_ACCESS,
+  section,
+  ...(quote ? { quote } : {}),
+});
 const NO_ANSWER_SPEC =
-  'FACTS.md §4: “Not found: required response from the customer server (status/body), timeout, retries”';
+  'The document does not say what the customer server answers (status or body), how fast, or whether the platform retries';
 const GUID =
   'For HTTP requests from the Eye4 system, the header will have a fixed guid field. The user can judge this field to prevent forged alarm messages.';
 const TOLERANCE =
@@ -20,21 +26,27 @@ export const requirements = {
     level: 'SHOULD',
     title: 'acks a genuine alarm with a 2xx within 5 s',
     text: `When a device triggers an alarm, it reports the message immediately … The Eye4 System sends an asynchronous notification to the customer's server. ${NO_ANSWER_SPEC}: pushcheck expects a 2xx within 5 s, as the platforms it knows require, so that an unknown retry policy is never triggered.`,
-    source: 'eye4.seed.md §1, §2; FACTS.md §4',
+    source: at(
+      '1. Flow Chart',
+      "The Eye4 System sends an asynchronous notification to the customer's server.",
+    ),
     interpreted: true,
   },
   'eye4.alarm.processed': {
     level: 'MUST',
     title: 'processes a genuine alarm, in the documented shape, with its guid',
     text: 'The device alarm information can be obtained by asynchronous notification … The first one is the alarm message itself: {"type": "doorbell", "action": "100", "did": …, "payload": {"electricity", "fileid", "cover"}}. An alarm carrying the fixed guid header is genuine and is what the receiver exists to process.',
-    source: 'eye4.seed.md §1, §2, §V.3',
+    source: at(
+      '1. Flow Chart; 2. Example of an Alarm Message Structure; V.3',
+      "The Eye4 System sends an asynchronous notification to the customer's server.",
+    ),
     needs: ['observer'],
   },
   'eye4.alarm.low-battery-accepted': {
     level: 'SHOULD',
     title: 'processes low-battery alarms that carry no fileid, each one',
     text: "action: “101: Low power reminder.” A reminder announces no recording, so its payload has no fileid (pushcheck's reading: the document shows only the motion example). Two reminders from two devices are two alarms: a receiver that de-duplicates on fileid must not merge them.",
-    source: 'eye4.seed.md §2 (action table)',
+    source: at('2. Example of an Alarm Message Structure (action)', '`101`: Low power reminder.'),
     interpreted: true,
     needs: ['observer'],
   },
@@ -42,7 +54,7 @@ export const requirements = {
     level: 'SHOULD',
     title: 'does not process an alarm without the guid header',
     text: `${GUID} The document lets the user judge the guid (“can”), which is the only defence it offers against forged alarms, hence SHOULD.`,
-    source: 'eye4.seed.md §V.3',
+    source: at('V. Matters Needing Attention, 3', GUID),
     interpreted: true,
     needs: ['observer'],
   },
@@ -50,23 +62,26 @@ export const requirements = {
     level: 'SHOULD',
     title: 'does not process an alarm whose guid is wrong, truncated or extended',
     text: `${GUID} The guid is fixed: an alarm whose guid differs in one character, lacks its last character or has one more is forged.`,
-    source: 'eye4.seed.md §V.3',
+    source: at('V. Matters Needing Attention, 3', GUID),
     interpreted: true,
     needs: ['observer'],
   },
   'eye4.payload.as-string': {
     level: 'SHOULD',
     title: 'processes an alarm whose payload is JSON text rather than an object',
-    text: 'payload: String, “Custom data, defined by the device side” — the table types payload as a string while the example shows an object (FACTS.md §4); a receiver should understand both. The object form is the documented example, tested by eye4.alarm.processed.',
-    source: 'eye4.seed.md §2 parameter table; FACTS.md §4',
+    text: 'payload: String, “Custom data, defined by the device side” — the table types payload as a string while the example shows an object ; a receiver should understand both. The object form is the documented example, tested by eye4.alarm.processed.',
+    source: at(
+      '2. Example of an Alarm Message Structure (parameter table)',
+      'Custom data, defined by the device side.',
+    ),
     interpreted: true,
     needs: ['observer'],
   },
   'eye4.resource.key-either-case': {
     level: 'SHOULD',
     title: 'understands a resource message whether its fileid comes as key or as Key',
-    text: 'The structure shows {"Key": "<--fileid-->", // from the alarm message …}, the table names the field key; the public copies disagree (FACTS.md §4). A receiver that reads one spelling loses the recordings announced with the other. Observed through the playback lookup that follows a resource message.',
-    source: 'eye4.seed.md §3; FACTS.md §4',
+    text: 'The structure shows {"Key": "<--fileid-->", // from the alarm message …}, the table names the field key; the public copies disagree. A receiver that reads one spelling loses the recordings announced with the other. Observed through the playback lookup that follows a resource message.',
+    source: at('3. Example of the Resource Message Structure', 'The uploaded resource file name.'),
     interpreted: true,
     needs: ['eye4-api'],
   },
@@ -74,21 +89,21 @@ export const requirements = {
     level: 'MUST',
     title: 'processes an alarm whose resource message never arrives',
     text: `${TOLERANCE} An alarm whose video never announces itself is still an alarm: it is processed without waiting for its resource message.`,
-    source: 'eye4.seed.md §V.2',
+    source: at('V. Matters Needing Attention, 2', TOLERANCE),
     needs: ['observer'],
   },
   'eye4.resource.unknown-fileid': {
     level: 'SHOULD',
     title: 'answers a resource message for an unknown fileid without a server error',
     text: `${TOLERANCE} A resource message whose alarm was lost is the mirror case: pushcheck expects an answer below 500 and the next genuine alarm acked.`,
-    source: 'eye4.seed.md §V.2; pushcheck (the answer)',
+    source: at('V. Matters Needing Attention, 2', TOLERANCE),
     interpreted: true,
   },
   'eye4.resource.before-alarm': {
     level: 'SHOULD',
     title: 'tolerates a resource message that arrives before its alarm',
     text: `The alarm is “the first” message and the resource message follows the upload (§2), but two callbacks travel independently; ${TOLERANCE} pushcheck expects the early resource message answered below 500 and its alarm, arriving next, processed.`,
-    source: 'eye4.seed.md §2, §V.2',
+    source: at('2. Example of an Alarm Message Structure; V. Matters Needing Attention, 2', TOLERANCE),
     interpreted: true,
     needs: ['observer'],
   },
@@ -96,14 +111,20 @@ export const requirements = {
     level: 'MUST',
     title: "looks the recording up with the alarm's fileid and type D009",
     text: `${LOOKUP}. For a doorbell alarm the recording is in doorbell cloud storage, D009 (the example), and the fileid is the alarm's payload.fileid, unchanged. Assessed when the receiver fetches playback addresses from pushcheck's Eye4 API mock (--eye4-api-listen).`,
-    source: 'eye4.seed.md §4; FACTS.md §4',
+    source: at(
+      '4. Get the Resource Playback Address',
+      'Resource type (`D005`: Alarm cloud storage, `D009`: Doorbell cloud storage).',
+    ),
     needs: ['eye4-api'],
   },
   'eye4.lookup.expired-handled': {
     level: 'SHOULD',
     title: 'handles an expired recording, for which the lookup returns []',
     text: 'If the resource has expired (default is 30 days), the API returns an empty [] array. The document does not say what the receiver does then; pushcheck expects the resource message answered below 500 and the next alarm and its lookup handled as usual.',
-    source: 'eye4.seed.md §4 Error Handling, §V.4',
+    source: at(
+      '4. Get the Resource Playback Address (Error Handling); V.4',
+      'If the resource has expired (default is 30 days), the API returns an empty `[]` array.',
+    ),
     interpreted: true,
     needs: ['eye4-api'],
   },
@@ -111,7 +132,10 @@ export const requirements = {
     level: 'SHOULD',
     title: 'processes a duplicated alarm once',
     text: `${NO_ANSWER_SPEC}. A platform that retries resends the same alarm; the fileid “is uniquely labeled”, so the same alarm twice is one event.`,
-    source: 'eye4.seed.md §2 (fileid); FACTS.md §4',
+    source: at(
+      '1. Flow Chart (silent on retries); 4 (fileid)',
+      'Unique identifier of the cloud storage resource.',
+    ),
     interpreted: true,
     needs: ['observer'],
   },
@@ -119,14 +143,14 @@ export const requirements = {
     level: 'SHOULD',
     title: 'answers malformed alarm bodies without a server error',
     text: 'The document is silent on bad input; an alarm body that is not JSON, is empty, lacks did, has a number for action, an array for payload, or payload text that is not JSON gets any complete answer below 500 (400 is usual), never a 5xx or a dropped connection.',
-    source: 'pushcheck (interpreted)',
+    source: at('2. Example of an Alarm Message Structure (silent on bad input)'),
     interpreted: true,
   },
   'eye4.robust.malformed-resource': {
     level: 'SHOULD',
     title: 'answers malformed resource bodies without a server error',
     text: 'The document is silent on bad input; a resource body that is not JSON, names no file (no key, Key or d009_id), or has a number for the key gets any complete answer below 500 (400 is usual), never a 5xx or a dropped connection.',
-    source: 'pushcheck (interpreted)',
+    source: at('3. Example of the Resource Message Structure (silent on bad input)'),
     interpreted: true,
   },
 } as const satisfies Registry;

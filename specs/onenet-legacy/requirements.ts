@@ -1,16 +1,43 @@
 /**
- * The legacy OneNET HTTP push requirements: one entry per case, quoted from FACTS.md §1b (the official SDKs
- * cm-heclouds/data-push and the doc mirror) and, where FACTS.md says the legacy platform does what Studio does,
- * from onenet.seed.md. Ids are stable forever.
+ * The legacy OneNET HTTP push requirements: one entry per case, quoted from the legacy developer guide and FAQ
+ * and read from OneNET's official SDKs (cm-heclouds/data-push), all listed in specs/onenet-legacy/sources.ts.
+ * Ids are stable forever.
  */
-import type { Registry } from '../../src/core/case.ts';
+import type { Registry, Source } from '../../src/core/case.ts';
+import { DEVELOP_MANUAL, FAQ, JAVA_UTIL, NODE_DEMO, PHP_UTIL } from './sources.ts';
 
 const ACK =
   'OneNet平台接收到http 200的响应，才会认为数据推送成功，否则会重发; response timeout “目前是5秒” — every push must be answered with HTTP 200 within 5 s, else the platform pushes it again';
-const ACK_SOURCE = 'FACTS.md §1b (POST response; Timing/limits: develop-manual + FAQ)';
+const ACK_SOURCE: Source = {
+  document: DEVELOP_MANUAL,
+  section: '数据接收; 服务实现建议',
+  quote:
+    '第三方平台接收到数据后需要返回 HTTP 200，否则OneNET会认为此次推送无效并重试 … 等待客户端的响应都设有时限（目前是5秒）',
+  translation:
+    'On receiving the data, the third-party platform must answer HTTP 200, otherwise OneNET considers the push invalid and retries … the wait for the answer is limited (currently 5 seconds).',
+};
 const VERIFY =
-  'FACTS.md §1b: “Verification GET identical (msg/nonce/signature; echo msg …)” to Studio: 若确认此次GET请求来自OneNET平台，需在响应中原样返回msg参数';
-const VERIFY_SOURCE = 'FACTS.md §1b (verification); onenet.seed.md §2 实例验证';
+  'The verification GET carries msg, nonce and signature, and the receiver echoes msg: 在提交验证时采用get方法传三个参数nonce、msg、signature，返回结果没有正确返回msg的值 … 都会验证失败';
+const VERIFY_SOURCE: Source = {
+  document: FAQ,
+  quote:
+    '在提交验证时采用get方法传三个参数nonce、msg、signature，返回结果没有正确返回msg的值，比如在msg值中多返回其他符号，都会验证失败',
+  translation:
+    'Verification is a GET with three parameters, nonce, msg and signature; an answer that does not return the value of msg exactly, for instance with other symbols added to it, fails the verification.',
+};
+const PUSH_BODY: Source = {
+  document: DEVELOP_MANUAL,
+  section: '数据接收',
+  quote: '平台以HTTP POST请求形式向第三方平台URL地址推送数据',
+  translation: 'The platform pushes data to the third-party URL as HTTP POST requests.',
+  code: JAVA_UTIL,
+};
+const SIGNED_SOURCE: Source = {
+  document: DEVELOP_MANUAL,
+  section: '数据接收 (msg_signature)',
+  code: PHP_UTIL,
+};
+const SILENT: Source = { document: DEVELOP_MANUAL, section: '数据接收 (silent on bad input)' };
 const MSG =
   'msg is a JSON object (or array when batching/caching enabled), fields: type (1 datapoint, 2 online/offline, 7 NB cached-command result)';
 const SIGNED =
@@ -21,7 +48,7 @@ function acked(kind: string, shape: string) {
     level: 'MUST',
     title: `acks ${kind} with 200`,
     text: `${ACK}. ${MSG}; this push: ${shape}.`,
-    source: `${ACK_SOURCE}; FACTS.md §1b (POST body, plain)`,
+    source: ACK_SOURCE,
   } as const;
 }
 
@@ -36,20 +63,20 @@ export const requirements = {
     level: 'MUST',
     title: 'accepts a verification whose signature has a raw +, which form decoding turns into a space',
     text: "Util.java checkToken: concatenates token ‖ nonce (exactly 8 bytes) ‖ msg, MD5, Base64, compares to signature.replace(' ','+') → the platform's + in the query arrives as space after form-decoding; receivers must map space→+",
-    source: 'FACTS.md §1b (cm-heclouds/data-push JAVA Util.checkToken)',
+    source: { document: DEVELOP_MANUAL, section: 'URL验证', code: JAVA_UTIL },
   },
   'onenet-legacy.verify.signature-percent-encoded': {
     level: 'SHOULD',
     title: 'accepts a verification whose signature has +, / and = percent-encoded',
     text: 'The documents show the platform sending the signature raw; a receiver that decodes the query properly accepts %2B, %2F and %3D too, and keeps working behind a proxy that encodes the query.',
-    source: 'FACTS.md §1b (silent on percent-encoding)',
+    source: { document: DEVELOP_MANUAL, section: 'URL验证 (silent on percent-encoding)', code: JAVA_UTIL },
     interpreted: true,
   },
   'onenet-legacy.verify.forged-not-echoed': {
     level: 'SHOULD',
     title: 'does not echo a verification whose signature is forged',
     text: `${VERIFY}; 应用服务器收到请求后，需要通过signature参数字段对请求进行校验 — but “如果用户不想验证，可选择跳过该过程，直接返回msg参数” (the Node.js demo just echoes), hence SHOULD`,
-    source: `${VERIFY_SOURCE}; FACTS.md §1b (NodeJS demo)`,
+    source: { ...VERIFY_SOURCE, code: NODE_DEMO },
   },
   'onenet-legacy.push.datapoint-acked': acked('a datapoint push', 'type 1, {type, dev_id, ds_id, at, value}'),
   'onenet-legacy.push.status-acked': acked(
@@ -68,14 +95,14 @@ export const requirements = {
     level: 'MUST',
     title: 'processes every message of a batched push',
     text: `${MSG}. A batch carries several messages in one push, acked once: each of them is data the receiver must not lose, since the platform will not push an acked batch again.`,
-    source: 'FACTS.md §1b (POST body, plain)',
+    source: PUSH_BODY,
     needs: ['observer'],
   },
   'onenet-legacy.push.processed': {
     level: 'MUST',
     title: 'processes a genuine push whose signature has + and / and whose msg has slashes',
     text: `${SIGNED}. A genuine push verifies and is processed: the receiver computes the signature over the compact JSON with unescaped slashes (not PHP's default \\/, not pretty-printed) and compares raw Base64 with + and /.`,
-    source: 'FACTS.md §1b (signature over the JSON serialization of msg)',
+    source: SIGNED_SOURCE,
     needs: ['observer'],
   },
   'onenet-legacy.ack.within-5s': {
@@ -95,21 +122,28 @@ export const requirements = {
     level: 'MUST',
     title: 'decrypts enc_msg with the EncodingAESKey and strips the random prefix',
     text: 'Legacy AES (EncodingAESKey, WeChat-style): key = Base64Decode(EncodingAESKey + "=") → 32 bytes (AES-256-CBC), IV = first 16 bytes of key, PKCS7; plaintext = 16 random bytes ‖ 4-byte big-endian msg length ‖ msg (Java decryptMsg reads len at offset 16, msg at 20; PHP substr($msg,20)). The documents do not say what msg_signature covers in this mode: pushcheck signs enc_msg as sent, as the official Java SDK does with the msg it resolves from enc_msg; a receiver that ignores the signature in this mode (the PHP SDK) passes too.',
-    source: 'FACTS.md §1b (Legacy AES; POST body, encrypted)',
+    source: {
+      document: DEVELOP_MANUAL,
+      section: '加密传输',
+      quote: '用户在配置推送服务时，可配置为数据加密传输，OneNET支持AES对称加密',
+      translation:
+        'When configuring the push service, the user can have the data sent encrypted; OneNET supports AES symmetric encryption.',
+      code: JAVA_UTIL,
+    },
     needs: ['aes-key', 'observer'],
   },
   'onenet-legacy.sign.forged-not-processed': {
     level: 'SHOULD',
     title: 'does not process a push signed with another token',
     text: `${SIGNED}. The SDKs process msg only when the signature matches (PHP _handleRuleMsg returns FALSE otherwise); the Node.js demo does not check, hence SHOULD.`,
-    source: 'FACTS.md §1b (signature; SDKs)',
+    source: SIGNED_SOURCE,
     needs: ['observer'],
   },
   'onenet-legacy.sign.tampered-not-processed': {
     level: 'SHOULD',
     title: 'does not process a push whose msg does not match its signature',
     text: `${SIGNED}: an msg changed after signing fails the check and is not to be trusted.`,
-    source: 'FACTS.md §1b (signature)',
+    source: SIGNED_SOURCE,
     needs: ['observer'],
   },
   'onenet-legacy.dedup.redelivery-acked': {
@@ -122,7 +156,7 @@ export const requirements = {
     level: 'SHOULD',
     title: 'processes a redelivered push once',
     text: 'A push whose ack was late or lost is pushed again (“否则会重发”). The body has no message id; the documents do not say that receivers de-duplicate. pushcheck redelivers the same body and expects its messages to be processed once.',
-    source: 'FACTS.md §1b (POST response); pushcheck (interpreted)',
+    source: ACK_SOURCE,
     interpreted: true,
     needs: ['observer'],
   },
@@ -130,35 +164,35 @@ export const requirements = {
     level: 'SHOULD',
     title: 'answers a body that is not JSON without a server error',
     text: 'The documents are silent on bad input; pushcheck expects any complete answer below 500 (400 is usual), not a 5xx or a dropped connection.',
-    source: 'pushcheck (interpreted)',
+    source: SILENT,
     interpreted: true,
   },
   'onenet-legacy.robust.missing-fields': {
     level: 'SHOULD',
     title: 'answers a push without msg_signature and nonce without a server error',
-    text: 'The body is {msg, msg_signature, nonce} (FACTS.md §1b); a body without them gets any complete answer below 500 (400 is usual), not a 5xx.',
-    source: 'FACTS.md §1b (fields); pushcheck (the answer)',
+    text: 'The body is {msg, msg_signature, nonce} (the legacy SDKs); a body without them gets any complete answer below 500 (400 is usual), not a 5xx.',
+    source: PUSH_BODY,
     interpreted: true,
   },
   'onenet-legacy.robust.wrong-types': {
     level: 'SHOULD',
     title: 'answers a push whose msg is a string and nonce a number without a server error',
-    text: 'msg is a JSON object or array (FACTS.md §1b), not a JSON string as in OneNET Studio; a Studio-shaped or mistyped body gets any complete answer below 500 (400 is usual), not a 5xx.',
-    source: 'FACTS.md §1b (msg is a JSON object); pushcheck (the answer)',
+    text: 'msg is a JSON object or array (the legacy SDKs), not a JSON string as in OneNET Studio; a Studio-shaped or mistyped body gets any complete answer below 500 (400 is usual), not a 5xx.',
+    source: PUSH_BODY,
     interpreted: true,
   },
   'onenet-legacy.robust.empty-body': {
     level: 'SHOULD',
     title: 'answers an empty POST without a server error',
     text: 'An empty body gets any complete answer below 500 (400 is usual), not a 5xx or a dropped connection.',
-    source: 'pushcheck (interpreted)',
+    source: SILENT,
     interpreted: true,
   },
   'onenet-legacy.robust.survives-bad-input': {
     level: 'SHOULD',
     title: 'keeps acking genuine pushes after each kind of bad input',
     text: `${ACK}. The documents do not speak of bad input; pushcheck expects that bad input from anyone does not stop the receiver from acking the next genuine push. Not a MUST: a receiver may rightly ban a client that sends garbage.`,
-    source: `${ACK_SOURCE}; pushcheck (interpreted)`,
+    source: ACK_SOURCE,
     interpreted: true,
   },
 } as const satisfies Registry;

@@ -5,6 +5,7 @@ import { parseOptions } from '../core/args.ts';
 import { CODE_ROOT } from '../core/package.ts';
 import { PACKAGE_ROOT } from '../core/schemas.ts';
 import { stringOption, usage } from '../core/errors.ts';
+import { citation } from '../core/source.ts';
 import { PROFILES } from '../profiles.ts';
 import { profileNamed } from './common.ts';
 
@@ -56,7 +57,7 @@ export function cmdCases(args: string[]): number {
   const width = Math.max(...rows.map((r) => r.id.length));
   for (const r of rows) {
     console.log(
-      `${r.id.padEnd(width)}  ${r.level.padEnd(6)} ${r.interpreted ? '*' : ' '} ${r.title}  (${r.definedAt ?? 'no definition'})  [${r.source}]`,
+      `${r.id.padEnd(width)}  ${r.level.padEnd(6)} ${r.interpreted ? '*' : ' '} ${r.title}  (${r.definedAt ?? 'no definition'})  [${citation(r.source)}${r.source.document.url ? ` ${r.source.document.url}` : ''}]`,
     );
   }
   console.log(`\n${rows.length} cases; * = interpreted (the documents are silent; never above SHOULD)`);

@@ -4,6 +4,9 @@
  */
 import { test } from '@playwright/test';
 import type { Exchange } from './http.ts';
+import type { Source } from './source.ts';
+
+export type { CodeReference, Source, SourceDocument } from './source.ts';
 
 /** RFC 2119 levels, as Autobahn and h2spec grade them: MUST fails the run, SHOULD fails it with --strict. */
 export type Level = 'MUST' | 'SHOULD' | 'MAY';
@@ -35,9 +38,12 @@ export interface Requirement {
   title: string;
   /** The requirement, quoted from the source, with an English gloss. */
   text: string;
-  /** Where the quote comes from: a seed document and section, or FACTS.md. */
-  source: string;
-  /** True where the documents are silent and pushcheck decided; such cases are never above SHOULD. */
+  /** Where the requirement comes from: the vendor's public document, the section and the words it rests on. */
+  source: Source;
+  /**
+   * True where the documents are silent and pushcheck decided; such cases are never above SHOULD, and their
+   * source names the document or public code the decision follows.
+   */
   interpreted?: boolean;
   /** What the case needs from the run. */
   needs?: readonly Need[];

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { type CaseReport, gradeOf, type WireEntry } from '../report/model.ts';
 import type { Outcome, Requirement } from './case.ts';
+import { sourceFields } from './source.ts';
 import { curlLine, type OutgoingRequest } from './http.ts';
 
 /** The options every listen command takes. */
@@ -205,7 +206,7 @@ export abstract class ListenGrader<Id extends string, R extends ReceivedBase> {
       outcome,
       grade: gradeOf(outcome, r.level),
       requirement: r.text,
-      source: r.source,
+      ...sourceFields(r.source),
       durationMs: nowMs,
       wire: f ? [this.wireEntry(f.req)] : [],
       ...rest,

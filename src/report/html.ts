@@ -159,7 +159,7 @@ function caseArticle(c: CaseReport, r: RunReport): string {
   const bad = c.outcome === 'failed' || c.outcome === 'error';
   const body: string[] = [
     `<blockquote class="requirement">${esc(c.requirement)}</blockquote>`,
-    `<div class="source muted">Source: ${esc(c.source)}${c.interpreted ? ' · <b>interpreted</b> (the documents are silent; pushcheck decided, never above SHOULD)' : ''}</div>`,
+    `<div class="source muted">Source: ${c.sourceUrl ? `<a href="${esc(c.sourceUrl)}" rel="noopener">${esc(c.source)}</a>` : esc(c.source)}${c.codeUrl ? ` · <a href="${esc(c.codeUrl)}" rel="noopener">code</a>` : ''}${c.interpreted ? ' · <b>interpreted</b> (the documents are silent; pushcheck decided, never above SHOULD)' : ''}${c.quote ? `<br><q>${esc(c.quote)}</q>${c.translation ? ` — ${esc(c.translation)}` : ''}` : ''}</div>`,
   ];
   if (c.reason) body.push(`<p class="reason"><b>${esc(c.outcome)}:</b> ${esc(c.reason)}</p>`);
   if (c.expected !== undefined || c.actual !== undefined) {

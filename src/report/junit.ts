@@ -1,7 +1,8 @@
 /**
  * JUnit XML of a run, for CI systems: one testcase per case, failures with expected, actual and the `curl`
  * line. A failure the expectations file lists is reported as skipped ("known failure"), as the gate treats it;
- * a failure below the --fail-on level stays a failure, since JUnit has no softer word for it.
+ * a failure below the --fail-on level stays a failure, since JUnit has no softer word for it. Each testcase
+ * carries its requirement's source (citation, document URL, code URL) as properties.
  */
 import type { RunReport } from './model.ts';
 
@@ -24,25 +25,40 @@ export function toJunit(r: RunReport): string {
   ];
   for (const c of r.cases) {
     const open = `    <testcase classname="${esc(c.id.split('.').slice(0, 2).join('.'))}" name="${esc(`${c.id} [${c.level}] ${c.title}`)}" time="${c.durationMs / 1000}"`;
+    // The requirement's source, as testcase properties (GitLab, Jenkins and others show them).
+    const props = [
+      '      <properties>',
+      `        <property name="source" value="${esc(c.source)}"/>`,
+      ...(c.sourceUrl ? [`        <property name="source.url" value="${esc(c.sourceUrl)}"/>`] : []),
+      ...(c.codeUrl ? [`        <property name="source.code" value="${esc(c.codeUrl)}"/>`] : []),
+      '      </properties>',
+    ];
     if (c.outcome === 'passed') {
-      lines.push(`${open}/>`);
+      lines.push(`${open}>`, ...props, '    </testcase>');
     } else if (known.has(c.id)) {
       const why = `known ${c.outcome} (expectations file): ${c.known?.reason ?? ''}; ${c.reason ?? ''}`;
-      lines.push(`${open}>`, `      <skipped message="${esc(why)}"/>`, '    </testcase>');
+      lines.push(`${open}>`, ...props, `      <skipped message="${esc(why)}"/>`, '    </testcase>');
     } else if (c.outcome === 'error') {
-      lines.push(`${open}>`, `      <error message="${esc(c.reason ?? 'error')}"/>`, '    </testcase>');
+      lines.push(
+        `${open}>`,
+        ...props,
+        `      <error message="${esc(c.reason ?? 'error')}"/>`,
+        '    </testcase>',
+      );
     } else if (c.outcome === 'failed') {
       const detail = [c.expected && `expected: ${c.expected}`, c.actual && `actual: ${c.actual}`, c.curl]
         .filter(Boolean)
         .join('\n');
       lines.push(
         `${open}>`,
+        ...props,
         `      <failure type="${c.grade}" message="${esc(c.reason ?? 'failed')}">${esc(detail)}</failure>`,
         '    </testcase>',
       );
     } else {
       lines.push(
         `${open}>`,
+        ...props,
         `      <skipped message="${esc(`${c.outcome}: ${c.reason ?? ''}`)}"/>`,
         '    </testcase>',
       );

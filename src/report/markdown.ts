@@ -29,7 +29,7 @@ function failure(c: CaseReport, note?: string, open = false): string {
     `<details${open ? ' open' : ''}><summary>${line(c)}${note ? ` (${note})` : ''}</summary>`,
     '',
     `> ${cell(c.requirement)}`,
-    `> — ${cell(c.source)}`,
+    `> — ${c.sourceUrl ? `[${cell(c.source)}](${c.sourceUrl})` : cell(c.source)}${c.codeUrl ? ` ([code](${c.codeUrl}))` : ''}`,
     '',
     `**${c.reason ?? c.outcome}**`,
     '',

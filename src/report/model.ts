@@ -54,7 +54,15 @@ export interface CaseReport {
   outcome: Outcome;
   grade: Grade;
   requirement: string;
+  /** The source on one line (document, section, code). */
   source: string;
+  /** The vendor document's public URL (absent for a document with no public copy, cited by title and date). */
+  sourceUrl?: string;
+  /** The public code the requirement rests on or follows, at the commit read. */
+  codeUrl?: string;
+  /** The sentence the requirement rests on, in the document's language, and its English translation. */
+  quote?: string;
+  translation?: string;
   durationMs: number;
   /** Why it failed, was not assessed or was skipped. */
   reason?: string;

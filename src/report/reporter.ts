@@ -16,6 +16,7 @@ import type {
   TestResult,
 } from '@playwright/test/reporter';
 import { ANNOTATE, ATTACH, type Level, type Outcome } from '../core/case.ts';
+import { sourceFields } from '../core/source.ts';
 import { type RunConfig, readRunConfig, redact, runConfigs } from '../core/config.ts';
 import { logTail } from '../core/launchers.ts';
 import { describeObserver, observerOf } from '../core/observers.ts';
@@ -244,7 +245,7 @@ export default class PushcheckReporter implements Reporter {
       outcome,
       grade: gradeOf(outcome, req.level),
       requirement: req.text,
-      source: req.source,
+      ...sourceFields(req.source),
       durationMs: Math.round(result.duration),
       ...(reason !== undefined ? { reason: verdict?.message ?? reason } : {}),
       wire: exchanges.map(wireEntry),

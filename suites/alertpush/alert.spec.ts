@@ -1,5 +1,5 @@
 /**
- * Alerts as the box sends them (FACTS.md §5): realistic bodies with real JPEGs, processed once received, the
+ * Alerts as the box sends them (the vendor's KS-server-demo): realistic bodies with real JPEGs, processed once received, the
  * image decoded exactly, whatever the Content-Type.
  */
 import { describeResponse, fail, notAssessed, recordMetrics } from '../../src/core/case.ts';

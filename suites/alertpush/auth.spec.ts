@@ -1,5 +1,5 @@
 /**
- * The bearer token on every alert (alertpush.seed.md, headers): the fetched or fixed token is accepted;
+ * The bearer token on every alert (the vendor README (KS-server-demo), headers): the fetched or fixed token is accepted;
  * anything else is refused with 401/403 and not processed (pushcheck's reading: the documents are silent).
  */
 import { describeResponse, fail, notAssessed } from '../../src/core/case.ts';

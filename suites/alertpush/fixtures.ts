@@ -20,7 +20,7 @@ export function settings(run: RunConfig): AlertPushSettings {
 }
 
 /**
- * How long an alert may take to be answered. The box's alert timeout is not documented (FACTS.md §5); pushcheck
+ * How long an alert may take to be answered. The box's alert timeout is not documented (the vendor's KS-server-demo); pushcheck
  * allows twice its token timeout, and 30 s for a full-HD upload (decisions/014).
  */
 export const ALERT_DEADLINE_MS = 10_000;

@@ -1,5 +1,5 @@
 /**
- * The token endpoint (FACTS.md §5, headers_demo1.py): the box GETs it with a 5 s timeout every 600 s and
+ * The token endpoint (the vendor's KS-server-demo, headers_demo1.py): the box GETs it with a 5 s timeout every 600 s and
  * sends the plain-text body as its bearer token.
  */
 import {

@@ -1,4 +1,4 @@
-/** Video alerts (FACTS.md §5, the Java demo's POST /video): an alert carrying a Base64 clip. */
+/** Video alerts (the vendor's KS-server-demo, the Java demo's POST /video): an alert carrying a Base64 clip. */
 import { recordMetrics } from '../../src/core/case.ts';
 import { conformance, expectAccepted, settings, UPLOAD_DEADLINE_MS } from './fixtures.ts';
 

@@ -1,5 +1,5 @@
 /**
- * Delivering commands (controlid.seed.md “Command's return to the device”): commands queued through the
+ * Delivering commands (the Control iD Push mode document “Command's return to the device”): commands queued through the
  * provider-state hook must reach the device they are for, one per poll, with valid fields, and once.
  */
 import { describeResponse, fail, notAssessed } from '../../src/core/case.ts';

@@ -1,5 +1,5 @@
 /**
- * Polls with nothing to do (controlid.seed.md “Introduction to Push”): “When there is no command to be
+ * Polls with nothing to do (the Control iD Push mode document “Introduction to Push”): “When there is no command to be
  * executed by the device, the server must send an empty response.”
  */
 import { describeResponse, fail, percentile, recordMetrics } from '../../src/core/case.ts';

@@ -1,5 +1,5 @@
 /**
- * Results (controlid.seed.md “Event: command result”): “An empty response is expected to this request, which
+ * Results (the Control iD Push mode document “Event: command result”): “An empty response is expected to this request, which
  * closes the Push transaction.”
  */
 import { describeResponse, expectNoServerError, fail, notAssessed } from '../../src/core/case.ts';

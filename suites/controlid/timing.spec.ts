@@ -1,5 +1,5 @@
 /**
- * Timing (FACTS.md §2 push_server): the device gives up on a request after push_request_timeout (default
+ * Timing (the push_server configuration): the device gives up on a request after push_request_timeout (default
  * 15000 ms, --request-timeout); every request is cut off there.
  */
 import { expectWithin, fail, percentile, recordMetrics } from '../../src/core/case.ts';

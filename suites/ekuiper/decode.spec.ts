@@ -1,6 +1,6 @@
 /**
  * Bodies that are not a JSON object. eKuiper v2 does not look at the body over HTTP: it answers `200 ok` and the
- * rule's decoder fails later. v1 decodes first and answers `400 Fail to decode data: …` (FACTS.md §3). Neither
+ * rule's decoder fails later. v1 decodes first and answers `400 Fail to decode data: …` (lf-edge/ekuiper). Neither
  * answers 5xx; `--ekuiper-version` says which generation the endpoint claims to be.
  */
 import { describeResponse, fail } from '../../src/core/case.ts';

@@ -1,5 +1,5 @@
 /**
- * Acceptance: what eKuiper's data server takes with 200 (FACTS.md §3): a JSON object with the stream's method,
+ * Acceptance: what eKuiper's data server takes with 200 (lf-edge/ekuiper): a JSON object with the stream's method,
  * whatever its Content-Type, however large, however many at once.
  */
 import { expectBurstOnTime, measureBurst } from '../../src/core/burst.ts';

@@ -1,5 +1,5 @@
 /**
- * Routing (gorilla/mux in eKuiper's data server, FACTS.md §3): only the stream's method on the stream's
+ * Routing (gorilla/mux in eKuiper's data server): only the stream's method on the stream's
  * DATASOURCE is routed; another method there gets 405, another path 404. Neither may acknowledge data.
  */
 import { describeResponse, fail } from '../../src/core/case.ts';

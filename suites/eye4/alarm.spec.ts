@@ -1,4 +1,4 @@
-/** Alarm callbacks (eye4.seed.md §2): the first message of an alarm event, acked and processed. */
+/** Alarm callbacks (the Eye4 alarm access document §2): the first message of an alarm event, acked and processed. */
 import { fail } from '../../src/core/case.ts';
 import { ACTION } from '../../src/protocols/eye4/sender.ts';
 import { conformance, expect2xx, genuineEvent } from './fixtures.ts';

@@ -1,4 +1,4 @@
-/** The same alarm delivered twice (retries are not documented: FACTS.md §4), processed once. */
+/** The same alarm delivered twice (retries are not documented), processed once. */
 import { fail, notAssessed } from '../../src/core/case.ts';
 import { conformance, countAfterSentinel, genuineEvent } from './fixtures.ts';
 

@@ -1,4 +1,4 @@
-/** The fixed guid header (eye4.seed.md §V.3): alarms without it, or with another value, are forgeries. */
+/** The fixed guid header (the Eye4 alarm access document §V.3): alarms without it, or with another value, are forgeries. */
 import { fail } from '../../src/core/case.ts';
 import { conformance, countAfterSentinel, settings } from './fixtures.ts';
 

@@ -1,4 +1,4 @@
-/** The playback lookup (eye4.seed.md §4), observed through pushcheck's Eye4 API mock. */
+/** The playback lookup (the Eye4 alarm access document §4), observed through pushcheck's Eye4 API mock. */
 import { describeResponse, expectNoServerError, fail, notAssessed } from '../../src/core/case.ts';
 import { DOORBELL_STORAGE } from '../../src/protocols/eye4/sender.ts';
 import { conformance, describeCall, expect2xx } from './fixtures.ts';

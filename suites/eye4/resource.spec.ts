@@ -1,5 +1,5 @@
 /**
- * Resource messages (eye4.seed.md §3, §V.2): understood in either spelling of the key, and tolerated when
+ * Resource messages (the Eye4 alarm access document §3, §V.2): understood in either spelling of the key, and tolerated when
  * they never come, come for an unknown fileid, or come before their alarm.
  */
 import { describeResponse, expectNoServerError, fail, notAssessed } from '../../src/core/case.ts';

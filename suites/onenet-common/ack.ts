@@ -1,5 +1,5 @@
 /**
- * Ack timing (onenet.seed.md §4 重推策略; FACTS.md §1b): HTTP 200 within 5 s, measured to the last byte and
+ * Ack timing (the OneNET HTTP push document §4 重推策略; the legacy SDKs): HTTP 200 within 5 s, measured to the last byte and
  * cut at 5 s.
  */
 import { expectBurstOnTime, measureBurst } from '../../src/core/burst.ts';

@@ -1,5 +1,5 @@
 /**
- * Redelivery (onenet.seed.md §4; FACTS.md §1b: without a 200, “否则会重发”): the platform pushes a message
+ * Redelivery (the OneNET HTTP push document §4; the legacy SDKs: without a 200, “否则会重发”): the platform pushes a message
  * again when the ack failed.
  */
 import { expectStatus, fail, notAssessed } from '../../src/core/case.ts';

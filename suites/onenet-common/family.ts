@@ -1,5 +1,5 @@
 /**
- * The cases OneNET Studio and the legacy OneNET platform share (FACTS.md §1b: the same verification GET, the
+ * The cases OneNET Studio and the legacy OneNET platform share (the legacy SDKs: the same verification GET, the
  * same ack rule, the same signature primitive, redelivery without a 200), written once. A profile plugs in
  * through {@link OneNetFamily}: its case ids and registry, how it registers a case, and its sender. This
  * folder is not a Playwright project (playwright.config.ts makes one per profile): each profile's spec files

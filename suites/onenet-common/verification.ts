@@ -1,5 +1,5 @@
 /**
- * The verification GET (onenet.seed.md §2 实例验证; FACTS.md §1b: the legacy platform's is identical): the
+ * The verification GET (the OneNET HTTP push document §2 实例验证; the legacy SDKs: the legacy platform's is identical): the
  * receiver proves it holds the token by echoing msg.
  */
 import { describeResponse, expectBody, expectStatus, fail } from '../../src/core/case.ts';

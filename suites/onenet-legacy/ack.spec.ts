@@ -1,4 +1,4 @@
-/** Ack timing (FACTS.md §1b): HTTP 200 within 5 s, measured to the last byte and cut at 5 s. */
+/** Ack timing (the legacy SDKs): HTTP 200 within 5 s, measured to the last byte and cut at 5 s. */
 import { ackCases } from '../onenet-common/ack.ts';
 import { family, settings } from './fixtures.ts';
 

@@ -1,5 +1,5 @@
 /**
- * Pushes of every documented message type, single and batched (FACTS.md §1b), acked 200 and processed; the
+ * Pushes of every documented message type, single and batched (the legacy SDKs), acked 200 and processed; the
  * signature is over the compact JSON of msg, slashes unescaped.
  */
 import type { OneNetLegacyCaseId } from '../../specs/onenet-legacy/requirements.ts';

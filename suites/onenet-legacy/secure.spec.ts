@@ -1,4 +1,4 @@
-/** Encrypted mode (FACTS.md §1b): AES-256-CBC with the EncodingAESKey, a random prefix and a length. */
+/** Encrypted mode (the legacy SDKs): AES-256-CBC with the EncodingAESKey, a random prefix and a length. */
 import { expectStatus, fail } from '../../src/core/case.ts';
 import { conformance, markerOf } from './fixtures.ts';
 

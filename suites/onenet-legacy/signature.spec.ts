@@ -1,4 +1,4 @@
-/** Pushes that fail the signature check (FACTS.md §1b): forged with another token, or altered after signing. */
+/** Pushes that fail the signature check (the legacy SDKs): forged with another token, or altered after signing. */
 import { signatureCases } from '../onenet-common/signature.ts';
 import { family } from './fixtures.ts';
 

@@ -1,5 +1,5 @@
 /**
- * The verification GET (FACTS.md §1b: identical to Studio's, onenet.seed.md §2): the receiver proves it holds
+ * The verification GET (the legacy SDKs: identical to Studio's, the OneNET HTTP push document §2): the receiver proves it holds
  * the token by echoing msg.
  */
 import { verificationCases } from '../onenet-common/verification.ts';

@@ -1,4 +1,4 @@
-/** Redelivery (onenet.seed.md §4): the platform pushes a message again, same id, when the ack failed. */
+/** Redelivery (the OneNET HTTP push document §4): the platform pushes a message again, same id, when the ack failed. */
 import { dedupCases } from '../onenet-common/dedup.ts';
 import { family } from './fixtures.ts';
 

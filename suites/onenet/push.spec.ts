@@ -1,4 +1,4 @@
-/** Pushes of every documented payload type (onenet.seed.md §3 消息推送), acked 200 and processed. */
+/** Pushes of every documented payload type (the OneNET HTTP push document §3 消息推送), acked 200 and processed. */
 
 import type { OneNetCaseId } from '../../specs/onenet/requirements.ts';
 import { expectStatus, fail } from '../../src/core/case.ts';

@@ -1,5 +1,5 @@
 /**
- * Retries (onenet.seed.md §4 重推策略): pushcheck delivers a push as the platform does, retrying it on the
+ * Retries (the OneNET HTTP push document §4 重推策略): pushcheck delivers a push as the platform does, retrying it on the
  * documented schedule (compressed by --retry-time-scale) until it is acked with 200, each attempt cut at 5 s.
  */
 import { describeResponse, fail, notAssessed, recordMetrics } from '../../src/core/case.ts';

@@ -1,4 +1,4 @@
-/** The verification GET (onenet.seed.md §2 实例验证): the receiver proves it holds the token by echoing msg. */
+/** The verification GET (the OneNET HTTP push document §2 实例验证): the receiver proves it holds the token by echoing msg. */
 import { verificationCases } from '../onenet-common/verification.ts';
 import { family } from './fixtures.ts';
 

@@ -1,5 +1,5 @@
 /**
- * Verdicts must hold on endpoints nobody here shaped: a plain node:http endpoint written from FACTS.md §3 alone
+ * Verdicts must hold on endpoints nobody here shaped: a plain node:http endpoint written from eKuiper's code alone
  * (tests/receivers/ekuiper-independent.ts) passes with --strict, as v2 with POST and as v1 with PUT.
  */
 import { join } from 'node:path';

@@ -1,5 +1,5 @@
 /**
- * The eKuiper mocks against what eKuiper's code and docs say (FACTS.md §3; api/restapi/*.md; rest.go), over real
+ * The eKuiper mocks against what eKuiper's code and docs say (api/restapi/*.md; rest.go), over real
  * HTTP: the reference endpoint for both generations, the mock eKuiper's REST API and data server, and
  * pushcheck's provisioning against it.
  */

@@ -1,5 +1,5 @@
 /**
- * An independent legacy OneNET receiver, written from FACTS.md §1b alone with `node:` built-ins only (no
+ * An independent legacy OneNET receiver, written from the legacy SDKs alone with `node:` built-ins only (no
  * pushcheck code), as a customer would write one, so that pushcheck's verdicts can be cross-checked on a
  * receiver its reference did not shape.
  *

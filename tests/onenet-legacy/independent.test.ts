@@ -1,5 +1,5 @@
 /**
- * Verdicts must hold on receivers nobody here shaped: a plain node:http legacy receiver written from FACTS.md
+ * Verdicts must hold on receivers nobody here shaped: a plain node:http legacy receiver written from the public sources
  * §1b alone (independent-receiver.ts) passes with --strict, plain and encrypted.
  */
 import { join } from 'node:path';

@@ -1,5 +1,5 @@
 /**
- * The legacy reference receiver does what FACTS.md §1b asks, and each faulty receiver shows its defect, in
+ * The legacy reference receiver does what the legacy SDKs asks, and each faulty receiver shows its defect, in
  * process (msw's getResponse): the self-test then shows the same over HTTP through the CLI.
  */
 import { readFileSync } from 'node:fs';

@@ -1,6 +1,6 @@
 /**
  * An independent alert server for the edge box ("DataPush → Alarm → HTTP"), written from the vendor's samples
- * as FACTS.md §5 describes them, in the shape of the Python demo (main.py, alert.py) but with its gaps closed:
+ * as the vendor's KS-server-demo describes them, in the shape of the Python demo (main.py, alert.py) but with its gaps closed:
  * only `node:` built-ins, no msw, nothing shared with mocks/alertpush.
  *
  * - GET  /token: a fresh token_hex(32) as text/plain, remembered for 20 minutes.

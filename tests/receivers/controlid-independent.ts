@@ -1,5 +1,5 @@
 /**
- * An independent Control iD push server, written from the vendor document (controlid.seed.md) and the
+ * An independent Control iD push server, written from the vendor document (the Control iD Push mode document) and the
  * pushcheck state-hook contract alone, with only `node:` built-ins, to cross-check pushcheck's verdicts on a
  * server its mocks did not shape. Its design differs from the reference on purpose:
  *

@@ -1,5 +1,5 @@
 /**
- * An independent eKuiper-compatible httppush endpoint, written from FACTS.md §3 alone with `node:` built-ins, to
+ * An independent eKuiper-compatible httppush endpoint, written from eKuiper's code alone with `node:` built-ins, to
  * cross-check pushcheck's verdicts on code that is not its own mock:
  * - the stream's path and method answer `200 ok` (text/plain; charset=utf-8, as Go sniffs it), other methods
  *   on that path `405` with no body, other paths `404 page not found`;

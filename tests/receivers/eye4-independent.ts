@@ -1,5 +1,5 @@
 /**
- * An independent Eye4 alarm receiver, written from the vendor document alone (eye4.seed.md), on node:http
+ * An independent Eye4 alarm receiver, written from the vendor document alone (the Eye4 alarm access document), on node:http
  * with no pushcheck code, so that pushcheck's verdicts can be cross-checked on a server nobody shaped to
  * them. It differs from the msw reference wherever the document leaves room:
  * - one URL for both callbacks, telling them apart by their members (`did` → alarm; a key → resource);

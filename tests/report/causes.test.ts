@@ -37,7 +37,7 @@ function c(id: string, made: Made = {}): CaseReport {
     outcome,
     grade: gradeOf(outcome, level),
     requirement: 'the receiver does a thing',
-    source: 'x.seed.md §1',
+    source: 'x document §1',
     durationMs: 1,
     ...(outcome === 'failed' ? { reason: `${id} went wrong`, expected: made.expected ?? 'HTTP 200' } : {}),
     ...(outcome === 'failed' ? { actual: 'something else' } : {}),

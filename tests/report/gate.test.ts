@@ -9,6 +9,7 @@ import { expect, test } from '@playwright/test';
 import { faultyBehaviour } from '../../mocks/onenet/faulty.ts';
 import { reference } from '../../mocks/onenet/reference.ts';
 import { idsWith, pushcheck, scratch } from '../helpers.ts';
+import { reportProblems } from '../../src/report/schema.ts';
 import { only, runOnenet } from './helpers.ts';
 
 const ECHO = 'onenet.verify.echo-verbatim';
@@ -36,6 +37,19 @@ test('a listed failure does not fail the gate, and is still reported as a failur
   );
   expect(readFileSync(join(r.dir, 'junit.xml'), 'utf8')).toContain('known failed (expectations file)');
   expect(readFileSync(join(r.dir, 'report.md'), 'utf8')).toContain('(known)');
+  // Every format carries the vendor document's URL (the failure's source is OneNET's HTTP push document).
+  const url = 'https://open.iot.10086.cn/doc/iot_platform/book/application-develop/push/http_push.html';
+  expect(c?.sourceUrl).toBe(url);
+  expect(c?.quote).toContain('原样返回msg参数');
+  expect(readFileSync(join(r.dir, 'junit.xml'), 'utf8')).toContain(
+    `<property name="source.url" value="${url}"/>`,
+  );
+  expect(readFileSync(join(r.dir, 'report.md'), 'utf8')).toContain(`](${url})`);
+  // The schema checks the links: the report as written passes, a source link that is not https does not.
+  expect(reportProblems(r.report)).toBe('');
+  const bad = structuredClone(r.report) as { cases: { sourceUrl?: string }[] };
+  bad.cases[0]!.sourceUrl = 'javascript:alert(1)';
+  expect(reportProblems(bad)).toContain('sourceUrl');
 });
 
 test('a new failure fails the gate, and a listed case that now passes is reported, then removed by update', async () => {

@@ -22,7 +22,7 @@ function c(id: string, level: Level, outcome: Outcome, known?: Expectation): Cas
     outcome,
     grade: gradeOf(outcome, level),
     requirement: 'the receiver does a thing',
-    source: 'x.seed.md §1',
+    source: 'x document §1',
     durationMs: 1,
     wire: [],
     ...(known ? { known } : {}),

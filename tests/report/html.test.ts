@@ -12,7 +12,7 @@ import { reference } from '../../mocks/onenet/reference.ts';
 import { idsWith } from '../helpers.ts';
 import { runOnenet } from './helpers.ts';
 
-/** Debian's Chromium, with the flags the machines need (/work/shared/ENVIRONMENT.md). */
+/** Debian's Chromium, with the flags the machines need (see the CI workflow). */
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 
@@ -66,7 +66,11 @@ test('index.html, opened in Chromium and filtered to the failed cases, shows wha
     const echo = page.locator('article[id="onenet.verify.echo-verbatim"]');
     await expect(echo.locator(':scope > details > summary')).toContainText('FAILED');
     await expect(echo.locator('.requirement')).toContainText('需在响应中原样返回msg参数');
-    await expect(echo.locator('.source')).toContainText('onenet.seed.md §2 实例验证');
+    await expect(echo.locator('.source')).toContainText('OneNET 数据推送 · HTTP推送, 2. 实例验证');
+    await expect(echo.locator('.source a').first()).toHaveAttribute(
+      'href',
+      /^https:\/\/open\.iot\.10086\.cn\//,
+    );
     await expect(echo.locator('.expected')).toContainText('body "');
     await expect(echo.locator('.actual')).toContainText('HTTP 200 with body "\\"');
     await expect(echo.locator('.curl')).toHaveText(

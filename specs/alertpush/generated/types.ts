@@ -78,7 +78,7 @@ export interface components {
         ReservedData: components["schemas"]["reserved_data"];
         /**
          * Edge-box alert push: the token endpoint's answer (text/plain)
-         * @description FACTS.md §5: the box's token script does requests.get(get_headers_url, params=…, timeout=5) and, on 200, uses resp.text as the raw token: the header it sends is authorization: Bearer <text>. The vendor's token servers answer secrets.token_hex(32) (Python) or RandomUtil.randomString(16) (Java), as plain text. So the whole body is the token: visible ASCII, no surrounding whitespace or newline, no quotes, no JSON wrapper. RFC 6750 §2.1 b64token syntax (letters, digits, - . _ ~ + /, then = padding) keeps it a valid credential everywhere.
+         * @description the vendor's KS-server-demo: the box's token script does requests.get(get_headers_url, params=…, timeout=5) and, on 200, uses resp.text as the raw token: the header it sends is authorization: Bearer <text>. The vendor's token servers answer secrets.token_hex(32) (Python) or RandomUtil.randomString(16) (Java), as plain text. So the whole body is the token: visible ASCII, no surrounding whitespace or newline, no quotes, no JSON wrapper. RFC 6750 §2.1 b64token syntax (letters, digits, - . _ ~ + /, then = padding) keeps it a valid credential everywhere.
          * @example 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
          */
         token: string;
@@ -139,7 +139,7 @@ export interface components {
         };
         /**
          * Edge-box alert push: an alert (POST to the alert URL)
-         * @description alertpush.seed.md: the box pushes alerts to the HTTP server address entered under DataPush → Alarm → HTTP. FACTS.md §5: the vendor's receiver reads the raw body as JSON (json.loads(request.get_data()), whatever the Content-Type), pops image and Base64-decodes it to image.jpg. Fields: id, alert_time (float epoch seconds), device, source, alg, hazard_level (a string; the Java model misspells it hazard_leve), image (Base64 JPEG) and reserved_data.
+         * @description the vendor README (KS-server-demo): the box pushes alerts to the HTTP server address entered under DataPush → Alarm → HTTP. The vendor's KS-server-demo: the vendor's receiver reads the raw body as JSON (json.loads(request.get_data()), whatever the Content-Type), pops image and Base64-decodes it to image.jpg. Fields: id, alert_time (float epoch seconds), device, source, alg, hazard_level (a string; the Java model misspells it hazard_leve), image (Base64 JPEG) and reserved_data.
          * @example {
          *       "id": "67dbcd3c5dc58a7aaa019e41",
          *       "alert_time": 1742458171.808598,
@@ -203,7 +203,7 @@ export interface components {
         };
         /**
          * Edge-box alert push: a video alert (POST to the video URL)
-         * @description FACTS.md §5: the vendor's Java receiver has POST /video (AlertVideo) beside POST /alert; a video alert is an alert without image and reserved_data, with video: the clip, Base64.
+         * @description the vendor's KS-server-demo: the vendor's Java receiver has POST /video (AlertVideo) beside POST /alert; a video alert is an alert without image and reserved_data, with video: the clip, Base64.
          * @example {
          *       "id": "67dbcd3c5dc58a7aaa019e42",
          *       "alert_time": 1742458180.25,

@@ -37,7 +37,7 @@ export interface paths {
          * Event: command result
          * @description “Sends the result of the push execution to the server. This request contains the result of the command executed on the device. The HTTP method used is the POST.”
          *     “An empty response is expected to this request, which closes the Push transaction.” After it the device polls again at once.
-         *     The community batched form answers a `transactions` batch with `transactions_results` (FACTS.md §2).
+         *     The community batched form answers a `transactions` batch with `transactions_results` .
          */
         post: operations["result"];
         delete?: never;
@@ -57,7 +57,7 @@ export interface components {
         ProviderState: components["schemas"]["provider-state"];
         /**
          * Control iD Push: one command, the answer to GET /push
-         * @description controlid.seed.md “Command's return to the device”: the server answers a poll with the command to perform, all of whose fields are optional. FACTS.md §2: the document types body as a string, but real servers send an object (starseg/star-condomine returns body {object: "users"}), so both are accepted. An idle poll is answered with an empty response, not with this object.
+         * @description the Control iD Push mode document “Command's return to the device”: the server answers a poll with the command to perform, all of whose fields are optional. A community server: the document types body as a string, but real servers send an object (starseg/star-condomine returns body {object: "users"}), so both are accepted. An idle poll is answered with an empty response, not with this object.
          * @example {
          *       "verb": "POST",
          *       "endpoint": "load_objects",
@@ -95,7 +95,7 @@ export interface components {
         };
         /**
          * Control iD Push: POST /result body
-         * @description controlid.seed.md “Event: command result”: the device sends the result of the command it executed; response “is present only if no error occurs during the operation”, error “only exists if an error occurs”. The document types response as a string, but its own example sends an object: both are accepted. The batched community form is result-batch.json.
+         * @description the Control iD Push mode document “Event: command result”: the device sends the result of the command it executed; response “is present only if no error occurs during the operation”, error “only exists if an error occurs”. The document types response as a string, but its own example sends an object: both are accepted. The batched community form is result-batch.json.
          * @example {
          *       "response": {
          *         "users": [
@@ -130,7 +130,7 @@ export interface components {
         };
         /**
          * Control iD Push: POST /result body for a batch (community form)
-         * @description FACTS.md §2: the result of a transactions batch is transactions_results: [{transactionid, success, response}] (community code, not the vendor document).
+         * @description the result of a transactions batch is transactions_results: [{transactionid, success, response}] (community code, not the vendor document).
          * @example {
          *       "transactions_results": [
          *         {
@@ -152,7 +152,7 @@ export interface components {
         };
         /**
          * Control iD Push: a batch of commands (community form)
-         * @description FACTS.md §2: “batched variant transactions → transactions_results: [{transactionid, success, response}]” (community code: a smoke-test script and a Supabase edge function). Not in the vendor document: pushcheck's emulator executes it, and no case requires a server to send it.
+         * @description “batched variant transactions → transactions_results: [{transactionid, success, response}]” (community code: a smoke-test script and a Supabase edge function). Not in the vendor document: pushcheck's emulator executes it, and no case requires a server to send it.
          * @example {
          *       "transactions": [
          *         {
@@ -248,7 +248,7 @@ export interface operations {
         responses: {
             /**
              * @description A command (JSON), or — when there is nothing to do — an empty response: a zero-length body, as community servers send it (`emptyResponse()` = `""` with status 200).
-             *     FACTS.md §2: a community server answers `{}` when idle and devices apparently tolerate it; that is accepted, though it is not the documented empty response.
+             *     a community server (starseg/star-condomine) answers `{}` when idle and devices apparently tolerate it; that is accepted, though it is not the documented empty response.
              *     Any other body when idle (`null`, `[]`, text) is neither.
              */
             200: {

@@ -16,14 +16,14 @@ export interface paths {
         /**
          * Push data when the stream's configuration key sets method PUT
          * @description “Currently, only the `method` property is available for configuring the HTTP method to listen to.”
-         *     (ekuiper.seed.md). v2's Provision accepts POST or PUT and nothing else (FACTS.md §3). Only one of them is
+         *     (the eKuiper HTTP Push source docs). v2's Provision accepts POST or PUT and nothing else (lf-edge/ekuiper). Only one of them is
          *     routed for a stream: the other gets 405.
          */
         put: operations["pushPut"];
         /**
          * Push data with the default method
          * @description `PushConf.Method` defaults to POST (etc/sources/httppush.yaml `default: method: "POST"`). Content-Type is not
-         *     checked (FACTS.md §3). v2 reads the whole body (`io.ReadAll`) without a size limit and publishes it raw; the
+         *     checked (lf-edge/ekuiper). v2 reads the whole body (`io.ReadAll`) without a size limit and publishes it raw; the
          *     rule's decoder parses it later, so malformed JSON is still answered `200 ok`. v1 decodes it into
          *     `map[string]interface{}`: malformed JSON, an array or a scalar get 400.
          */
@@ -166,7 +166,7 @@ export interface components {
         ConfKey: components["schemas"]["conf-key"];
         /**
          * eKuiper httppush: a device's data object
-         * @description What a device pushes to an httppush stream with FORMAT="json": one JSON object whose fields become the stream's columns (ekuiper.seed.md “devices can send data using standard HTTP methods”; FACTS.md §3). The HTTP layer of eKuiper v2 does not look at the body at all; v1 decodes it into a map and refuses anything that is not a JSON object. pushcheck's objects are realistic sensor readings whose `deviceId` carries the run's marker.
+         * @description What a device pushes to an httppush stream with FORMAT="json": one JSON object whose fields become the stream's columns (the eKuiper HTTP Push source docs “devices can send data using standard HTTP methods”; lf-edge/ekuiper). The HTTP layer of eKuiper v2 does not look at the body at all; v1 decodes it into a map and refuses anything that is not a JSON object. pushcheck's objects are realistic sensor readings whose `deviceId` carries the run's marker.
          * @example {
          *       "deviceId": "sensor-0001",
          *       "ts": 1732430000000,
@@ -201,7 +201,7 @@ export interface components {
         };
         /**
          * eKuiper v1 httppush: answer to a body that is not a JSON object
-         * @description FACTS.md §3 v1.x: the handler does json.NewDecoder(r.Body).Decode(&map[string]interface{}); on failure http.Error(w, "Fail to decode data: <err>", 400), so the body is that text and a newline, as text/plain.
+         * @description lf-edge/ekuiper v1.x: the handler does json.NewDecoder(r.Body).Decode(&map[string]interface{}); on failure http.Error(w, "Fail to decode data: <err>", 400), so the body is that text and a newline, as text/plain.
          * @example Fail to decode data: unexpected EOF
          */
         "decode-error": string;
@@ -271,7 +271,7 @@ export interface components {
         };
         /**
          * eKuiper REST API: an httppush configuration key
-         * @description PUT /metadata/sources/httppush/confKeys/{confKey} registers a configuration key (api/restapi/configKey.md); the server stores the body as that key's properties (meta_init.go sourceConfKeyHandler → meta.AddSourceConfKey). For httppush “only the `method` property is available” (ekuiper.seed.md); v2 accepts POST or PUT (FACTS.md §3).
+         * @description PUT /metadata/sources/httppush/confKeys/{confKey} registers a configuration key (api/restapi/configKey.md); the server stores the body as that key's properties (meta_init.go sourceConfKeyHandler → meta.AddSourceConfKey). For httppush “only the `method` property is available” (the eKuiper HTTP Push source docs); v2 accepts POST or PUT (lf-edge/ekuiper).
          * @example {
          *       "method": "PUT"
          *     }

@@ -76,7 +76,7 @@ export interface components {
         ApiError: components["schemas"]["api-error"];
         /**
          * Eye4 alarm payload (decoded)
-         * @description eye4.seed.md §2: payload{electricity, fileid, cover}. “Custom data, defined by the device side”, so other members may appear.
+         * @description the Eye4 alarm access document §2: payload{electricity, fileid, cover}. “Custom data, defined by the device side”, so other members may appear.
          */
         "alarm-payload": {
             /** @description “Power”: the battery level, as text in the example. */
@@ -88,7 +88,7 @@ export interface components {
         };
         /**
          * Eye4 alarm callback: POST body
-         * @description eye4.seed.md §2 “Example of an Alarm Message Structure”: {type, action, did, payload{electricity, fileid, cover}}. FACTS.md §4: the other public copy puts `cover` beside `payload` instead of inside it, and the parameter table types `payload` as “String, custom data defined by the device” while the example is an object; both placements and both forms are valid here. A low-battery reminder (action 101) need not carry a fileid: it announces no video.
+         * @description the Eye4 alarm access document §2 “Example of an Alarm Message Structure”: {type, action, did, payload{electricity, fileid, cover}}. The other public copy puts `cover` beside `payload` instead of inside it, and the parameter table types `payload` as “String, custom data defined by the device” while the example is an object; both placements and both forms are valid here. A low-battery reminder (action 101) need not carry a fileid: it announces no video.
          * @example {
          *       "type": "doorbell",
          *       "action": "100",
@@ -115,12 +115,12 @@ export interface components {
             did: string;
             /** @description “Custom data, defined by the device side”: an object (the example) or the same object as JSON text (the table's “String”). */
             payload: components["schemas"]["alarm-payload"] | string;
-            /** @description “The URL for the cover image/thumbnail”, where one public copy puts it (FACTS.md §4). */
+            /** @description “The URL for the cover image/thumbnail”, where one public copy puts it. */
             cover?: string;
         };
         /**
          * Eye4 resource callback: POST body
-         * @description eye4.seed.md §3 “Example of the Resource Message Structure”: sent “when the device uploads the resource file (the video)”, after the alarm, and “not guaranteed to arrive 100% of the time” (§V.2). The public copies disagree on `key` vs `Key` (FACTS.md §4); the structure says the key is the fileid “from the alarm message”, the table that `d009_id` “corresponds to fileid in the alarm message”. pushcheck sends the alarm's fileid in both, so either reading finds the alarm.
+         * @description the Eye4 alarm access document §3 “Example of the Resource Message Structure”: sent “when the device uploads the resource file (the video)”, after the alarm, and “not guaranteed to arrive 100% of the time” (§V.2). The public copies disagree on `key` vs `Key` (the Eye4 document); the structure says the key is the fileid “from the alarm message”, the table that `d009_id` “corresponds to fileid in the alarm message”. pushcheck sends the alarm's fileid in both, so either reading finds the alarm.
          * @example {
          *       "Key": "f991d9064ac71fad6a9fae22d17a4aab9f5b264d",
          *       "region": "cn-south",
@@ -139,7 +139,7 @@ export interface components {
         };
         /**
          * Eye4 API POST /push/fileid: request body
-         * @description eye4.seed.md §4 “Get the Resource Playback Address”: body {"fileid": "…", "type": "D009"}, Content-Type application/json; charset=utf-8 (FACTS.md §4). The parameter table also lists userid (“User-specific and unique labeling”) and authkey (“Authorization code”) without saying where they go; pushcheck's mock accepts them in the body and does not require them.
+         * @description the Eye4 alarm access document §4 “Get the Resource Playback Address”: body {"fileid": "…", "type": "D009"}, Content-Type application/json; charset=utf-8. The parameter table also lists userid (“User-specific and unique labeling”) and authkey (“Authorization code”) without saying where they go; pushcheck's mock accepts them in the body and does not require them.
          * @example {
          *       "fileid": "f991d9064ac71fad6a9fae22d17a4aab9f5b264d",
          *       "type": "D009"
@@ -158,7 +158,7 @@ export interface components {
         };
         /**
          * Eye4 API POST /push/fileid: 200 response
-         * @description eye4.seed.md §4: “A JSON array containing file information”; “If the resource has expired (default is 30 days), the API returns an empty [] array.” Low-power devices record 5-second segments: several video entries, to be concatenated (FACTS.md §4).
+         * @description the Eye4 alarm access document §4: “A JSON array containing file information”; “If the resource has expired (default is 30 days), the API returns an empty [] array.” Low-power devices record 5-second segments: several video entries, to be concatenated (the Eye4 document).
          * @example [
          *       {
          *         "file_name": "http://127.0.0.1:8090/files/alarm_image_f991d906.jpg?e=1700000000",

@@ -10,7 +10,7 @@ export interface paths {
         };
         /**
          * URL and token verification
-         * @description FACTS.md §1b: “Verification GET identical” to Studio's: `GET http://url?msg=xxx&nonce=xxx&signature=xxx`, signature =
+         * @description the legacy SDKs: “Verification GET identical” to Studio's: `GET http://url?msg=xxx&nonce=xxx&signature=xxx`, signature =
          *     Base64(MD5(token ‖ nonce ‖ msg)). The official Java SDK compares it with `signature.replace(' ', '+')`: the platform's `+`
          *     arrives as a space after form decoding. The receiver answers with msg itself, and nothing else: “不要包含任何其他如换行、空格等不可见字符”;
          *     FAQ: returning extra symbols fails. The Node.js demo warns that some frameworks wrap a returned string in quotes.
@@ -20,7 +20,7 @@ export interface paths {
         /**
          * Message push
          * @description Plain mode: `{"msg": <object or array>, "msg_signature": "...", "nonce": "abcdefgh"}`; encrypted mode:
-         *     `{"enc_msg": "<base64>", "msg_signature": "...", "nonce": "abcdefgh"}` (FACTS.md §1b).
+         *     `{"enc_msg": "<base64>", "msg_signature": "...", "nonce": "abcdefgh"}` (the legacy SDKs).
          *
          *     Signature (plain): Base64(MD5(token ‖ nonce ‖ compact JSON of msg)), the JSON with unescaped slashes (PHP SDK
          *     `json_encode($msg, JSON_UNESCAPED_SLASHES)`; Java SDK org.json `msg.toString()`). pushcheck sends msg in that compact form, so a
@@ -54,7 +54,7 @@ export interface components {
         Msg: components["schemas"]["msg"];
         /**
          * Legacy OneNET msg: a datapoint (type 1)
-         * @description FACTS.md §1b: msg fields “type (1 datapoint, 2 online/offline, 7 NB cached-command result), dev_id (int), ds_id (string), at (ms), value (any)”. A datapoint carries the device, the data stream, the time and the value. Other properties are allowed: the platform may add fields.
+         * @description the legacy SDKs: msg fields “type (1 datapoint, 2 online/offline, 7 NB cached-command result), dev_id (int), ds_id (string), at (ms), value (any)”. A datapoint carries the device, the data stream, the time and the value. Other properties are allowed: the platform may add fields.
          * @example {
          *       "type": 1,
          *       "dev_id": 2016617,
@@ -83,7 +83,7 @@ export interface components {
         };
         /**
          * Legacy OneNET msg: a device going online or offline (type 2)
-         * @description FACTS.md §1b: “status (0/1), login_type (1 EDP, 6 MODBUS, 7 MQTT, 10 NB-IoT)” with type 2 (online/offline), dev_id (int) and at (ms). Other properties are allowed.
+         * @description the legacy SDKs: “status (0/1), login_type (1 EDP, 6 MODBUS, 7 MQTT, 10 NB-IoT)” with type 2 (online/offline), dev_id (int) and at (ms). Other properties are allowed.
          * @example {
          *       "type": 2,
          *       "dev_id": 2016617,
@@ -118,7 +118,7 @@ export interface components {
         };
         /**
          * Legacy OneNET msg: the result of a cached NB-IoT command (type 7)
-         * @description FACTS.md §1b: type 7 is the “NB cached-command result”, with cmd_type, cmd_id and the type-7 fields “imei, send_time, send_status, confirm_time, confirm_status, confirm_body”. Their value types are not documented; pushcheck sends times in ms and statuses as integers, and allows other types. Other properties are allowed.
+         * @description the legacy SDKs: type 7 is the “NB cached-command result”, with cmd_type, cmd_id and the type-7 fields “imei, send_time, send_status, confirm_time, confirm_status, confirm_body”. Their value types are not documented; pushcheck sends times in ms and statuses as integers, and allows other types. Other properties are allowed.
          * @example {
          *       "type": 7,
          *       "dev_id": 2016617,
@@ -165,17 +165,17 @@ export interface components {
         };
         /**
          * Legacy OneNET: one message
-         * @description One message of the msg field: exactly one of the documented types (FACTS.md §1b), told apart by type.
+         * @description One message of the msg field: exactly one of the documented types (the legacy SDKs), told apart by type.
          */
         message: components["schemas"]["msg-datapoint"] | components["schemas"]["msg-status"] | components["schemas"]["msg-cached-command"];
         /**
          * Legacy OneNET msg: one message, or a batch of them
-         * @description FACTS.md §1b: “msg is a JSON object (or array when batching/caching enabled)”. In plain mode it is the msg field itself; in encrypted mode it is what enc_msg decrypts to (as JSON text).
+         * @description the legacy SDKs: “msg is a JSON object (or array when batching/caching enabled)”. In plain mode it is the msg field itself; in encrypted mode it is what enc_msg decrypts to (as JSON text).
          */
         msg: components["schemas"]["message"] | components["schemas"]["message"][];
         /**
          * Legacy OneNET HTTP push: POST body, plain mode
-         * @description FACTS.md §1b: “POST body, plain: {"msg": <object or array>, "msg_signature": "...", "nonce": "abcdefgh"}”. (The example is signed with the token "exampletoken".) The signature is over the compact JSON serialization of msg with unescaped slashes (PHP SDK json_encode(..., JSON_UNESCAPED_SLASHES); Java SDK org.json msg.toString()).
+         * @description the legacy SDKs: “POST body, plain: {"msg": <object or array>, "msg_signature": "...", "nonce": "abcdefgh"}”. (The example is signed with the token "exampletoken".) The signature is over the compact JSON serialization of msg with unescaped slashes (PHP SDK json_encode(..., JSON_UNESCAPED_SLASHES); Java SDK org.json msg.toString()).
          * @example {
          *       "msg": {
          *         "type": 1,
@@ -193,12 +193,12 @@ export interface components {
             msg: components["schemas"]["msg"];
             /** @description Base64(MD5(token ‖ nonce ‖ compact JSON of msg)): 24 characters of standard Base64. */
             msg_signature: string;
-            /** @description 8 characters: the SDKs copy exactly 8 bytes of it into the signed buffer (FACTS.md §1b). */
+            /** @description 8 characters: the SDKs copy exactly 8 bytes of it into the signed buffer (the legacy SDKs). */
             nonce: string;
         };
         /**
          * Legacy OneNET HTTP push: POST body, encrypted mode
-         * @description FACTS.md §1b: “encrypted: {"enc_msg": "<base64>", "msg_signature": "...", "nonce": "abcdefgh"}”. enc_msg = Base64(AES-256-CBC-PKCS7(key, iv, 16 random bytes ‖ 4-byte big-endian length ‖ msg)), key = Base64Decode(EncodingAESKey + "=") (32 bytes), iv = its first 16 bytes. The documents do not say what the signature covers in this mode; pushcheck signs enc_msg exactly as sent, as the official Java SDK's checkSignature does with the msg it resolved from enc_msg (interpreted).
+         * @description the legacy SDKs: “encrypted: {"enc_msg": "<base64>", "msg_signature": "...", "nonce": "abcdefgh"}”. enc_msg = Base64(AES-256-CBC-PKCS7(key, iv, 16 random bytes ‖ 4-byte big-endian length ‖ msg)), key = Base64Decode(EncodingAESKey + "=") (32 bytes), iv = its first 16 bytes. The documents do not say what the signature covers in this mode; pushcheck signs enc_msg exactly as sent, as the official Java SDK's checkSignature does with the msg it resolved from enc_msg (interpreted).
          */
         "push-encrypted": {
             /** @description Standard Base64 of the ciphertext, a whole number of 16-byte blocks. */
@@ -210,7 +210,7 @@ export interface components {
         };
         /**
          * Legacy OneNET HTTP push: verification GET query
-         * @description FACTS.md §1b: “Verification GET identical” to OneNET Studio's (onenet.seed.md §2): http://url?msg=xxx&nonce=xxx&signature=xxx, signature = Base64(MD5(token ‖ nonce ‖ msg)); the receiver echoes msg, and nothing else (“不要包含任何其他如换行、空格等不可见字符”). The query string, after decoding, as an object of its three parameters.
+         * @description the legacy SDKs: “Verification GET identical” to OneNET Studio's (the OneNET HTTP push document §2): http://url?msg=xxx&nonce=xxx&signature=xxx, signature = Base64(MD5(token ‖ nonce ‖ msg)); the receiver echoes msg, and nothing else (“不要包含任何其他如换行、空格等不可见字符”). The query string, after decoding, as an object of its three parameters.
          * @example {
          *       "msg": "7f3b2c9e1d",
          *       "nonce": "Xq3kP9aZ",

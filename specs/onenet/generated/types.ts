@@ -24,7 +24,7 @@ export interface paths {
          * @description “推送数据以JSON形式置于HTTP请求中的body部分”: {msg, nonce, signature, time, id}. `msg` is a string: “规则引擎过滤后的数据内容，包括设备生命周期、设备物模型、场景联动触发日志”, whose decoded shapes are `Msg`.
          *
          *     Signature: `Base64.getEncoder().encodeToString(md5(token ‖ nonce ‖ msg))` (official Java sample), standard Base64, compared as is (no URL-decoding for the POST body).
-         *     It is computed over `msg` exactly as sent, i.e. over the ciphertext in 安全模式 (FACTS.md §1a): verify first, then decrypt.
+         *     It is computed over `msg` exactly as sent, i.e. over the ciphertext in 安全模式 (pushcheck's reading, as receivers written for it verify before they decrypt): verify first, then decrypt.
          *
          *     安全模式 (secure mode): “安全模式采用AES加密算法，由系统生成16位长度的加密密钥”; “平台会对消息msg进行加密处理（加密方式采用AES的CBC模式，数据填充采用PKCS7）”.
          *     Decryption per the official Java sample: ciphertext = Base64-decode(msg); key = the bytes of the 16-character key (AES-128); IV = the same 16 bytes;
@@ -52,7 +52,7 @@ export interface components {
         Msg: components["schemas"]["msg"];
         /**
          * OneNET Studio HTTP push: POST body
-         * @description onenet.seed.md §3 消息推送: “推送数据以JSON形式置于HTTP请求中的body部分” — {msg, nonce, signature, time, id}. FACTS.md §1a: msg is a string (JSON text in 明文模式, Base64 ciphertext in 安全模式), the nonce is 8 characters (the Java sample copies exactly 8 bytes), the signature is standard Base64 of an MD5 digest and is compared without URL-decoding.
+         * @description the OneNET HTTP push document §3 消息推送: “推送数据以JSON形式置于HTTP请求中的body部分” — {msg, nonce, signature, time, id}. The document's §5 samples: msg is a string (JSON text in 明文模式, Base64 ciphertext in 安全模式), the nonce is 8 characters (the Java sample copies exactly 8 bytes), the signature is standard Base64 of an MD5 digest and is compared without URL-decoding.
          * @example {
          *       "msg": "{\"projectId\":\"990909090\",\"productId\":\"00001\",\"deviceName\":\"iot-0001\",\"messageType\":\"lifeCycle\",\"data\":{\"status\":\"online\",\"time\":1524448722123}}",
          *       "nonce": "abcdefgh",
@@ -64,7 +64,7 @@ export interface components {
         push: {
             /** @description “规则引擎过滤后的数据内容，包括设备生命周期、设备物模型、场景联动触发日志” (“消息内容，JSON字符串”). 明文模式: JSON text of one of the shapes in msg.json. 安全模式: “平台会对消息msg进行加密处理（加密方式采用AES的CBC模式，数据填充采用PKCS7）” — Base64 of the AES-128-CBC ciphertext of that JSON text. */
             msg: string;
-            /** @description “用于计算签名字符的随机串”. Exactly 8 characters: the official Java sample copies 8 bytes of it into the signed buffer (FACTS.md §1a). */
+            /** @description “用于计算签名字符的随机串”. Exactly 8 characters: the official Java sample copies 8 bytes of it into the signed buffer (the document's §5). */
             nonce: string;
             /** @description “加密签名，用以校验推送客户端身份合法性，校验方法见实例验证”: Base64.getEncoder().encodeToString(md5(token ‖ nonce ‖ msg)) — 24 characters of standard Base64 (+ and /, == padding), computed over msg exactly as sent (the ciphertext in 安全模式). */
             signature: string;
@@ -73,12 +73,12 @@ export interface components {
              * @description “推送时间戳（毫秒）” (type long): milliseconds since the Unix epoch.
              */
             time: number;
-            /** @description “消息ID”. Community receivers deduplicate retried pushes on it (FACTS.md §1a). */
+            /** @description “消息ID”. Receivers deduplicate retried pushes on it. */
             id: string;
         };
         /**
          * OneNET Studio HTTP push: verification GET query
-         * @description onenet.seed.md §2 实例验证: “点击验证时，平台服务器会向配置的服务器地址发送HTTP GET请求，进行地址有效性验证” — http://url?msg=xxx&nonce=xxx&signature=xxx. The query string, after decoding, as an object of its three parameters.
+         * @description the OneNET HTTP push document §2 实例验证: “点击验证时，平台服务器会向配置的服务器地址发送HTTP GET请求，进行地址有效性验证” — http://url?msg=xxx&nonce=xxx&signature=xxx. The query string, after decoding, as an object of its three parameters.
          * @example {
          *       "msg": "7f3b2c9e1d",
          *       "nonce": "Xq3kP9aZ",
@@ -86,16 +86,16 @@ export interface components {
          *     }
          */
         verification: {
-            /** @description “推送的消息内容。实例验证阶段，为平台生成的随机字符串”. Its length is not documented (FACTS.md §1a, open points). */
+            /** @description “推送的消息内容。实例验证阶段，为平台生成的随机字符串”. Its length is not documented. */
             msg: string;
-            /** @description “平台生成的随机字符串”; 8 characters, as in the POST body (FACTS.md §1a). */
+            /** @description “平台生成的随机字符串”; 8 characters, as in the POST body (the official Java sample copies 8 bytes of it). */
             nonce: string;
-            /** @description “加密签名，signature结合了创建实例填写的token参数和请求中的msg、nonce参数”: Base64(md5(token + nonce + msg)). No pattern: depending on how the platform encodes it and how the receiver decodes the query, a '+' of the Base64 text may arrive as a space (FACTS.md §1a, §1b). */
+            /** @description “加密签名，signature结合了创建实例填写的token参数和请求中的msg、nonce参数”: Base64(md5(token + nonce + msg)). No pattern: depending on how the platform encodes it and how the receiver decodes the query, a '+' of the Base64 text may arrive as a space (the legacy SDK maps it back: cm-heclouds/data-push Util.checkToken). */
             signature: string;
         };
         /**
          * OneNET Studio msg: device lifecycle (设备生命周期数据)
-         * @description The decoded msg of a lifecycle push. Source: rule_data.md §1 设备生命周期数据 via FACTS.md §1a “msg payload shapes”: {projectId, productId, deviceName, messageType: "lifeCycle", data: {status: "online"|"offline", time}}; the table also lists timestamp (“消息时间戳”), which the example omits, so it is optional. Other properties are allowed: the platform may add fields.
+         * @description The decoded msg of a lifecycle push. Source: rule_data.md §1 设备生命周期数据 via the OneNET rule_data document: {projectId, productId, deviceName, messageType: "lifeCycle", data: {status: "online"|"offline", time}}; the table also lists timestamp (“消息时间戳”), which the example omits, so it is optional. Other properties are allowed: the platform may add fields.
          * @example {
          *       "projectId": "990909090",
          *       "productId": "00001",
@@ -140,7 +140,7 @@ export interface components {
         };
         /**
          * OneNET Studio msg: thing-model property report (属性功能点上报数据)
-         * @description The decoded msg of a property push. Source: rule_data.md §2 设备物模型数据 via FACTS.md §1a “msg payload shapes”: {projectId, productId, deviceName, messageType: "notify", notifyType: "property", imei (LwM2M only), data: {id, params: {<identifier>: {value, time, bin_data?}}}}. Other properties are allowed: the platform may add fields.
+         * @description The decoded msg of a property push. Source: rule_data.md §2 设备物模型数据 via the OneNET rule_data document: {projectId, productId, deviceName, messageType: "notify", notifyType: "property", imei (LwM2M only), data: {id, params: {<identifier>: {value, time, bin_data?}}}}. Other properties are allowed: the platform may add fields.
          * @example {
          *       "projectId": "990909090",
          *       "productId": "00001",
@@ -209,7 +209,7 @@ export interface components {
         };
         /**
          * OneNET Studio msg: thing-model event report (事件功能点上报数据)
-         * @description The decoded msg of an event push. Source: rule_data.md §2 设备物模型数据 via FACTS.md §1a “msg payload shapes”: notifyType "event", data: {id, version: "1.0", params: {<identifier>: {value: {…}, time}}}. Other properties are allowed: the platform may add fields.
+         * @description The decoded msg of an event push. Source: rule_data.md §2 设备物模型数据 via the OneNET rule_data document: notifyType "event", data: {id, version: "1.0", params: {<identifier>: {value: {…}, time}}}. Other properties are allowed: the platform may add fields.
          * @example {
          *       "projectId": "990909090",
          *       "productId": "00001",
@@ -281,7 +281,7 @@ export interface components {
         };
         /**
          * OneNET Studio msg: service call reply (服务调用响应数据)
-         * @description The decoded msg of a service-call reply push. Source: rule_data.md §2 设备物模型数据 via FACTS.md §1a “msg payload shapes”: {messageType: "reply", callType: "async", request: {id, version, params: {identifier, input}}, response: {id, code: 200, msg, data: {identifier, output}}, sTime, rTime}. This shape has no top-level data. Other properties are allowed: the platform may add fields.
+         * @description The decoded msg of a service-call reply push. Source: rule_data.md §2 设备物模型数据 via the OneNET rule_data document: {messageType: "reply", callType: "async", request: {id, version, params: {identifier, input}}, response: {id, code: 200, msg, data: {identifier, output}}, sTime, rTime}. This shape has no top-level data. Other properties are allowed: the platform may add fields.
          * @example {
          *       "projectId": "990909090 ",
          *       "productId": "00001 ",
@@ -374,7 +374,7 @@ export interface components {
         };
         /**
          * OneNET Studio msg: scene linkage trigger log (场景联动触发日志)
-         * @description The decoded msg of a scene-log push. Source: rule_data.md §3 场景联动触发日志 via FACTS.md §1a “msg payload shapes”: {messageType: "sceneLog", sceneName, data: {conditions[], actions[], time}}. A scene belongs to a project, not to a device: the vendor table lists only projectId, messageType and data, and the example has no productId or deviceName, so those are not required here. Other properties are allowed: the platform may add fields.
+         * @description The decoded msg of a scene-log push. Source: rule_data.md §3 场景联动触发日志 via the OneNET rule_data document: {messageType: "sceneLog", sceneName, data: {conditions[], actions[], time}}. A scene belongs to a project, not to a device: the vendor table lists only projectId, messageType and data, and the example has no productId or deviceName, so those are not required here. Other properties are allowed: the platform may add fields.
          * @example {
          *       "projectId": "990909090",
          *       "messageType": "sceneLog",
@@ -465,7 +465,7 @@ export interface components {
         };
         /**
          * OneNET Studio msg: device location (设备位置数据)
-         * @description The decoded msg of a location push. Source: rule_data.md §4 设备位置数据 via FACTS.md §1a “msg payload shapes”: {projectId, productId, deviceName, messageType: "lbsAndWifi", type: 1|2, timestamp, data: {accuracy, lon, lat}}. Other properties are allowed: the platform may add fields.
+         * @description The decoded msg of a location push. Source: rule_data.md §4 设备位置数据 via the OneNET rule_data document: {projectId, productId, deviceName, messageType: "lbsAndWifi", type: 1|2, timestamp, data: {accuracy, lon, lat}}. Other properties are allowed: the platform may add fields.
          * @example {
          *       "projectId": "990909090",
          *       "productId": "00001",
@@ -514,7 +514,7 @@ export interface components {
         };
         /**
          * OneNET Studio msg: any documented message
-         * @description The JSON object carried, as text, in the msg field of a push (decrypted first in 安全模式). onenet.seed.md §3: “目前平台支持设备生命周期、设备物模型、场景联动触发日志等数据推送”; FACTS.md §1a “msg payload shapes” documents six. Exactly one matches: messageType (with notifyType for notify) tells them apart. The references are relative so that they resolve to the sibling schemas' $ids in JSON Schema and to the sibling files in OpenAPI tooling.
+         * @description The JSON object carried, as text, in the msg field of a push (decrypted first in 安全模式). The OneNET HTTP push document §3: “目前平台支持设备生命周期、设备物模型、场景联动触发日志等数据推送”; the OneNET rule_data document documents six. Exactly one matches: messageType (with notifyType for notify) tells them apart. The references are relative so that they resolve to the sibling schemas' $ids in JSON Schema and to the sibling files in OpenAPI tooling.
          */
         msg: components["schemas"]["msg-lifecycle"] | components["schemas"]["msg-property"] | components["schemas"]["msg-event"] | components["schemas"]["msg-service-reply"] | components["schemas"]["msg-scene-log"] | components["schemas"]["msg-lbs-wifi"];
     };
@@ -537,7 +537,7 @@ export interface operations {
                  * @description “加密签名，signature结合了创建实例填写的token参数和请求中的msg、nonce参数”: standard Base64 of md5(token + nonce + msg), 24 characters.
                  *     The doc says the expected value is “Base64转换，并通过URL Decode计算后得到” without saying how the platform encodes it in the URL, so a receiver must accept both forms:
                  *     percent-encoded (`+` → `%2B`, `/` → `%2F`, `=` → `%3D`), which decodes to the exact Base64 text; or raw, with a literal `+`,
-                 *     which form-decoding (application/x-www-form-urlencoded rules) turns into a space: such a receiver has to map spaces back to `+` before comparing (the legacy official SDK does `signature.replace(' ', '+')`, FACTS.md §1b).
+                 *     which form-decoding (application/x-www-form-urlencoded rules) turns into a space: such a receiver has to map spaces back to `+` before comparing (the legacy official SDK does `signature.replace(' ', '+')`, the legacy SDKs).
                  */
                 signature: string;
             };

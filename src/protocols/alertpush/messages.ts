@@ -1,5 +1,5 @@
 /**
- * The edge box's side of the wire: alerts and video alerts as the box builds them (FACTS.md §5), each with a
+ * The edge box's side of the wire: alerts and video alerts as the box builds them (the vendor's KS-server-demo), each with a
  * real JPEG (or Motion-JPEG clip) and a unique marker as the start of its id. Everything built is validated
  * against specs/alertpush/schemas: an invalid alert is a pushcheck bug, never a receiver's fault.
  */

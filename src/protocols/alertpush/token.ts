@@ -1,6 +1,6 @@
 /**
  * What the box does with the token endpoint's answer, and what makes that answer unusable. The box's token
- * script takes the body as it is (`resp.text`) and sends `authorization: Bearer <body>` (FACTS.md §5), so every
+ * script takes the body as it is (`resp.text`) and sends `authorization: Bearer <body>` (the vendor's KS-server-demo), so every
  * byte of the body ends up in the credential.
  */
 

@@ -13,7 +13,7 @@ export type ResultBody = components['schemas']['Result'];
 export type ResultBatch = components['schemas']['ResultBatch'];
 export type ProviderState = components['schemas']['ProviderState'];
 
-/** `push_request_timeout`'s default (community docs, FACTS.md §2): the device gives up on a request after it. */
+/** `push_request_timeout`'s default (reported by the community; not in the vendor document): the device gives up on a request after it. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
 /** `push_request_period`'s default, in seconds: how long an idle device waits before polling again. */
 export const DEFAULT_REQUEST_PERIOD_S = 60;
@@ -25,7 +25,7 @@ export const OCTET_STREAM = 'application/octet-stream';
 /**
  * What a device makes of the answer to a poll:
  * - `empty`: nothing to do. A zero-length body is the documented "empty response"; `{}` is what a community
- *   server sends when idle and devices work with it (FACTS.md §2), so a device reads it as empty too;
+ *   server sends when idle and devices work with it , so a device reads it as empty too;
  *   `zeroLength` says which it was.
  * - `command` / `batch`: something to execute.
  * - `invalid`: anything else (`null`, `[]`, text, a non-2xx status): no command a device can execute.

@@ -2,14 +2,14 @@
  * What a device pushes to an eKuiper httppush stream (FORMAT="json"), typed by the types generated from
  * specs/ekuiper: realistic sensor objects whose `deviceId` carries pushcheck's marker, a 1 MB batch, and the
  * bad bodies the decode cases send. Which answer each bad body gets depends on the eKuiper generation
- * (FACTS.md §3): v2 answers every body `200 ok`; v1 answers 400 to anything that is not a JSON object.
+ * (lf-edge/ekuiper): v2 answers every body `200 ok`; v1 answers 400 to anything that is not a JSON object.
  */
 import type { components } from '../../../specs/ekuiper/generated/types.ts';
 import type { Rng } from '../../core/rng.ts';
 
 export type PushObject = components['schemas']['PushObject'];
 
-/** The eKuiper generations whose HTTP answers differ (FACTS.md §3). */
+/** The eKuiper generations whose HTTP answers differ (lf-edge/ekuiper). */
 export type EkuiperVersion = 1 | 2;
 
 /** The methods an httppush stream can be configured with (v2 Provision: "must be POST or PUT"). */

@@ -12,7 +12,7 @@ import type { EkuiperVersion, PushMethod } from './messages.ts';
 export interface EkuiperSettings {
   /** The stream's method (`method` of its configuration key): POST by default, or PUT. */
   method: PushMethod;
-  /** The eKuiper generation whose answers to bad bodies are expected (FACTS.md §3). */
+  /** The eKuiper generation whose answers to bad bodies are expected (lf-edge/ekuiper). */
   version: EkuiperVersion;
   /** Concurrent pushes in the burst case. */
   burst: number;

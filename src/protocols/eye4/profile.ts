@@ -83,7 +83,7 @@ export const eye4Profile: Profile<Eye4Settings> = {
   --eye4-api-listen HOST:PORT
                        serve pushcheck's Eye4 API mock there (POST /push/fileid) during the run;
                        point your server's Eye4 API base URL at it to have its lookups checked`,
-  // Not documented (FACTS.md §4): pushcheck allows the 5 s of the platforms it knows (decisions/012-eye4.md).
+  // Not documented: pushcheck allows the 5 s of the platforms it knows (decisions/012-eye4.md).
   deadlineMs: 5000,
   configure(values, env) {
     const guid = guidOf(values, env);

@@ -14,7 +14,7 @@ export type Resource = components['schemas']['Resource'];
 export type LookupRequest = components['schemas']['LookupRequest'];
 export type LookupResponse = components['schemas']['LookupResponse'];
 
-/** The header every genuine request of the Eye4 system carries (eye4.seed.md §V.3). */
+/** The header every genuine request of the Eye4 system carries (the Eye4 alarm access document §V.3). */
 export const GUID_HEADER = 'guid';
 
 /** The storage type of a doorbell's recordings, and so of every alarm pushcheck sends. */

@@ -1,5 +1,5 @@
 /**
- * Legacy OneNET HTTP push codec (FACTS.md §1b): the signature over the compact JSON of msg, and the
+ * Legacy OneNET HTTP push codec (the legacy SDKs): the signature over the compact JSON of msg, and the
  * EncodingAESKey encryption (AES-256-CBC, IV = the key's first 16 bytes, a random 16-byte prefix and a 4-byte
  * length before msg). The MD5/Base64 signature itself is Studio's: it is imported, not copied.
  */

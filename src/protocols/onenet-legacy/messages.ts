@@ -1,5 +1,5 @@
 /**
- * Builders of the messages the legacy OneNET platform pushes (FACTS.md §1b: type 1 datapoint, 2 online/offline,
+ * Builders of the messages the legacy OneNET platform pushes (the legacy SDKs: type 1 datapoint, 2 online/offline,
  * 7 cached NB-IoT command result), typed by the types generated from specs/onenet-legacy. A datapoint carries
  * pushcheck's marker as its value and a cached-command result as its cmd_id; an online/offline message has no
  * string field to carry one, so it is never what an observer looks for.

@@ -64,7 +64,7 @@ export class LegacySender {
     return newMarker(this.opts.runTag, this.opts.rng);
   }
 
-  /** A verification GET as the platform sends it (FACTS.md §1b: identical to Studio's). */
+  /** A verification GET as the platform sends it (the legacy SDKs: identical to Studio's). */
   verification(opts: PushOptions = {}): VerificationProbe {
     const probe = this.studio.verification(opts);
     validate('verification.json', { msg: probe.msg, nonce: probe.nonce, signature: probe.signature });

@@ -1,6 +1,6 @@
 /**
  * OneNET Studio HTTP push codec: the signature and the AES-128-CBC secure mode, as the vendor's Java sample
- * does them (onenet.seed.md §5 最佳实践; FACTS.md §1a).
+ * does them (the OneNET HTTP push document §5 最佳实践; its §5 samples).
  */
 import { createCipheriv, createDecipheriv, createHash, hash, timingSafeEqual } from 'node:crypto';
 
@@ -25,7 +25,7 @@ export function sign(token: string, nonce: string, msg: string): string {
 
 /**
  * Undoes what transport does to a Base64 signature: percent-encoding (`%2B`, `%2F`, `%3D`) and form decoding,
- * which turns a raw `+` into a space (FACTS.md §1b: the vendor's SDK maps space back to `+`).
+ * which turns a raw `+` into a space (the legacy SDKs: the vendor's SDK maps space back to `+`).
  */
 export function normalizeSignature(received: string): string {
   let s = received;

@@ -1,5 +1,5 @@
 /**
- * Builders of the decoded `msg` payloads OneNET Studio pushes (FACTS.md §1a "msg payload shapes"), typed by
+ * Builders of the decoded `msg` payloads OneNET Studio pushes (the OneNET rule_data document), typed by
  * the types generated from specs/onenet. Each payload starts with `deviceName`, which carries pushcheck's
  * marker: in secure mode the marker then lies in the first AES block, so a wrong IV cannot produce it.
  */

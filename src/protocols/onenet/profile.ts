@@ -101,7 +101,7 @@ export const onenetProfile: Profile<OneNetSettings> = {
         body: sender.push(rng.pick(['property', 'lifeCycle', 'event'] as const)).json,
       };
     },
-    // "HTTP响应状态码应设置为200，否则平台会认为请求发送失败" (onenet.seed.md §4 重推策略)
+    // "HTTP响应状态码应设置为200，否则平台会认为请求发送失败" (the OneNET HTTP push document §4 重推策略)
     acked: (ex) => ex.error === undefined && ex.response?.status === 200,
   },
   serveOptions: {

@@ -1,5 +1,5 @@
 /**
- * OneNET Studio's retry policy (onenet.seed.md §4 重推策略; FACTS.md §1a): a push not answered with HTTP 200
+ * OneNET Studio's retry policy (the OneNET HTTP push document §4 重推策略; its §5 samples): a push not answered with HTTP 200
  * within 5 s is retried up to 16 times, each interval counted from the previous attempt.
  */
 import type { RetryPolicy } from '../../core/retry.ts';
