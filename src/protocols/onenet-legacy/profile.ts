@@ -59,18 +59,13 @@ export const onenetLegacyProfile: Profile<OneNetLegacySettings> = {
     return undefined;
   },
   async firstRequest(target, s, { runTag, rng, deadlineMs }) {
-    // The platform verifies a URL before it pushes to it, as Studio does. A verification carries no
-    // message, so no observer can count it; its msg and nonce are fresh, as every verification's are.
-    const { LegacySender } = await import('./sender.ts');
+    // The same verification GET as Studio's.
+    const [{ LegacySender }, { verificationRequest }] = await Promise.all([
+      import('./sender.ts'),
+      import('../onenet/sender.ts'),
+    ]);
     const sender = new LegacySender({ token: s.token, encodingAesKey: s.encodingAesKey, runTag, rng });
-    const probe = sender.verification();
-    return {
-      what: 'the verification GET',
-      option: '--target',
-      method: 'GET',
-      url: `${target}${target.includes('?') ? '&' : '?'}${probe.query('percent')}`,
-      deadlineMs,
-    };
+    return verificationRequest(target, sender.verification(), deadlineMs);
   },
   async demo(scratchDir) {
     const [{ legacyHandlers }, { serve }] = await Promise.all([

@@ -6,7 +6,7 @@ import { integerOption, stringOption, timeScaleOption } from '../../core/errors.
 import type { DemoTarget, Profile } from '../../core/profile.ts';
 import { listenCommand, sendCommand } from './commands.ts';
 import { keyOption, requiredToken, STUDIO_KEY, tokenOption } from './options.ts';
-import { OneNetSender } from './sender.ts';
+import { OneNetSender, verificationRequest } from './sender.ts';
 
 /** What the OneNET cases read from a run. */
 export interface OneNetSettings {
@@ -60,16 +60,8 @@ export const onenetProfile: Profile<OneNetSettings> = {
     return undefined;
   },
   async firstRequest(target, s, { runTag, rng, deadlineMs }) {
-    // The platform verifies a URL before it pushes to it. A verification carries no message, so no
-    // observer can count it; its msg and nonce are fresh, as every verification's are.
     const probe = new OneNetSender({ token: s.token, aesKey: s.aesKey, runTag, rng }).verification();
-    return {
-      what: 'the verification GET',
-      option: '--target',
-      method: 'GET',
-      url: `${target}${target.includes('?') ? '&' : '?'}${probe.query('percent')}`,
-      deadlineMs,
-    };
+    return verificationRequest(target, probe, deadlineMs);
   },
   async demo(scratchDir) {
     const [{ onenetHandlers }, { serve }] = await Promise.all([

@@ -6,6 +6,7 @@
 
 import type { components } from '../../../specs/onenet/generated/types.ts';
 import { newMarker } from '../../core/observer.ts';
+import type { FirstRequest } from '../../core/profile.ts';
 import type { Rng } from '../../core/rng.ts';
 import { formatErrors, loadSchemas, type SchemaSet } from '../../core/schemas.ts';
 import { encrypt, NONCE_LENGTH, sign } from './codec.ts';
@@ -15,6 +16,25 @@ export type Push = components['schemas']['Push'];
 
 /** How the verification query carries the signature: percent-encoded, or raw as a careless client sends it. */
 export type QueryEncoding = 'percent' | 'raw';
+
+/**
+ * The preflight's request for both OneNET profiles: the platform verifies a URL before it pushes to it. A
+ * verification carries no message, so no observer can count it; its msg and nonce are fresh, as every
+ * verification's are.
+ */
+export function verificationRequest(
+  target: string,
+  probe: Pick<VerificationProbe, 'query'>,
+  deadlineMs: number,
+): FirstRequest {
+  return {
+    what: 'the verification GET',
+    option: '--target',
+    method: 'GET',
+    url: `${target}${target.includes('?') ? '&' : '?'}${probe.query('percent')}`,
+    deadlineMs,
+  };
+}
 
 export interface VerificationProbe {
   msg: string;
