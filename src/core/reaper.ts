@@ -30,8 +30,9 @@ IFS=$nl
 for g in $groups; do kill -TERM "-$g" 2>/dev/null; done
 [ -n "$groups" ] && sleep 1
 for g in $groups; do kill -KILL "-$g" 2>/dev/null; done
-t=; command -v timeout >/dev/null 2>&1 && t='timeout 20'
-for c in $containers; do $t docker rm -f -v "$c" >/dev/null 2>&1; done
+for c in $containers; do
+  if command -v timeout >/dev/null 2>&1; then timeout 20 docker rm -f -v "$c"; else docker rm -f -v "$c"; fi >/dev/null 2>&1
+done
 for p in $paths; do rm -rf -- "$p"; done
 `;
 
