@@ -3,12 +3,12 @@
  * a process group of their own, stopped as one), and a report checked against specs/report.schema.json.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { connect } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from '@playwright/test';
 import { reportProblems } from '../src/report/schema.ts';
 import { cleanEnv } from './helpers.ts';
+export { waitForPort } from './helpers.ts';
 
 export interface Ran {
   code: number;
@@ -79,22 +79,4 @@ export function validReport(dir: string): { verdict: string; summary: { passed: 
   };
   expect(reportProblems(report), `${dir}/report.json against specs/report.schema.json`).toBe('');
   return report;
-}
-
-/** Resolves once something accepts connections on 127.0.0.1:`port`; throws after 30 s or if `child` exits. */
-export async function waitForPort(port: number, child?: ChildProcess): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if (child && child.exitCode !== null)
-      throw new Error(`it exited (${child.exitCode}) before listening on ${port}`);
-    const up = await new Promise<boolean>((done) => {
-      const socket = connect({ host: '127.0.0.1', port }, () => {
-        socket.destroy();
-        done(true);
-      });
-      socket.on('error', () => done(false));
-    });
-    if (up) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`nothing listens on port ${port} after 30 s`);
 }

@@ -23,7 +23,7 @@ import type { FirstRequest } from '../src/core/profile.ts';
 import { HOSTILE, type HostileName, startHostile } from '../mocks/hostile/receivers.ts';
 import { createRng } from '../src/core/rng.ts';
 import { PROFILES } from '../src/profiles.ts';
-import { pushcheck, scratch, TOKEN } from './helpers.ts';
+import { onenetRun, pushcheck, scratch, TOKEN } from './helpers.ts';
 
 /** OneNET's deadline: the silent target's runs wait it out once. */
 const DEADLINE_MS = 5000;
@@ -100,17 +100,7 @@ const BAD_TARGETS = {
   },
 } as const;
 
-const onenet = (target: string, dir: string) => [
-  'run',
-  '--profile',
-  'onenet',
-  '--target',
-  target,
-  '--token',
-  TOKEN,
-  '--report',
-  dir,
-];
+const onenet = (target: string, dir: string) => onenetRun(target, ['--report', dir]);
 
 /**
  * How long a run refused at once (bad usage) takes now, with `env`: what any run costs before its first

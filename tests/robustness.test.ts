@@ -5,15 +5,14 @@
  * process carries the marker and the folder is empty. And every bad path a user can give ends in one sentence
  * and exit 2 before anything starts.
  */
-import { type ChildProcessByStdio, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
 import { expect, test } from '@playwright/test';
-import { cleanEnv, pushcheck, ROOT, scratch, TOKEN } from './helpers.ts';
+import { onenetArgs, pushcheck, type Running, scratch, startPushcheck, underWay } from './helpers.ts';
 
 /** A receiver that echoes the verification GET and never answers a push: a run against it goes on and on. */
 const SLOW_RECEIVER = `
@@ -56,12 +55,9 @@ async function settled(marker: string, ms: number): Promise<string[]> {
   return processesMarked(marker).map((p) => `${p}: ${commandLine(p)}`);
 }
 
-interface Started {
-  child: ChildProcessByStdio<null, Readable, Readable>;
+interface Started extends Running {
   marker: string;
   tmp: string;
-  out: () => string;
-  exited: Promise<number | null>;
 }
 
 /** `pushcheck ARGS` with its own marker and TMPDIR. */
@@ -69,15 +65,7 @@ function start(args: string[]): Started {
   const marker = `PUSHCHECK_TEST_MARK=${randomUUID()}`;
   const tmp = scratch('pushcheck-tmpdir-');
   const [name, value] = marker.split('=') as [string, string];
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'pushcheck.js'), ...args], {
-    env: cleanEnv({ [name]: value, TMPDIR: tmp }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return { child, marker, tmp, out: () => out, exited };
+  return { ...startPushcheck(args, { [name]: value, TMPDIR: tmp }), marker, tmp };
 }
 
 /** A run against the slow receiver, launched by pushcheck itself (so that its process must go too). */
@@ -86,28 +74,17 @@ function startSlowRun(): Started & { report: string } {
   const script = join(dir, 'slow-receiver.cjs');
   writeFileSync(script, SLOW_RECEIVER);
   const report = join(dir, 'report');
-  const run = start([
-    'run',
-    '--profile',
-    'onenet',
-    '--token',
-    TOKEN,
-    '--receiver-cmd',
-    `${process.execPath} ${script}`,
-    '--receiver-path',
-    '/onenet',
-    '--report',
-    report,
-  ]);
+  const run = start(
+    onenetArgs([
+      '--receiver-cmd',
+      `${process.execPath} ${script}`,
+      '--receiver-path',
+      '/onenet',
+      '--report',
+      report,
+    ]),
+  );
   return { ...run, report };
-}
-
-/** Waits until the run's first case is under way (the reporter has printed its header). */
-async function underWay(run: Started): Promise<void> {
-  for (let i = 0; i < 1200 && !/onenet\.[a-z-]+\./.test(run.out()); i++) {
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  expect(run.out()).toMatch(/onenet\.[a-z-]+\./);
 }
 
 /**
@@ -134,7 +111,7 @@ for (const [signal, code] of [
 ] as const) {
   test(`${signal} stops a run under way: exit ${code}, one sentence, an incomplete report, nothing left`, async () => {
     const run = startSlowRun();
-    await underWay(run);
+    await underWay(run.out);
     const sent = performance.now();
     run.child.kill(signal);
     expect(await run.exited, run.out()).toBe(code);
@@ -150,7 +127,7 @@ for (const [signal, code] of [
 
 test('a pushcheck killed outright leaves no process (runner, workers, receiver) and no temporary file', async () => {
   const run = startSlowRun();
-  await underWay(run);
+  await underWay(run.out);
   // The runner, at least one worker, the launched receiver and the watchdog are all there to be cleaned up.
   const before = processesMarked(run.marker).map(commandLine);
   expect(before.some((c) => c.includes('slow-receiver.cjs'))).toBe(true);
@@ -162,7 +139,7 @@ test('a pushcheck killed outright leaves no process (runner, workers, receiver) 
 
 test('a crash of the runner ends the run with one sentence and exit 2, and nothing is left', async () => {
   const run = startSlowRun();
-  await underWay(run);
+  await underWay(run.out);
   const runner = processesMarked(run.marker).find((p) => / test --config /.test(commandLine(p)));
   expect(runner).toBeDefined();
   process.kill(runner as number, 'SIGKILL');
@@ -199,17 +176,7 @@ test('every output path is checked before anything starts: one sentence, exit 2,
   ];
   try {
     for (const [report, message] of bad) {
-      const r = await pushcheck([
-        'run',
-        '--profile',
-        'onenet',
-        '--token',
-        TOKEN,
-        '--target',
-        target,
-        '--report',
-        report,
-      ]);
+      const r = await pushcheck(onenetArgs(['--target', target, '--report', report]));
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr.trim()).toMatch(message);

@@ -37,24 +37,26 @@ async function boxServer() {
   return { origin, issued, alerts, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
+/** `pushcheck send alertpush` to the box at `origin`, fetching its tokens from `tokenPath` there, adding `more`. */
+function sendTo(origin: string, tokenPath: string, more: string[] = []) {
+  return pushcheck([
+    'send',
+    'alertpush',
+    '--target',
+    `${origin}/alert`,
+    '--token-url',
+    `${origin}${tokenPath}`,
+    ...more,
+  ]);
+}
+
 test('the box refreshes its token at the scaled 600 s, sends the newest token, and prints none', async () => {
   const box = await boxServer();
   const lag = monitorEventLoopDelay({ resolution: 10 });
   lag.enable();
   try {
-    const r = await pushcheck([
-      'send',
-      'alertpush',
-      '--target',
-      `${box.origin}/alert`,
-      '--token-url',
-      `${box.origin}/token?arg1=xxx&arg2=xxx`,
-      '--count',
-      '8',
-      '--rate',
-      '5',
-      '--time-scale',
-      String(SCALE),
+    const r = await sendTo(box.origin, '/token?arg1=xxx&arg2=xxx', [
+      ...['--count', '8', '--rate', '5', '--time-scale', String(SCALE)],
     ]);
     lag.disable();
     expect(r.code, r.stdout + r.stderr).toBe(0);
@@ -99,14 +101,7 @@ test('the box refreshes its token at the scaled 600 s, sends the newest token, a
 test('without a usable first token the box stops before any alert, in one sentence, exit 2', async () => {
   const box = await boxServer();
   await box.close();
-  const r = await pushcheck([
-    'send',
-    'alertpush',
-    '--target',
-    `${box.origin}/alert`,
-    '--token-url',
-    `${box.origin}/token`,
-  ]);
+  const r = await sendTo(box.origin, '/token');
   expect(r.code, r.stdout + r.stderr).toBe(2);
   expect(r.stderr.trim().split('\n')).toHaveLength(1);
   expect(r.stderr).toMatch(/the token endpoint .* gave no usable token/);

@@ -3,7 +3,6 @@
  * chains commands, and `pushcheck listen controlid` grades a device, passing the reference device and catching
  * every faulty device with the case meant to catch it. Periods are compressed: 100 s at scale 0.01 is 1 s.
  */
-import { connect } from 'node:net';
 import { expect, test } from '@playwright/test';
 import {
   type FaultyDeviceName,
@@ -15,10 +14,10 @@ import { controlidHandlers, DEFAULT_STATE_PATH } from '../../mocks/controlid/ref
 import { serve } from '../../mocks/serve.ts';
 import { deviceRequirements } from '../../specs/controlid/device-requirements.ts';
 import type { DeviceBehaviour } from '../../src/protocols/controlid/sender.ts';
-import { listenDevice } from '../../src/protocols/controlid/listen.ts';
+import { type DeviceListenOptions, listenDevice } from '../../src/protocols/controlid/listen.ts';
 import { sendAsDevice } from '../../src/protocols/controlid/send.ts';
 import type { CaseReport } from '../../src/report/model.ts';
-import { idsWith, pushcheck, scratch } from '../helpers.ts';
+import { idsWith, pushcheck, scratch, waitForPort } from '../helpers.ts';
 
 // A period of 100 s at scale 0.01: 1 s, so that a loaded machine's event-loop delay does not blur the cases.
 const PERIOD_S = 100;
@@ -29,22 +28,25 @@ const ALL = Object.keys(deviceRequirements);
 // Timing is judged here: one test at a time, so that the tests do not load each other.
 test.describe.configure({ mode: 'default' });
 
-/** The grader and a device in one process, on a free port; resolves with the graded cases. */
-async function grade(behaviour?: DeviceBehaviour, timeScale = SCALE): Promise<CaseReport[]> {
+/** Starts the grader on a free port with the period of these tests; resolves with its URL once it listens. */
+async function startGrader(
+  opts: Omit<DeviceListenOptions, 'host' | 'port' | 'periodS' | 'onListening'>,
+): Promise<{ base: string; graded: ReturnType<typeof listenDevice> }> {
   let url: (u: string) => void = () => undefined;
   const listening = new Promise<string>((r) => (url = r));
-  const graded = listenDevice({
-    host: '127.0.0.1',
-    port: 0,
-    periodS: PERIOD_S,
+  const graded = listenDevice({ host: '127.0.0.1', port: 0, periodS: PERIOD_S, ...opts, onListening: url });
+  return { base: await listening, graded };
+}
+
+/** The grader and a device in one process, on a free port; resolves with the graded cases. */
+async function grade(behaviour?: DeviceBehaviour, timeScale = SCALE): Promise<CaseReport[]> {
+  const { base, graded } = await startGrader({
     timeScale,
     chain: 2,
     count: COUNT,
     durationMs: 15_000,
     requestTimeoutMs: 2000,
-    onListening: url,
   });
-  const base = await listening;
   await sendAsDevice({
     base,
     deviceId: '478435',
@@ -109,20 +111,13 @@ test('a period compressed below the timing tolerance is not assessed, not passed
 });
 
 test('a result posted after the request timeout fails controlid-device.result.posted', async () => {
-  let url: (u: string) => void = () => undefined;
-  const listening = new Promise<string>((r) => (url = r));
-  const graded = listenDevice({
-    host: '127.0.0.1',
-    port: 0,
-    periodS: PERIOD_S,
+  const { base, graded } = await startGrader({
     timeScale: SCALE,
     chain: 1,
     count: 2,
     durationMs: 10_000,
     requestTimeoutMs: 300,
-    onListening: url,
   });
-  const base = await listening;
   const poll = await fetch(`${base}/push?deviceId=478435&uuid=u-1`);
   expect(JSON.parse(await poll.text())).toHaveProperty('endpoint');
   await new Promise((r) => setTimeout(r, 600));
@@ -151,22 +146,6 @@ test('a run with no device assesses nothing and says so', async () => {
   expect(cases[0]?.reason).toBe('the device sent nothing');
 });
 
-/** Resolves once something accepts connections on `port` (bounded: 20 s). */
-async function listeningOn(port: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const up = await new Promise<boolean>((r) => {
-      const socket = connect({ host: '127.0.0.1', port }, () => {
-        socket.end();
-        r(true);
-      });
-      socket.on('error', () => r(false));
-    });
-    if (up) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`nothing listens on ${port}`);
-}
-
 test('`listen controlid` grades `send controlid` on the command line: the reference device conforms', async () => {
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   const scaled = ['--period', String(PERIOD_S), '--time-scale', String(SCALE), '--count', String(COUNT)];
@@ -175,7 +154,7 @@ test('`listen controlid` grades `send controlid` on the command line: the refere
     ['listen', 'controlid', '--port', String(port), ...scaled, '--report', dir],
     dir,
   );
-  await listeningOn(port);
+  await waitForPort(port);
   const target = `http://127.0.0.1:${port}/api`;
   const sent = await pushcheck([
     'send',

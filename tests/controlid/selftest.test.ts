@@ -2,7 +2,6 @@
  * The Control iD suite's test of honesty: through the real CLI and real HTTP, it passes against the reference
  * push server and catches every faulty one with the case meant to catch it.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { type FaultyName, faulty, faultyBehaviour } from '../../mocks/controlid/faulty.ts';
@@ -12,62 +11,56 @@ import {
   DEFAULT_STATE_PATH,
   reference,
 } from '../../mocks/controlid/reference.ts';
-import { serve } from '../../mocks/serve.ts';
 import { requirements } from '../../specs/controlid/requirements.ts';
 import { DEFAULT_DEVICE_ID } from '../../src/protocols/controlid/profile.ts';
-import { type CliResult, eachFaultyIsCaught, idsWith, pushcheck, scratch, type Runner } from '../helpers.ts';
+import {
+  type CliResult,
+  eachFaultyIsCaught,
+  expectConformant,
+  expectIncomplete,
+  expectNotWritten,
+  idsWith,
+  runServed,
+  scratch,
+  type ServedRun,
+} from '../helpers.ts';
 
 type Id = keyof typeof requirements;
 const ALL_IDS = Object.keys(requirements) as Id[];
 const needing = (need: string) =>
   ALL_IDS.filter((id) => (requirements[id] as { needs?: readonly string[] }).needs?.includes(need));
 
-interface RunOptions {
-  /** Runs pushcheck (default: at once; a batch's part in the faulty-receiver loop). */
-  runner?: Runner;
+interface RunOptions extends ServedRun {
   stateHook?: boolean | string;
-  observe?: boolean;
-  extra?: readonly string[];
 }
 
 /** Serves `behaviour` on loopback and runs `pushcheck run --profile controlid` against it. */
 async function runAgainst(behaviour: Behaviour, opts: RunOptions = {}): Promise<CliResult & { dir: string }> {
   const dir = scratch('pushcheck-controlid-');
   const observeFile = join(dir, 'results.log');
-  const server = await serve(controlidHandlers({ observeFile, enrolled: [DEFAULT_DEVICE_ID] }, behaviour));
-  try {
-    const args = ['run', '--profile', 'controlid', '--target', `${server.origin}/api`, '--seed', '11'];
-    args.push('--report', join(dir, 'report'), ...(opts.extra ?? []));
-    if (opts.stateHook !== false) {
-      const path =
-        typeof opts.stateHook === 'string' ? opts.stateHook : `${DEFAULT_STATE_PATH}?key=s3cr3t-hook-key`;
-      args.push('--state-url', `${server.origin}${path}`);
-    }
-    if (opts.observe !== false) args.push('--observe-file', observeFile);
-    return { ...(await (opts.runner ?? pushcheck)(args, join(dir, 'report'))), dir };
-  } finally {
-    await server.close();
-  }
+  const hook =
+    typeof opts.stateHook === 'string' ? opts.stateHook : `${DEFAULT_STATE_PATH}?key=s3cr3t-hook-key`;
+  return runServed(
+    controlidHandlers({ observeFile, enrolled: [DEFAULT_DEVICE_ID] }, behaviour),
+    (origin) => [
+      ...['--profile', 'controlid', '--target', `${origin}/api`, '--seed', '11'],
+      ...(opts.stateHook !== false ? ['--state-url', `${origin}${hook}`] : []),
+    ],
+    { dir, observeFile },
+    opts,
+  );
 }
 
 test.describe('the reference push server', () => {
   test('passes every case with --strict, and the state hook key is never written', async () => {
     const r = await runAgainst(reference, { extra: ['--strict'] });
-    expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(r.report?.verdict).toBe('conformant');
-    expect(r.report?.summary.passed).toBe(ALL_IDS.length);
-    for (const file of ['report.json', 'junit.xml']) {
-      expect(readFileSync(join(r.dir, 'report', file), 'utf8')).not.toContain('s3cr3t-hook-key');
-    }
-    expect(r.stdout + r.stderr).not.toContain('s3cr3t-hook-key');
+    expectConformant(r, ALL_IDS.length);
+    expectNotWritten(r, 's3cr3t-hook-key');
   });
 
   test('without --state-url, the cases that need it are not assessed, and the run is incomplete', async () => {
     const r = await runAgainst(reference, { stateHook: false });
-    expect(r.code, r.stdout + r.stderr).toBe(3);
-    expect(r.report?.verdict).toBe('incomplete');
-    expect(r.report?.verdictReason).toContain('controlid.command.delivered');
-    expect(idsWith(r.report, 'not-assessed').sort()).toEqual(needing('state-hook').sort());
+    expectIncomplete(r, 'controlid.command.delivered', needing('state-hook'));
     expect(idsWith(r.report, 'failed')).toEqual([]);
     expect(r.report?.cases.find((c) => c.outcome === 'not-assessed')?.reason).toContain('--state-url');
   });

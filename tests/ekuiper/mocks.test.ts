@@ -10,6 +10,28 @@ import { serve } from '../../mocks/serve.ts';
 import { createStreamSql, EkuiperApi, provision, ruleFor } from '../../src/protocols/ekuiper/api.ts';
 import { RuleSink } from '../../src/protocols/ekuiper/sink.ts';
 
+/** Serves the mock eKuiper, lends it and a client of its REST API to `use`, and closes it. */
+async function withEkuiper(
+  use: (ek: Awaited<ReturnType<typeof serveEkuiper>>, api: EkuiperApi) => Promise<void>,
+): Promise<void> {
+  const ek = await serveEkuiper();
+  try {
+    await use(ek, new EkuiperApi(ek.api.origin));
+  } finally {
+    await ek.close();
+  }
+}
+
+/** Starts a REST sink for a rule's rows, lends it to `use`, and closes it. */
+async function withSink(use: (sink: RuleSink) => Promise<void>): Promise<void> {
+  const sink = await RuleSink.start();
+  try {
+    await use(sink);
+  } finally {
+    await sink.close();
+  }
+}
+
 async function answer(res: Response): Promise<[number, string]> {
   return [res.status, await res.text()];
 }
@@ -62,44 +84,37 @@ test.describe('the reference httppush endpoint', () => {
 
 test.describe('the mock eKuiper', () => {
   test('routes a stream’s DATASOURCE only while a rule reads it; the REST sink gets each row', async () => {
-    const ek = await serveEkuiper();
-    const sink = await RuleSink.start();
-    const api = new EkuiperApi(ek.api.origin);
-    try {
-      const target = `${ek.data.origin}/dev/in`;
-      const stmt = { sql: createStreamSql('s1', '/dev/in') };
-      const created = await api.call('POST', '/streams', stmt);
-      expect([created.response?.status, created.response?.body]).toEqual([201, 'Stream s1 is created.']);
-      expect((await fetch(target, { method: 'POST', body: '{}' })).status).toBe(404);
-      const rule = await api.call('POST', '/rules', ruleFor('r1', 's1', sink.url));
-      expect([rule.response?.status, rule.response?.body]).toEqual([
-        201,
-        'Rule r1 was created successfully.',
-      ]);
-      expect(await answer(await fetch(target, { method: 'POST', body: '{"deviceId":"m1","v":1}' }))).toEqual([
-        200,
-        'ok',
-      ]);
-      await expect.poll(() => sink.count('m1'), { timeout: 3000 }).toBe(1);
-      const referenced = await api.call('DELETE', '/streams/s1');
-      expect(referenced.response?.status).toBe(400);
-      expect(JSON.parse(referenced.response?.body ?? '')).toMatchObject({
-        message: 'stream s1 has been referenced by other rules',
-      });
-      expect((await api.call('DELETE', '/rules/r1')).response?.body).toBe('Rule r1 is dropped.');
-      // mux keeps the route of an unregistered endpoint: an empty 404.
-      expect(await answer(await fetch(target, { method: 'POST', body: '{}' }))).toEqual([404, '']);
-      expect((await api.call('DELETE', '/streams/s1')).response?.body).toBe('Stream s1 is dropped.');
-    } finally {
-      await sink.close();
-      await ek.close();
-    }
+    await withEkuiper((ek, api) =>
+      withSink(async (sink) => {
+        const target = `${ek.data.origin}/dev/in`;
+        const stmt = { sql: createStreamSql('s1', '/dev/in') };
+        const created = await api.call('POST', '/streams', stmt);
+        expect([created.response?.status, created.response?.body]).toEqual([201, 'Stream s1 is created.']);
+        expect((await fetch(target, { method: 'POST', body: '{}' })).status).toBe(404);
+        const rule = await api.call('POST', '/rules', ruleFor('r1', 's1', sink.url));
+        expect([rule.response?.status, rule.response?.body]).toEqual([
+          201,
+          'Rule r1 was created successfully.',
+        ]);
+        expect(
+          await answer(await fetch(target, { method: 'POST', body: '{"deviceId":"m1","v":1}' })),
+        ).toEqual([200, 'ok']);
+        await expect.poll(() => sink.count('m1'), { timeout: 3000 }).toBe(1);
+        const referenced = await api.call('DELETE', '/streams/s1');
+        expect(referenced.response?.status).toBe(400);
+        expect(JSON.parse(referenced.response?.body ?? '')).toMatchObject({
+          message: 'stream s1 has been referenced by other rules',
+        });
+        expect((await api.call('DELETE', '/rules/r1')).response?.body).toBe('Rule r1 is dropped.');
+        // mux keeps the route of an unregistered endpoint: an empty 404.
+        expect(await answer(await fetch(target, { method: 'POST', body: '{}' }))).toEqual([404, '']);
+        expect((await api.call('DELETE', '/streams/s1')).response?.body).toBe('Stream s1 is dropped.');
+      }),
+    );
   });
 
   test('answers errors as eKuiper does: a JSON body with 400, or 404 for what is not there', async () => {
-    const ek = await serveEkuiper();
-    const api = new EkuiperApi(ek.api.origin);
-    try {
+    await withEkuiper(async (_ek, api) => {
       expect(
         (await api.call('POST', '/streams', { sql: createStreamSql('s1', '/a') })).response?.status,
       ).toBe(201);
@@ -117,39 +132,32 @@ test.describe('the mock eKuiper', () => {
       expect(slash.response?.body).toContain('property `endpoint` must start with /');
       expect((await api.call('DELETE', '/rules/ghost')).response?.status).toBe(404);
       expect((await api.call('POST', '/streams', { sql: 'SELEC nonsense' })).response?.status).toBe(400);
-    } finally {
-      await ek.close();
-    }
+    });
   });
 
   test('a configuration key with method PUT makes the endpoint route PUT only', async () => {
-    const ek = await serveEkuiper();
-    const sink = await RuleSink.start();
-    try {
-      const p = await provision({
-        api: ek.api.origin,
-        target: `${ek.data.origin}/api/data`,
-        method: 'PUT',
-        suffix: 't1',
-        sinkUrl: sink.url,
-      });
-      expect(ek.state.accepted[0]).toBe(
-        'CREATE STREAM pushcheck_t1() WITH (DATASOURCE="/api/data", FORMAT="json", TYPE="httppush", CONF_KEY="pushcheck_t1")',
-      );
-      expect((await fetch(`${ek.data.origin}/api/data`, { method: 'PUT', body: '{}' })).status).toBe(200);
-      expect((await fetch(`${ek.data.origin}/api/data`, { method: 'POST', body: '{}' })).status).toBe(405);
-      expect(await p.teardown()).toEqual([]);
-      expect([ek.state.streams.size, ek.state.rules.size, ek.state.confKeys.size]).toEqual([0, 0, 0]);
-    } finally {
-      await sink.close();
-      await ek.close();
-    }
+    await withEkuiper((ek) =>
+      withSink(async (sink) => {
+        const p = await provision({
+          api: ek.api.origin,
+          target: `${ek.data.origin}/api/data`,
+          method: 'PUT',
+          suffix: 't1',
+          sinkUrl: sink.url,
+        });
+        expect(ek.state.accepted[0]).toBe(
+          'CREATE STREAM pushcheck_t1() WITH (DATASOURCE="/api/data", FORMAT="json", TYPE="httppush", CONF_KEY="pushcheck_t1")',
+        );
+        expect((await fetch(`${ek.data.origin}/api/data`, { method: 'PUT', body: '{}' })).status).toBe(200);
+        expect((await fetch(`${ek.data.origin}/api/data`, { method: 'POST', body: '{}' })).status).toBe(405);
+        expect(await p.teardown()).toEqual([]);
+        expect([ek.state.streams.size, ek.state.rules.size, ek.state.confKeys.size]).toEqual([0, 0, 0]);
+      }),
+    );
   });
 
   test('provisioning that fails halfway removes what it created and says which call failed', async () => {
-    const ek = await serveEkuiper();
-    const api = new EkuiperApi(ek.api.origin);
-    try {
+    await withEkuiper(async (ek, api) => {
       await api.call('POST', '/streams', { sql: createStreamSql('other', '/x') });
       await api.call('POST', '/rules', ruleFor('pushcheck_t2', 'other', 'http://127.0.0.1:1/'));
       const attempt = provision({
@@ -161,9 +169,7 @@ test.describe('the mock eKuiper', () => {
       });
       await expect(attempt).rejects.toThrow(/did not create the rule \(POST \/rules\): HTTP 400/);
       expect([...ek.state.streams.keys()]).toEqual(['other']);
-    } finally {
-      await ek.close();
-    }
+    });
   });
 
   test('with a token, the REST API refuses calls without it', async () => {

@@ -9,23 +9,27 @@ import { expect, test } from '@playwright/test';
 import { serveEkuiper } from '../../mocks/ekuiper/ekuiper.ts';
 import { type FaultyEndpoint, type FaultyName, faulty, faultyBehaviour } from '../../mocks/ekuiper/faulty.ts';
 import { type Behaviour, httppushHandlers, reference } from '../../mocks/ekuiper/reference.ts';
-import { serve } from '../../mocks/serve.ts';
 import { requirements } from '../../specs/ekuiper/requirements.ts';
 import type { EkuiperVersion, PushMethod } from '../../src/protocols/ekuiper/messages.ts';
-import { type CliResult, eachFaultyIsCaught, idsWith, pushcheck, scratch, type Runner } from '../helpers.ts';
+import {
+  type CliResult,
+  eachFaultyIsCaught,
+  expectConformant,
+  idsWith,
+  pushcheck,
+  runServed,
+  scratch,
+  type ServedRun,
+} from '../helpers.ts';
 
 const ALL_IDS = Object.keys(requirements);
 const OBSERVED = Object.entries(requirements)
   .filter(([, r]) => (r as { needs?: readonly string[] }).needs?.includes('observer'))
   .map(([id]) => id);
 
-interface RunOptions {
-  /** Runs pushcheck (default: at once; a batch's part in the faulty-receiver loop). */
-  runner?: Runner;
+interface RunOptions extends ServedRun {
   method?: PushMethod;
   version?: EkuiperVersion;
-  observe?: boolean;
-  extra?: string[];
 }
 
 /** Serves `behaviour` as a standalone endpoint on loopback and runs `pushcheck run` against it. */
@@ -33,16 +37,30 @@ async function runAgainst(behaviour: Behaviour, opts: RunOptions = {}): Promise<
   const dir = scratch('pushcheck-ekuiper-');
   const observeFile = join(dir, 'rows.log');
   const { method = 'POST', version = 2 } = opts;
-  const server = await serve(httppushHandlers({ method, version, observeFile }, behaviour));
-  try {
-    const args = ['run', '--profile', 'ekuiper', '--target', `${server.origin}/api/data`, '--seed', '7'];
-    args.push('--method', method, '--ekuiper-version', String(version), '--report', join(dir, 'report'));
-    args.push('--observe-timeout', '1500', ...(opts.extra ?? []));
-    if (opts.observe !== false) args.push('--observe-file', observeFile);
-    return { ...(await (opts.runner ?? pushcheck)(args, join(dir, 'report'))), dir };
-  } finally {
-    await server.close();
-  }
+  return runServed(
+    httppushHandlers({ method, version, observeFile }, behaviour),
+    (origin) => [
+      ...['--profile', 'ekuiper', '--target', `${origin}/api/data`, '--seed', '7', '--method', method],
+      ...['--ekuiper-version', String(version), '--observe-timeout', '1500'],
+    ],
+    { dir, observeFile },
+    opts,
+  );
+}
+
+/**
+ * Runs `pushcheck run` against the data endpoint `target`, setting up its stream and rule through the REST API
+ * `api`, adding `more`; with `dir`, reports there and reads the report.
+ */
+function runWithApi(
+  target: string,
+  api: string,
+  more: string[] = [],
+  dir?: string,
+  env: NodeJS.ProcessEnv = {},
+) {
+  const args = ['run', '--profile', 'ekuiper', '--target', target, '--ekuiper-api', api, ...more];
+  return pushcheck(dir ? [...args, '--report', dir] : args, dir, env);
 }
 
 test.describe('the reference endpoint', () => {
@@ -52,9 +70,7 @@ test.describe('the reference endpoint', () => {
   ] as const) {
     test(`v${version}, ${method}: passes every case with --strict`, async () => {
       const r = await runAgainst(reference, { version, method, extra: ['--strict'] });
-      expect(r.code, r.stdout + r.stderr).toBe(0);
-      expect(r.report?.verdict).toBe('conformant');
-      expect(r.report?.summary.passed).toBe(ALL_IDS.length);
+      expectConformant(r, ALL_IDS.length);
       expect(r.stdout).toMatch(/verdict: CONFORMANT/);
     });
   }
@@ -77,24 +93,10 @@ test.describe('the mock eKuiper, through its REST API', () => {
     const ek = await serveEkuiper({ token });
     const dir = scratch('pushcheck-ekuiper-api-');
     try {
-      const r = await pushcheck(
-        [
-          'run',
-          '--profile',
-          'ekuiper',
-          '--target',
-          `${ek.data.origin}/factory/line1`,
-          '--ekuiper-api',
-          ek.api.origin,
-          '--method',
-          'PUT',
-          '--strict',
-          '--report',
-          dir,
-        ],
-        dir,
-        { PUSHCHECK_EKUIPER_TOKEN: token },
-      );
+      const target = `${ek.data.origin}/factory/line1`;
+      const r = await runWithApi(target, ek.api.origin, ['--method', 'PUT', '--strict'], dir, {
+        PUSHCHECK_EKUIPER_TOKEN: token,
+      });
       expect(r.code, r.stdout + r.stderr).toBe(0);
       expect(r.report?.summary.passed).toBe(ALL_IDS.length);
       const streams = ek.state.accepted.filter((a) => a.startsWith('CREATE STREAM'));
@@ -119,20 +121,10 @@ test.describe('the mock eKuiper, through its REST API', () => {
     const ek = await serveEkuiper({ behaviour: faultyBehaviour('acked-not-forwarded') });
     const dir = scratch('pushcheck-ekuiper-api-');
     try {
-      const r = await pushcheck(
-        [
-          'run',
-          '--profile',
-          'ekuiper',
-          '--target',
-          `${ek.data.origin}/api/data`,
-          '--ekuiper-api',
-          ek.api.origin,
-          '--observe-timeout',
-          '1500',
-          '--report',
-          dir,
-        ],
+      const r = await runWithApi(
+        `${ek.data.origin}/api/data`,
+        ek.api.origin,
+        ['--observe-timeout', '1500'],
         dir,
       );
       expect(idsWith(r.report, 'failed')).toEqual(['ekuiper.rule.data-reached']);
@@ -144,15 +136,7 @@ test.describe('the mock eKuiper, through its REST API', () => {
   });
 
   test('an unreachable REST API is one sentence and exit 2, before any case runs', async () => {
-    const r = await pushcheck([
-      'run',
-      '--profile',
-      'ekuiper',
-      '--target',
-      'http://127.0.0.1:9/api/data',
-      '--ekuiper-api',
-      'http://127.0.0.1:9',
-    ]);
+    const r = await runWithApi('http://127.0.0.1:9/api/data', 'http://127.0.0.1:9');
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toMatch(/^pushcheck: cannot reach http:\/\/127\.0\.0\.1:9: connection refused\./);
     expect(r.stderr).not.toMatch(/\n\s+at /);

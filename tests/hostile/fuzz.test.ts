@@ -15,7 +15,7 @@ import { createRng } from '../../src/core/rng.ts';
 import { applyMutation, mutation, type Mutation } from '../../src/fuzz/mutations.ts';
 import { type FuzzReport, runFuzz } from '../../src/fuzz/run.ts';
 import { type OneNetSettings, onenetProfile } from '../../src/protocols/onenet/profile.ts';
-import { pushcheck, scratch, TOKEN } from '../helpers.ts';
+import { onenetRun, pushcheck, scratch, TOKEN } from '../helpers.ts';
 
 const SETTINGS: OneNetSettings = { token: TOKEN, burst: 1, retryScale: 0.001 };
 const hook = onenetProfile.fuzz;
@@ -146,17 +146,7 @@ test('--fuzz through the CLI: a finding is printed with its curl line and fails 
 });
 
 test('--fuzz must be a positive count, and is refused in a sentence', async () => {
-  const r = await pushcheck([
-    'run',
-    '--profile',
-    'onenet',
-    '--target',
-    'http://127.0.0.1:1/x',
-    '--token',
-    't',
-    '--fuzz',
-    '0',
-  ]);
+  const r = await pushcheck(onenetRun('http://127.0.0.1:1/x', ['--fuzz', '0'], 't'));
   expect(r.code).toBe(2);
   expect(r.stderr).toMatch(/^pushcheck: --fuzz must be an integer from 1 to 100000, got "0"\n$/);
 });

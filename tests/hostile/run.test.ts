@@ -16,7 +16,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { HOSTILE, type HostileName, startHostile } from '../../mocks/hostile/receivers.ts';
-import { idsWith, pushcheck, scratch, spawnRun, TOKEN } from '../helpers.ts';
+import { idsWith, onenetRun, pushcheck, scratch, spawnRun, waitUntil } from '../helpers.ts';
 
 /** The platform deadline of OneNET, the profile these runs use. */
 const DEADLINE_MS = 5000;
@@ -25,30 +25,21 @@ const SLACK_MS = 5000;
 const EVERY_KIND = 'onenet\\.(verify\\.echo-verbatim|ack\\.within-5s)';
 const ONE_PUSH = 'onenet\\.ack\\.within-5s';
 
+/**
+ * Runs the OneNET cases matching `grep` against the receiver at `target`, reporting to `dir`. The preflight
+ * would stop the runs against the silent and not-HTTP receivers: the cases are tested here.
+ */
+function runAgainst(target: string, grep: string, dir: string) {
+  return pushcheck(onenetRun(target, ['--report', dir, '--grep', grep, '--no-preflight']), dir);
+}
+
 for (const [name, h] of Object.entries(HOSTILE)) {
   test(`a receiver that ${h.does} fails the cases run against it, with the reason, within the bound`, async () => {
     const receiver = await startHostile(name as HostileName);
     try {
       const dir = scratch();
       const grep = h.hangs ? ONE_PUSH : EVERY_KIND;
-      const r = await pushcheck(
-        [
-          'run',
-          '--profile',
-          'onenet',
-          '--target',
-          receiver.url,
-          '--token',
-          TOKEN,
-          '--report',
-          dir,
-          '--grep',
-          grep,
-          // The preflight would stop the runs against the silent and not-HTTP receivers: the cases are tested here.
-          '--no-preflight',
-        ],
-        dir,
-      );
+      const r = await runAgainst(receiver.url, grep, dir);
       expect(r.stderr).not.toMatch(/\n\s+at /);
       if (name === 'tls-close') {
         // The handshake is checked before any case runs, as reachability is: the run could not start.
@@ -92,23 +83,7 @@ test('a receiver that answers with bytes that are not HTTP fails a case of every
   try {
     const dir = scratch();
     const grep = ONE_PER_AREA.map((id) => id.replaceAll('.', '\\.')).join('|');
-    const r = await pushcheck(
-      [
-        'run',
-        '--profile',
-        'onenet',
-        '--target',
-        receiver.url,
-        '--token',
-        TOKEN,
-        '--report',
-        dir,
-        '--grep',
-        grep,
-        '--no-preflight',
-      ],
-      dir,
-    );
+    const r = await runAgainst(receiver.url, grep, dir);
     expect(r.code, r.stdout + r.stderr).toBe(1);
     expect(idsWith(r.report, 'failed').sort()).toEqual([...ONE_PER_AREA].sort());
     for (const c of r.report?.cases ?? []) {
@@ -146,18 +121,13 @@ test('Ctrl-C stops a run against a hung receiver at once, with an incomplete rep
   const { url, server } = await tcp(() => {});
   try {
     const dir = scratch();
-    const child = spawnRun(url, dir);
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
+    const run = spawnRun(url, dir);
     // Interrupt once the first case is under way.
-    for (let i = 0; i < 1200 && !out.includes('pushcheck onenet'); i++)
-      await new Promise((r) => setTimeout(r, 50));
+    await waitUntil(() => run.stdout().includes('pushcheck onenet'));
     await new Promise((r) => setTimeout(r, 1000));
     const sent = performance.now();
-    child.kill('SIGINT');
-    const code = await new Promise<number | null>((r) => child.on('exit', r));
+    run.child.kill('SIGINT');
+    const code = await run.exited;
     expect(performance.now() - sent).toBeLessThan(10_000);
     expect(code).toBe(130);
     const report = join(dir, 'report.json');
@@ -171,10 +141,10 @@ test('Ctrl-C stops a run against a hung receiver at once, with an incomplete rep
 test('a pushcheck killed outright takes its Playwright run down with it: no traffic after', async () => {
   const { url, server, connections } = await tcp(() => {});
   try {
-    const child = spawnRun(url, scratch());
-    for (let i = 0; i < 1200 && connections() < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    const run = spawnRun(url, scratch());
+    await waitUntil(() => connections() >= 2);
     expect(connections()).toBeGreaterThanOrEqual(2);
-    child.kill('SIGKILL');
+    run.child.kill('SIGKILL');
     await new Promise((r) => setTimeout(r, 3000));
     const after = connections();
     // A run still going would open a connection at least every 5 s (the deadline of each hung request).

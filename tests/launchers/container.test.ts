@@ -4,12 +4,11 @@
  * suite against the receiver as a process and as a container, each with the log observer. The report carries
  * the container's log, and the container is gone afterwards.
  */
-import { spawn } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { RunReport } from '../../src/report/reporter.ts';
-import { cleanEnv, pushcheck, ROOT, scratch, TOKEN } from '../helpers.ts';
+import { pushcheck, scratch, startPushcheck, TOKEN, underWay, waitUntil } from '../helpers.ts';
 import {
   buildExampleImage,
   containersOf,
@@ -20,6 +19,12 @@ import {
   listening,
   requireService,
 } from './support.ts';
+
+/** A OneNET run against a container of the example's image, given the token it checks. */
+const IMAGE_RUN = [
+  ...['run', '--profile', 'onenet', '--token', TOKEN, '--receiver-image', EXAMPLE_IMAGE],
+  ...['--receiver-env', `ONENET_TOKEN=${TOKEN}`],
+];
 
 const report = (dir: string, name: string) =>
   JSON.parse(readFileSync(join(dir, 'reports', name, 'report.json'), 'utf8')) as RunReport;
@@ -69,8 +74,8 @@ test.describe('in a container', () => {
     const elsewhere = await freePort();
     const before = await containersOf(EXAMPLE_IMAGE);
     const r = await pushcheck([
-      ...['run', '--profile', 'onenet', '--token', TOKEN, '--receiver-image', EXAMPLE_IMAGE],
-      ...['--receiver-env', `ONENET_TOKEN=${TOKEN}`, '--receiver-env', `PORT=${elsewhere}`],
+      ...IMAGE_RUN,
+      ...['--receiver-env', `PORT=${elsewhere}`],
       ...['--receiver-port', String(port), '--receiver-timeout', '3000'],
     ]);
     expect(r.code).toBe(2);
@@ -84,28 +89,16 @@ test.describe('in a container', () => {
   test('Ctrl-C while the container starts stops and removes it', async () => {
     const before = await containersOf(EXAMPLE_IMAGE);
     const port = await freePort();
-    const child = spawn(
-      process.execPath,
-      [
-        ...[join(ROOT, 'bin', 'pushcheck.js'), 'run', '--profile', 'onenet', '--token', TOKEN],
-        ...['--receiver-image', EXAMPLE_IMAGE, '--receiver-env', `ONENET_TOKEN=${TOKEN}`],
-        // It listens elsewhere, so it is still "starting" when the Ctrl-C comes.
-        ...['--receiver-env', `PORT=${await freePort()}`, '--receiver-port', String(port)],
-        ...['--receiver-timeout', '120000'],
-      ],
-      { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    const exited = new Promise<number | null>((done) => child.on('exit', done));
-    for (let i = 0; i < 120 && (await containersOf(EXAMPLE_IMAGE)).length === before.length; i++) {
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    child.kill('SIGINT');
-    expect(await exited).toBe(130);
-    expect(stderr).toMatch(
+    const run = startPushcheck([
+      ...IMAGE_RUN,
+      // It listens elsewhere, so it is still "starting" when the Ctrl-C comes.
+      ...['--receiver-env', `PORT=${await freePort()}`, '--receiver-port', String(port)],
+      ...['--receiver-timeout', '120000'],
+    ]);
+    await waitUntil(async () => (await containersOf(EXAMPLE_IMAGE)).length !== before.length, 60_000, 500);
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(130);
+    expect(run.stderr()).toMatch(
       /interrupted by SIGINT while the receiver \(image pushcheck\/onenet-example:local\) was starting; it was stopped/,
     );
     expect(await containersOf(EXAMPLE_IMAGE), 'the container is gone').toEqual(before);
@@ -114,25 +107,15 @@ test.describe('in a container', () => {
   test('a pushcheck killed outright during a run: its watchdog removes the container', async () => {
     const before = await containersOf(EXAMPLE_IMAGE);
     const port = await freePort();
-    const child = spawn(
-      process.execPath,
-      [
-        ...[join(ROOT, 'bin', 'pushcheck.js'), 'run', '--profile', 'onenet', '--token', TOKEN],
-        ...['--receiver-image', EXAMPLE_IMAGE, '--receiver-env', `ONENET_TOKEN=${TOKEN}`],
-        ...['--receiver-port', String(port), '--receiver-path', '/onenet', '--report', scratch()],
-      ],
-      { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    const exited = new Promise<number | null>((done) => child.on('exit', done));
+    const run = startPushcheck([
+      ...IMAGE_RUN,
+      ...['--receiver-port', String(port), '--receiver-path', '/onenet', '--report', scratch()],
+    ]);
     // Under way: the container answers, and a case has ended.
-    for (let i = 0; i < 1200 && !/onenet\.[a-z-]+\./.test(out); i++)
-      await new Promise((r) => setTimeout(r, 50));
-    expect(out).toMatch(/onenet\.[a-z-]+\./);
+    await underWay(run.stdout);
     expect((await containersOf(EXAMPLE_IMAGE)).length).toBe(before.length + 1);
-    child.kill('SIGKILL');
-    await exited;
+    run.child.kill('SIGKILL');
+    await run.exited;
     let left = await containersOf(EXAMPLE_IMAGE);
     for (let i = 0; i < 60 && left.length > before.length; i++) {
       await new Promise((r) => setTimeout(r, 500));

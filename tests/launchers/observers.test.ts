@@ -90,21 +90,17 @@ test.describe('command, against PostgreSQL', () => {
     const db = await freshDatabase();
     try {
       const grep = ['--grep', 'onenet\\.push\\.processed', '--observe-timeout', '1000'];
-      const dir = scratch();
-      const wrong = `psql ${db.url} -At -c "select msg from processed where id = 'none'"`;
-      const r = await pushcheck(
-        [...launch([`DATABASE_URL=${db.url}`]), '--observe-cmd', wrong, ...grep, '--report', dir],
-        dir,
-      );
+      /** The processed case alone, observed by running `cmd`. */
+      const observedBy = (cmd: string) => {
+        const dir = scratch();
+        const args = [...launch([`DATABASE_URL=${db.url}`]), '--observe-cmd', cmd, ...grep, '--report', dir];
+        return pushcheck(args, dir);
+      };
+      const r = await observedBy(`psql ${db.url} -At -c "select msg from processed where id = 'none'"`);
       expect(idsWith(r.report, 'failed')).toEqual(['onenet.push.processed']);
       expect(r.code).toBe(1);
 
-      const dir2 = scratch();
-      const broken = `psql ${db.url} -At -c 'select msg from no_such_table'`;
-      const e = await pushcheck(
-        [...launch([`DATABASE_URL=${db.url}`]), '--observe-cmd', broken, ...grep, '--report', dir2],
-        dir2,
-      );
+      const e = await observedBy(`psql ${db.url} -At -c 'select msg from no_such_table'`);
       expect(idsWith(e.report, 'error')).toEqual(['onenet.push.processed']);
       expect(e.report?.cases[0]?.reason).toMatch(/the observe command exited 1 \(.*no_such_table.*\)/);
       expect(e.code).toBe(3);

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { cleanEnv, idsWith, pushcheck, ROOT, scratch, TOKEN } from '../helpers.ts';
+import { idsWith, onenetArgs, pushcheck, scratch, startPushcheck, TOKEN, waitUntil } from '../helpers.ts';
 import { EXAMPLE_SERVER, freePort, listening } from './support.ts';
 
 const DB_PASSWORD = 'not-for-your-eyes-4711';
@@ -14,12 +14,7 @@ test('a receiver started as a process passes with the log observer, and is stopp
   const dir = scratch();
   const port = await freePort();
   const r = await pushcheck(
-    [
-      'run',
-      '--profile',
-      'onenet',
-      '--token',
-      TOKEN,
+    onenetArgs([
       '--strict',
       '--report',
       dir,
@@ -35,7 +30,7 @@ test('a receiver started as a process passes with the log observer, and is stopp
       '--receiver-path',
       '/onenet',
       '--observe-log',
-    ],
+    ]),
     dir,
   );
   expect(r.code, r.stdout + r.stderr).toBe(0);
@@ -57,19 +52,16 @@ test('a receiver that never becomes ready: one sentence with its last log lines,
   const port = await freePort();
   const dir = scratch();
   const marker = join(dir, 'still-running');
-  const r = await pushcheck([
-    'run',
-    '--profile',
-    'onenet',
-    '--token',
-    TOKEN,
-    '--receiver-cmd',
-    `echo "starting on the wrong port"; sleep 30 && touch ${marker}`,
-    '--receiver-port',
-    String(port),
-    '--receiver-timeout',
-    '1500',
-  ]);
+  const r = await pushcheck(
+    onenetArgs([
+      '--receiver-cmd',
+      `echo "starting on the wrong port"; sleep 30 && touch ${marker}`,
+      '--receiver-port',
+      String(port),
+      '--receiver-timeout',
+      '1500',
+    ]),
+  );
   expect(r.code).toBe(2);
   expect(r.stderr).toMatch(new RegExp(`was not ready on port ${port} within 1500 ms`));
   expect(r.stderr).toContain('starting on the wrong port');
@@ -85,15 +77,7 @@ test('a receiver that never becomes ready: one sentence with its last log lines,
 });
 
 test('a receiver that exits before it is ready: the exit code and its last words', async () => {
-  const r = await pushcheck([
-    'run',
-    '--profile',
-    'onenet',
-    '--token',
-    TOKEN,
-    '--receiver-cmd',
-    'echo "ONENET_TOKEN is not set" >&2; exit 3',
-  ]);
+  const r = await pushcheck(onenetArgs(['--receiver-cmd', 'echo "ONENET_TOKEN is not set" >&2; exit 3']));
   expect(r.code).toBe(2);
   expect(r.stderr).toMatch(
     /exited with code 3 before it was ready\. Its last log lines:\n\s+ONENET_TOKEN is not set/,
@@ -103,41 +87,14 @@ test('a receiver that exits before it is ready: the exit code and its last words
 test('Ctrl-C during a run stops the launched receiver, with an incomplete report', async () => {
   const dir = scratch();
   const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    [
-      join(ROOT, 'bin', 'pushcheck.js'),
-      'run',
-      '--profile',
-      'onenet',
-      '--token',
-      TOKEN,
-      '--report',
-      dir,
-      '--receiver-cmd',
-      `node ${EXAMPLE_SERVER}`,
-      '--receiver-env',
-      `ONENET_TOKEN=${TOKEN}`,
-      '--receiver-port',
-      String(port),
-      '--observe-log',
-    ],
-    { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  const code = await new Promise<number | null>((done) => {
-    child.on('exit', done);
-    const poll = setInterval(() => {
-      if (/✓/.test(out)) {
-        clearInterval(poll);
-        child.kill('SIGINT');
-      }
-    }, 50);
-    setTimeout(() => clearInterval(poll), 60_000);
-  });
+  const run = startPushcheck([
+    ...onenetArgs(['--report', dir]),
+    ...['--receiver-cmd', `node ${EXAMPLE_SERVER}`, '--receiver-env', `ONENET_TOKEN=${TOKEN}`],
+    ...['--receiver-port', String(port), '--observe-log'],
+  ]);
+  if (await waitUntil(() => /✓/.test(run.stdout()))) run.child.kill('SIGINT');
+  const code = await run.exited;
+  const out = run.stdout();
   expect(code, out).toBe(130);
   expect(await listening(port), 'the receiver is stopped').toBe(false);
 });
@@ -161,7 +118,7 @@ test('options that need a launcher, or one observer only, are usage errors', asy
     ],
   ];
   for (const [args, message] of cases) {
-    const r = await pushcheck(['run', '--profile', 'onenet', '--token', TOKEN, ...args]);
+    const r = await pushcheck(onenetArgs(args));
     expect(r.code, args.join(' ')).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
@@ -169,7 +126,7 @@ test('options that need a launcher, or one observer only, are usage errors', asy
 });
 
 test('without --target or a launcher, run still asks for the target', async () => {
-  const r = await pushcheck(['run', '--profile', 'onenet', '--token', TOKEN]);
+  const r = await pushcheck(onenetArgs([]));
   expect(r.code).toBe(2);
   expect(r.stderr).toMatch(/--target URL is required/);
   expect(idsWith(r.report, 'passed')).toEqual([]);

@@ -4,10 +4,10 @@
  * .ci/run starts them; elsewhere the tests that need them say so loudly and skip).
  */
 import { execFile } from 'node:child_process';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { test } from '@playwright/test';
 import { ROOT } from '../helpers.ts';
+export { listening } from '../helpers.ts';
 
 export const EXAMPLE = join(ROOT, 'examples', 'onenet-receiver');
 export const EXAMPLE_SERVER = join(EXAMPLE, 'server.mjs');
@@ -82,18 +82,6 @@ export async function freshDatabase(): Promise<{ url: string; drop(): Promise<vo
       await sh('psql', [PG_ADMIN_URL, '-Atc', `drop database if exists ${name} with (force)`], 20_000);
     },
   };
-}
-
-/** Whether something listens on 127.0.0.1:`port`. */
-export function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ host: '127.0.0.1', port });
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
 }
 
 /** A port nothing listens on now. */

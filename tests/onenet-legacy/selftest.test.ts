@@ -8,56 +8,45 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { type FaultyName, faulty, faultyBehaviour } from '../../mocks/onenet-legacy/faulty.ts';
 import { type Behaviour, legacyHandlers, reference } from '../../mocks/onenet-legacy/reference.ts';
-import { serve } from '../../mocks/serve.ts';
 import { type OneNetLegacyCaseId, requirements } from '../../specs/onenet-legacy/requirements.ts';
 import {
   type CliResult,
   eachFaultyIsCaught,
   pushcheck,
   referenceIsConformant,
+  runServed,
   scratch,
+  type ServedRun,
   TOKEN,
-  type Runner,
 } from '../helpers.ts';
 import { ENCODING_AES_KEY } from './helpers.ts';
 
 const PROFILE = 'onenet-legacy';
 const ALL_IDS = Object.keys(requirements) as OneNetLegacyCaseId[];
 
-interface RunOptions {
-  /** Runs pushcheck (default: at once; a batch's part in the faulty-receiver loop). */
-  runner?: Runner;
+interface RunOptions extends ServedRun {
   encodingAesKey?: string;
-  observe?: boolean;
-  extra?: string[];
 }
 
 /** Serves `behaviour` on loopback and runs `pushcheck run --profile onenet-legacy` against it. */
 async function runAgainst(behaviour: Behaviour, opts: RunOptions = {}): Promise<CliResult & { dir: string }> {
   const dir = scratch('pushcheck-legacy-');
   const observeFile = join(dir, 'processed.log');
-  const server = await serve(
-    legacyHandlers({ token: TOKEN, encodingAesKey: opts.encodingAesKey, observeFile }, behaviour),
+  const handlers = legacyHandlers(
+    { token: TOKEN, encodingAesKey: opts.encodingAesKey, observeFile },
+    behaviour,
   );
-  try {
-    const args = [
-      'run',
-      '--profile',
-      PROFILE,
-      '--target',
-      `${server.origin}/onenet-legacy`,
-      '--token',
-      TOKEN,
-    ];
-    args.push('--report', join(dir, 'report'), '--seed', '11', '--observe-timeout', '1000');
-    args.push(...(opts.extra ?? []));
-    if (!args.includes('--burst')) args.push('--burst', '5');
-    if (opts.encodingAesKey) args.push('--aes-key', opts.encodingAesKey);
-    if (opts.observe !== false) args.push('--observe-file', observeFile);
-    return { ...(await (opts.runner ?? pushcheck)(args, join(dir, 'report'))), dir };
-  } finally {
-    await server.close();
-  }
+  return runServed(
+    handlers,
+    (origin) => [
+      ...['--profile', PROFILE, '--target', `${origin}/onenet-legacy`, '--token', TOKEN],
+      ...['--seed', '11', '--observe-timeout', '1000'],
+      ...(opts.extra?.includes('--burst') ? [] : ['--burst', '5']),
+      ...(opts.encodingAesKey ? ['--aes-key', opts.encodingAesKey] : []),
+    ],
+    { dir, observeFile },
+    opts,
+  );
 }
 
 test.describe('the reference legacy receiver', () => {

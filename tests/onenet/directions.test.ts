@@ -4,7 +4,7 @@
  * catches every faulty sender with the case meant to catch it.
  */
 import http from 'node:http';
-import { type AddressInfo, connect } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -19,7 +19,7 @@ import { intervalTolerance, judgeIntervals } from '../../src/core/retry.ts';
 import { type SenderBehaviour, sendMessages } from '../../src/protocols/onenet/send.ts';
 import { listen, type Respond } from '../../src/protocols/onenet/listen.ts';
 import { ONENET_MAX_ATTEMPTS, ONENET_RETRY } from '../../src/protocols/onenet/retry.ts';
-import { AES_KEY, pushcheck, scratch, TOKEN } from '../helpers.ts';
+import { AES_KEY, pushcheck, scratch, TOKEN, waitForPort } from '../helpers.ts';
 
 const SCALE = 0.001;
 
@@ -45,21 +45,18 @@ async function recorder(status: number) {
   return { url, seen, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
+/** The emulator sends one push to `target`, retrying on the compressed schedule. */
+function sendOne(target: string, seed: number) {
+  return sendMessages({ target, token: TOKEN, count: 1, rate: 1, timeScale: SCALE, deadlineMs: 5000, seed });
+}
+
 test('the emulator makes all 17 attempts of a push never acked, on the schedule, with one id', async () => {
   const rx = await recorder(500);
   try {
     const started = performance.now();
     const lag = monitorEventLoopDelay({ resolution: 10 });
     lag.enable();
-    const [sent] = await sendMessages({
-      target: rx.url,
-      token: TOKEN,
-      count: 1,
-      rate: 1,
-      timeScale: SCALE,
-      deadlineMs: 5000,
-      seed: 3,
-    });
+    const [sent] = await sendOne(rx.url, 3);
     const wallMs = performance.now() - started;
     lag.disable();
     const lagMs = lag.max / 1e6;
@@ -94,15 +91,7 @@ test('the emulator makes all 17 attempts of a push never acked, on the schedule,
 test('the emulator stops at the first 200 and a wrong sender schedule is judged off', async () => {
   const rx = await recorder(200);
   try {
-    const [sent] = await sendMessages({
-      target: rx.url,
-      token: TOKEN,
-      count: 1,
-      rate: 1,
-      timeScale: SCALE,
-      deadlineMs: 5000,
-      seed: 4,
-    });
+    const [sent] = await sendOne(rx.url, 4);
     expect(sent?.delivery.attempts).toHaveLength(1);
     expect(rx.seen).toHaveLength(1);
   } finally {
@@ -126,22 +115,6 @@ test('the emulator stops at the first 200 and a wrong sender schedule is judged 
   expect(judgeIntervals(held(302), ONENET_RETRY, SCALE).offAt).toBeUndefined();
   expect(judgeIntervals(held(430), ONENET_RETRY, SCALE).offAt).toBe(1);
 });
-
-/** Resolves once something accepts connections on `port` (bounded: 30 s). */
-async function listeningOn(port: number): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    const up = await new Promise<boolean>((r) => {
-      const socket = connect({ host: '127.0.0.1', port }, () => {
-        socket.end();
-        r(true);
-      });
-      socket.on('error', () => r(false));
-    });
-    if (up) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`nothing listens on port ${port} after 30 s`);
-}
 
 interface Graded {
   failed: string[];
@@ -261,7 +234,7 @@ test('pushcheck listen and pushcheck send, from the command line: a report, exit
     '--report',
     report,
   ]);
-  await listeningOn(port);
+  await waitForPort(port);
   const sent = await pushcheck([
     'send',
     'onenet',

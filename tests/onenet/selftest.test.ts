@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { type FaultyName, faulty, faultyBehaviour } from '../../mocks/onenet/faulty.ts';
 import { type Behaviour, onenetHandlers, reference } from '../../mocks/onenet/reference.ts';
-import { serve } from '../../mocks/serve.ts';
 import { requirements } from '../../specs/onenet/requirements.ts';
 import {
   AES_KEY,
@@ -14,37 +13,33 @@ import {
   type CliResult,
   eachFaultyIsCaught,
   idsWith,
-  pushcheck,
   referenceIsConformant,
+  runServed,
   scratch,
+  type ServedRun,
   TOKEN,
-  type Runner,
 } from '../helpers.ts';
 
 const needing = (need: string) => casesNeeding(requirements, need);
 
-interface RunOptions {
-  /** Runs pushcheck (default: at once; a batch's part in the faulty-receiver loop). */
-  runner?: Runner;
+interface RunOptions extends ServedRun {
   aesKey?: string;
-  observe?: boolean;
-  extra?: string[];
 }
 
 /** Serves `behaviour` on loopback and runs `pushcheck run` against it. */
 async function runAgainst(behaviour: Behaviour, opts: RunOptions = {}): Promise<CliResult & { dir: string }> {
   const dir = scratch();
   const observeFile = join(dir, 'processed.log');
-  const server = await serve(onenetHandlers({ token: TOKEN, aesKey: opts.aesKey, observeFile }, behaviour));
-  try {
-    const args = ['run', '--profile', 'onenet', '--target', `${server.origin}/onenet`, '--token', TOKEN];
-    args.push('--report', join(dir, 'report'), '--seed', '7', ...(opts.extra ?? []));
-    if (opts.aesKey) args.push('--aes-key', opts.aesKey);
-    if (opts.observe !== false) args.push('--observe-file', observeFile);
-    return { ...(await (opts.runner ?? pushcheck)(args, join(dir, 'report'))), dir };
-  } finally {
-    await server.close();
-  }
+  const handlers = onenetHandlers({ token: TOKEN, aesKey: opts.aesKey, observeFile }, behaviour);
+  return runServed(
+    handlers,
+    (origin) => [
+      ...['--profile', 'onenet', '--target', `${origin}/onenet`, '--token', TOKEN, '--seed', '7'],
+      ...(opts.aesKey ? ['--aes-key', opts.aesKey] : []),
+    ],
+    { dir, observeFile },
+    opts,
+  );
 }
 
 test.describe('the reference receiver', () => {

@@ -10,9 +10,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { appendFile, writeFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { readLimited } from './read-body.ts';
 
 export interface IndependentAlertServerOptions {
   /** Fixed-token mode when set; token-script mode otherwise. */
@@ -28,19 +29,6 @@ export interface RunningAlertServer {
 
 const LIMIT = 32 * 1024 * 1024;
 const LIFETIME_MS = 20 * 60_000;
-
-function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size <= LIMIT) chunks.push(c);
-    });
-    req.on('end', () => resolve(size > LIMIT ? undefined : Buffer.concat(chunks)));
-    req.on('error', () => resolve(undefined));
-  });
-}
 
 function reply(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
@@ -83,7 +71,7 @@ export async function startIndependentAlertServer(
         reply(res, 403, { code: 403, msg: 'forbidden' });
         return;
       }
-      const raw = await readBody(req);
+      const raw = await readLimited(req, LIMIT);
       if (raw === undefined) {
         reply(res, 413, { code: 413 });
         return;

@@ -12,6 +12,7 @@
 import { appendFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readLimited } from './read-body.ts';
 
 export interface IndependentServer {
   /** The base URL (push_remote_address). */
@@ -27,17 +28,8 @@ interface Entry {
 
 const MAX_BODY = 256 * 1024;
 
-function readBody(req: IncomingMessage): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size <= MAX_BODY) chunks.push(c);
-    });
-    req.on('end', () => resolve(size > MAX_BODY ? undefined : Buffer.concat(chunks).toString('utf8')));
-    req.on('error', () => resolve(undefined));
-  });
+async function readBody(req: IncomingMessage): Promise<string | undefined> {
+  return (await readLimited(req, MAX_BODY))?.toString('utf8');
 }
 
 /** Starts the server on loopback; results are logged to `logFile`. */

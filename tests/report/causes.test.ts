@@ -8,14 +8,8 @@ import type { Level, Outcome } from '../../src/core/case.ts';
 import { causeOf, failuresByCause, simplest, withoutListed } from '../../src/report/causes.ts';
 import { toHtml } from '../../src/report/html.ts';
 import { toMarkdown } from '../../src/report/markdown.ts';
-import {
-  type CaseReport,
-  gateOf,
-  gradeOf,
-  type RunReport,
-  summarize,
-  verdictOf,
-} from '../../src/report/model.ts';
+import { type CaseReport, gateOf, type RunReport, summarize, verdictOf } from '../../src/report/model.ts';
+import { madeCase } from './helpers.ts';
 
 interface Made {
   level?: Level;
@@ -29,16 +23,8 @@ interface Made {
 function c(id: string, made: Made = {}): CaseReport {
   const level = made.level ?? 'MUST';
   const outcome = made.outcome ?? 'failed';
-  return {
-    id: `x.area.${id}`,
+  return madeCase(id, level, outcome, {
     title: `does ${id}`,
-    level,
-    interpreted: false,
-    outcome,
-    grade: gradeOf(outcome, level),
-    requirement: 'the receiver does a thing',
-    source: 'x document §1',
-    durationMs: 1,
     ...(outcome === 'failed' ? { reason: `${id} went wrong`, expected: made.expected ?? 'HTTP 200' } : {}),
     ...(outcome === 'failed' ? { actual: 'something else' } : {}),
     wire: (made.answers ?? [204]).map((a, i) => ({
@@ -49,7 +35,7 @@ function c(id: string, made: Made = {}): CaseReport {
       totalMs: 3,
     })),
     ...(outcome === 'failed' ? { curl: made.curl ?? `curl -X POST 'http://127.0.0.1/${id}'` } : {}),
-  };
+  });
 }
 
 const ids = (cases: readonly CaseReport[]) => cases.map((k) => k.id);

@@ -12,21 +12,10 @@ import {
   gradeOf,
   verdictOf,
 } from '../../src/report/model.ts';
+import { madeCase } from './helpers.ts';
 
 function c(id: string, level: Level, outcome: Outcome, known?: Expectation): CaseReport {
-  return {
-    id: `x.area.${id}`,
-    title: id,
-    level,
-    interpreted: false,
-    outcome,
-    grade: gradeOf(outcome, level),
-    requirement: 'the receiver does a thing',
-    source: 'x document §1',
-    durationMs: 1,
-    wire: [],
-    ...(known ? { known } : {}),
-  };
+  return madeCase(id, level, outcome, known ? { known } : {});
 }
 
 test('grades as Autobahn gives them: MUST failed, SHOULD non-strict, MAY informational, not offered unimplemented', () => {

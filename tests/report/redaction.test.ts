@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { reportProblems } from '../../src/report/schema.ts';
 import { REPORT_FILES } from '../../src/report/write.ts';
-import { pushcheck, scratch } from '../helpers.ts';
+import { onenetRun, pushcheck, scratch } from '../helpers.ts';
 import { everyFile } from './helpers.ts';
 
 const TOKEN = 'leaky-token-5150';
@@ -37,21 +37,7 @@ test('no secret survives in any file of the report folder, the log, the job summ
     const target = `http://pushcheck:${PASSWORD}@127.0.0.1:${port}/onenet`;
     r = await pushcheck(
       // The cases whose failures keep the leaking answers: every verification, the secure push, two acks.
-      [
-        'run',
-        '--profile',
-        'onenet',
-        '--target',
-        target,
-        '--token',
-        TOKEN,
-        '--aes-key',
-        AES_KEY,
-        '--grep',
-        GREP,
-        '--report',
-        dir,
-      ],
+      onenetRun(target, ['--aes-key', AES_KEY, '--grep', GREP, '--report', dir], TOKEN),
       dir,
       { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary },
     );

@@ -18,7 +18,7 @@ import { ATTACH, ANNOTATE } from '../../src/core/case.ts';
 import { CONFIG_ENV, type RunConfig } from '../../src/core/config.ts';
 import { formatErrors, loadSchemas } from '../../src/core/schemas.ts';
 import { DEFAULT_DEVICE_ID } from '../../src/protocols/controlid/profile.ts';
-import { cleanEnv, pushcheck, ROOT, scratch } from '../helpers.ts';
+import { cleanEnv, onenetRun, pushcheck, ROOT, scratch } from '../helpers.ts';
 import { PROBE_STATE } from './probe-state.ts';
 
 const validState = loadSchemas('provider-state').validator('provider-state.json');
@@ -129,23 +129,34 @@ async function runProbe(stateUrl: string | undefined): Promise<Record<string, Pr
   return cases;
 }
 
-test('without --state-url, a case that needs a state is not assessed, saying to pass one; the others run', async () => {
-  const hook = await serveHook(204);
+/**
+ * Serves a hook that answers `status`, runs the probe suite (given the hook's URL when `given`), checks its cases
+ * and the hook with `check`, and closes the hook.
+ */
+async function withHook(
+  status: number,
+  given: boolean,
+  check: (cases: Record<string, ProbeCase>, hook: Hook) => void,
+): Promise<void> {
+  const hook = await serveHook(status);
   try {
-    const cases = await runProbe(undefined);
+    check(await runProbe(given ? hook.url : undefined), hook);
+  } finally {
+    await hook.close();
+  }
+}
+
+test('without --state-url, a case that needs a state is not assessed, saying to pass one; the others run', async () => {
+  await withHook(204, false, (cases, hook) => {
     expect(cases['probe.state.set']?.status).toBe('skipped');
     expect(cases['probe.state.set']?.notAssessed).toMatch(/pass --state-url URL/);
     expect(cases['probe.state.undeclared']?.status).toBe('passed');
     expect(hook.bodies).toEqual([]);
-  } finally {
-    await hook.close();
-  }
+  });
 });
 
 test('with a hook, the state is POSTed in the shared envelope and the exchange is in the wire log', async () => {
-  const hook = await serveHook(204);
-  try {
-    const cases = await runProbe(hook.url);
+  await withHook(204, true, (cases, hook) => {
     expect(cases['probe.state.set']?.status).toBe('passed');
     expect(cases['probe.state.set']?.notAssessed).toBeUndefined();
     expect(hook.bodies[0]).toEqual(PROBE_STATE);
@@ -153,23 +164,17 @@ test('with a hook, the state is POSTed in the shared envelope and the exchange i
     expect(cases['probe.state.set']?.exchanges).toEqual([
       { label: `provider state "${PROBE_STATE.state}"`, url: hook.url, status: 204 },
     ]);
-  } finally {
-    await hook.close();
-  }
+  });
 });
 
 test('a hook that refuses leaves the case that needs it not assessed, with its answer', async () => {
-  const hook = await serveHook(500);
-  try {
-    const cases = await runProbe(hook.url);
+  await withHook(500, true, (cases) => {
     expect(cases['probe.state.set']?.status).toBe('skipped');
     expect(cases['probe.state.set']?.notAssessed).toMatch(
       /did not set up the state "sensor registered": HTTP 500/,
     );
     expect(cases['probe.state.undeclared']?.status).toBe('passed');
-  } finally {
-    await hook.close();
-  }
+  });
 });
 
 test('the shared schema takes any named state and refuses what is not one', () => {
@@ -182,17 +187,9 @@ test('the shared schema takes any named state and refuses what is not one', () =
 });
 
 test('--state-url is an option of every profile, checked like --target', async () => {
-  const r = await pushcheck([
-    'run',
-    '--profile',
-    'onenet',
-    '--target',
-    'http://127.0.0.1:1/onenet',
-    '--token',
-    'probe-token',
-    '--state-url',
-    'ftp://127.0.0.1/state',
-  ]);
+  const r = await pushcheck(
+    onenetRun('http://127.0.0.1:1/onenet', ['--state-url', 'ftp://127.0.0.1/state'], 'probe-token'),
+  );
   expect(r.code).toBe(2);
   expect(r.stderr.trim()).toBe('pushcheck: --state-url must be http:// or https://, got ftp:');
 });
