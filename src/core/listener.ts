@@ -7,9 +7,8 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { type CaseReport, gradeOf, type WireEntry } from '../report/model.ts';
+import { type CaseReport, caseHead, type WireEntry } from '../report/model.ts';
 import type { Outcome, Requirement } from './case.ts';
-import { sourceFields } from './source.ts';
 import { curlLine, type OutgoingRequest } from './http.ts';
 
 /** The options every listen command takes. */
@@ -199,14 +198,7 @@ export abstract class ListenGrader<Id extends string, R extends ReceivedBase> {
     const r = this.registry[id];
     const f = this.findings.get(id);
     return {
-      id,
-      title: r.title,
-      level: r.level,
-      interpreted: r.interpreted ?? false,
-      outcome,
-      grade: gradeOf(outcome, r.level),
-      requirement: r.text,
-      ...sourceFields(r.source),
+      ...caseHead(id, r, outcome),
       durationMs: nowMs,
       wire: f ? [this.wireEntry(f.req)] : [],
       ...rest,

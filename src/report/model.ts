@@ -3,7 +3,8 @@
  * of it: each case's **grade** (as Autobahn|Testsuite grades them), the receiver's **verdict** under
  * `--fail-on`, and the CI **gate**, which also weighs the known failures of an expectations file.
  */
-import type { Level, Outcome } from '../core/case.ts';
+import type { Level, Outcome, Requirement } from '../core/case.ts';
+import { type SourceFields, sourceFields } from '../core/source.ts';
 import { EXIT } from '../core/errors.ts';
 
 /**
@@ -150,6 +151,25 @@ export interface RunReport {
   /** Errors outside any case (a suite that did not load, a worker that died). */
   errors: string[];
   cases: CaseReport[];
+}
+
+/** What every case's report opens with: its requirement, the outcome and its grade, for runs and listens alike. */
+export function caseHead(
+  id: string,
+  req: Requirement,
+  outcome: Outcome,
+): Pick<CaseReport, 'id' | 'title' | 'level' | 'interpreted' | 'outcome' | 'grade' | 'requirement'> &
+  SourceFields {
+  return {
+    id,
+    title: req.title,
+    level: req.level,
+    interpreted: req.interpreted ?? false,
+    outcome,
+    grade: gradeOf(outcome, req.level),
+    requirement: req.text,
+    ...sourceFields(req.source),
+  };
 }
 
 /** A case's grade from its outcome and level. */

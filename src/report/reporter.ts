@@ -16,7 +16,6 @@ import type {
   TestResult,
 } from '@playwright/test/reporter';
 import { ANNOTATE, ATTACH, type Level, type Outcome } from '../core/case.ts';
-import { sourceFields } from '../core/source.ts';
 import { type RunConfig, readRunConfig, redact, runConfigs } from '../core/config.ts';
 import { logTail } from '../core/launchers.ts';
 import { describeObserver, observerOf } from '../core/observers.ts';
@@ -30,7 +29,7 @@ import {
   type CaseReport,
   type Expectation,
   exitCodeOf,
-  gradeOf,
+  caseHead,
   type RunReport,
   type WireEntry,
 } from './model.ts';
@@ -238,14 +237,7 @@ export default class PushcheckReporter implements Reporter {
     const assessedBy = (observations as { observer?: string }[]).find((o) => o.observer)?.observer;
     const known: Expectation | undefined = run.config.expectations?.entries[id];
     const report: CaseReport = {
-      id,
-      title: req.title,
-      level: req.level,
-      interpreted: req.interpreted ?? false,
-      outcome,
-      grade: gradeOf(outcome, req.level),
-      requirement: req.text,
-      ...sourceFields(req.source),
+      ...caseHead(id, req, outcome),
       durationMs: Math.round(result.duration),
       ...(reason !== undefined ? { reason: verdict?.message ?? reason } : {}),
       wire: exchanges.map(wireEntry),
