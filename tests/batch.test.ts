@@ -91,10 +91,12 @@ test('a config file run with --shard goes alone, as Playwright splits a whole pr
 
 test("runs share Playwright's workers, yet no two cases ever meet the same receiver at once", async () => {
   const dir = scratch();
-  // One slow receiver and one fast one: a worker done with a fast case would take the slow receiver's next
-  // case while the other worker is still in its last one, but for the lock per receiver.
+  // One slow receiver and one faster one: a worker done with a faster case would take the slow receiver's next
+  // case while the other worker is still in its last one, but for the lock per receiver. Neither answers at
+  // once: where one run's cases end and the other's begin, each case is on the wire long enough for the
+  // overlap to show whatever order the workers take them in.
   const receivers = await Promise.all(
-    [300, 0].map((ackDelayMs) => serve(onenetHandlers({ token: TOKEN }, { ...reference, ackDelayMs }))),
+    [300, 100].map((ackDelayMs) => serve(onenetHandlers({ token: TOKEN }, { ...reference, ackDelayMs }))),
   );
   try {
     const runs = receivers.map((rx, i) => ({
