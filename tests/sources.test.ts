@@ -60,6 +60,15 @@ function sourceProblems(id: string, r: Requirement, documents: ReadonlySet<Sourc
   return problems;
 }
 
+/**
+ * Whether a requirement's text repeats its own quote (its first 20 characters, enough to tell a copy from a shared
+ * word): the vendor's words are stored once, in the source, and the text says the requirement in pushcheck's words.
+ */
+function copiesItsQuote(r: Requirement): boolean {
+  const quote = r.source.quote;
+  return quote !== undefined && r.text.includes(quote.slice(0, 20));
+}
+
 async function documentsOf(dir: string): Promise<Set<SourceDocument>> {
   const mod = (await import(`../specs/${dir}/sources.ts`)) as Record<string, unknown>;
   return new Set(
@@ -83,6 +92,35 @@ for (const [name, dir, registry] of REGISTRIES) {
     expect(problems).toEqual([]);
   });
 }
+
+for (const [name, , registry] of REGISTRIES) {
+  test(`${name}: no requirement text repeats its source's quote`, () => {
+    expect(Object.keys(registry).length).toBeGreaterThan(0);
+    const copies = Object.entries(registry)
+      .filter(([, r]) => copiesItsQuote(r))
+      .map(([id]) => id);
+    expect(copies).toEqual([]);
+  });
+}
+
+test('the quote check fails on a text that copies its quote and passes on one in its own words', () => {
+  const source = {
+    document: {
+      title: 'A vendor document',
+      publisher: 'Vendor',
+      url: 'https://example.org/doc',
+      language: 'zh',
+    },
+    quote: '若确认此次GET请求来自OneNET平台，需在响应中原样返回msg参数，实例验证才能通过',
+    translation: 'the words',
+  } as const;
+  const own: Requirement = { level: 'MUST', title: 't', text: 'The body is msg, unchanged.', source };
+  expect(copiesItsQuote(own)).toBe(false);
+  expect(copiesItsQuote({ ...own, text: `${source.quote} — the body is msg, unchanged.` })).toBe(true);
+  // A prefix of the quote is enough: a copy that trims the end is still a copy.
+  expect(copiesItsQuote({ ...own, text: `“${source.quote.slice(0, 24)} …”, glossed.` })).toBe(true);
+  expect(copiesItsQuote({ ...own, source: { document: source.document } })).toBe(false);
+});
 
 test('the source check fails on an untraceable source and passes on a traceable one', () => {
   const doc: SourceDocument = {

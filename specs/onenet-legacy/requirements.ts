@@ -17,7 +17,7 @@ const ACK_SOURCE: Source = {
     'On receiving the data, the third-party platform must answer HTTP 200, otherwise OneNET considers the push invalid and retries … the wait for the answer is limited (currently 5 seconds).',
 };
 const VERIFY =
-  'The verification GET carries msg, nonce and signature, and the receiver echoes msg: 在提交验证时采用get方法传三个参数nonce、msg、signature，返回结果没有正确返回msg的值 … 都会验证失败';
+  'The verification GET carries msg, nonce and signature, and the receiver echoes msg exactly: any other answer fails the verification';
 const VERIFY_SOURCE: Source = {
   document: FAQ,
   quote:
