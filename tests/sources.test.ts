@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import type { Registry, Requirement, SourceDocument } from '../src/core/case.ts';
+import type { Registry, Requirement, Source, SourceDocument } from '../src/core/case.ts';
 import { PROFILES } from '../src/profiles.ts';
 import { deviceRequirements } from '../specs/controlid/device-requirements.ts';
 import { senderRequirements } from '../specs/onenet/sender-requirements.ts';
@@ -61,12 +61,19 @@ function sourceProblems(id: string, r: Requirement, documents: ReadonlySet<Sourc
 }
 
 /**
- * Whether a requirement's text repeats its own quote (its first 20 characters, enough to tell a copy from a shared
- * word): the vendor's words are stored once, in the source, and the text says the requirement in pushcheck's words.
+ * Whether a requirement's text repeats its own quote: its first 20 characters, or any run of 10 Chinese characters
+ * of it (a trimmed copy; a Chinese character says more than a letter), enough to tell a copy from a shared term
+ * (a file name, a header). The vendor's words are stored once, in the source; the text says the requirement in
+ * pushcheck's words.
  */
 function copiesItsQuote(r: Requirement): boolean {
   const quote = r.source.quote;
-  return quote !== undefined && r.text.includes(quote.slice(0, 20));
+  if (quote === undefined) return false;
+  if (r.text.includes(quote.slice(0, 20))) return true;
+  return (quote.match(/[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]{10,}/g) ?? []).some((chinese) => {
+    for (let i = 0; i + 10 <= chinese.length; i++) if (r.text.includes(chinese.slice(i, i + 10))) return true;
+    return false;
+  });
 }
 
 async function documentsOf(dir: string): Promise<Set<SourceDocument>> {
@@ -117,8 +124,22 @@ test('the quote check fails on a text that copies its quote and passes on one in
   const own: Requirement = { level: 'MUST', title: 't', text: 'The body is msg, unchanged.', source };
   expect(copiesItsQuote(own)).toBe(false);
   expect(copiesItsQuote({ ...own, text: `${source.quote} — the body is msg, unchanged.` })).toBe(true);
-  // A prefix of the quote is enough: a copy that trims the end is still a copy.
+  // A prefix of the quote is enough: a copy that trims the end is still a copy; so is one that skips the start.
   expect(copiesItsQuote({ ...own, text: `“${source.quote.slice(0, 24)} …”, glossed.` })).toBe(true);
+  expect(copiesItsQuote({ ...own, text: `“… ${source.quote.slice(18, 29)}”, glossed.` })).toBe(true);
+  const english: Source = {
+    document: source.document,
+    quote: 'the server must send an empty response, always',
+  };
+  expect(copiesItsQuote({ ...own, source: english, text: 'The server answers with no body.' })).toBe(false);
+  expect(copiesItsQuote({ ...own, source: english, text: '“The server must send an empty response.”' })).toBe(
+    false,
+  );
+  expect(copiesItsQuote({ ...own, source: english, text: '“the server must send an empty response”' })).toBe(
+    true,
+  );
+  // Words the text shares with its quote are not a copy.
+  expect(copiesItsQuote({ ...own, text: 'The body is the msg参数, unchanged.' })).toBe(false);
   expect(copiesItsQuote({ ...own, source: { document: source.document } })).toBe(false);
 });
 

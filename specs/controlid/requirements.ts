@@ -22,7 +22,7 @@ const TIMEOUT_SOURCE: Source = {
 const EMPTY =
   'When the device has no command to execute, the server answers its poll with an empty response, which means there is nothing to perform.';
 const RESULT_EMPTY =
-  'After executing a command, the device posts its result; the server answers the result with an empty response, which closes the Push transaction.';
+  'After executing a command, the device posts its result; an empty answer to the result ends the Push transaction.';
 const IDLE_READING =
   'Graded as a device reads it (the community server cited in the source): a zero-length body is the documented empty response; `{}` is what a community server (starseg/star-condomine) answers when idle and devices work with it, so it passes here and fails only controlid.poll.idle-zero-length; `null`, `[]`, whitespace or text are neither, and no public source says a device takes them for "no command". Any 2xx status: no source says what a device does with another.';
 const TIMEOUT =

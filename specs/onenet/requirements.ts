@@ -136,14 +136,14 @@ export const requirements = {
   'onenet.sign.forged-not-processed': {
     level: 'SHOULD',
     title: 'does not process a push signed with another token',
-    text: 'signature: 加密签名，用以校验推送客户端身份合法性 — the signature lets the server check that the push comes from the platform; a push that fails the check is not to be trusted',
+    text: 'The signature lets the server check that the push comes from the platform; a push that fails the check is not to be trusted',
     source: SIGNATURE,
     needs: ['observer'],
   },
   'onenet.sign.tampered-not-processed': {
     level: 'SHOULD',
     title: 'does not process a push whose msg does not match its signature',
-    text: 'signature: 加密签名，用以校验推送客户端身份合法性 — the signature covers msg (A = token + nonce + msg), so an altered msg fails the check',
+    text: 'The signature covers msg (A = token + nonce + msg), so an altered msg fails the check',
     source: { ...SIGNATURE, section: '2. 实例验证 (A = token + nonce + msg); 3. 消息推送' },
     needs: ['observer'],
   },
@@ -156,7 +156,7 @@ export const requirements = {
   'onenet.dedup.processed-once': {
     level: 'SHOULD',
     title: 'processes a redelivered message id once',
-    text: 'A push whose ack was late or lost is pushed again with the same id (每条消息最多重推16次); the document does not say that receivers de-duplicate, but receivers written for it de-duplicate on the body id.',
+    text: 'A push whose ack was late or lost is pushed again with the same id, up to 16 times; the document does not say that receivers de-duplicate, but receivers written for it de-duplicate on the body id.',
     source: RETRIED_SAME,
     interpreted: true,
     needs: ['observer'],
