@@ -164,7 +164,7 @@ export const requirements = {
   'onenet.retry.delivered': {
     level: 'MUST',
     title: 'acks a push with 200 before the platform gives up retrying it',
-    text: `${ACK}; retries back off exponentially and stop after the 16th: after the first delivery and 16 retries (5s … 1h apart) the message is dropped. pushcheck retries on that schedule, compressed (--retry-time-scale, default 0.001), each attempt cut at 5 s.`,
+    text: `${ACK}, backing off exponentially: after the first delivery and 16 retries (5s … 1h apart) the message is dropped. pushcheck retries on that schedule, compressed (--retry-time-scale, default 0.001), each attempt cut at 5 s.`,
     source: ACK_SOURCE,
   },
   'onenet.retry.processed-once': {
