@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import type { Registry, Requirement, SourceDocument } from '../src/core/case.ts';
+import type { Registry, Requirement, Source, SourceDocument } from '../src/core/case.ts';
 import { PROFILES } from '../src/profiles.ts';
 import { deviceRequirements } from '../specs/controlid/device-requirements.ts';
 import { senderRequirements } from '../specs/onenet/sender-requirements.ts';
@@ -60,6 +60,22 @@ function sourceProblems(id: string, r: Requirement, documents: ReadonlySet<Sourc
   return problems;
 }
 
+/**
+ * Whether a requirement's text repeats its own quote: its first 20 characters, or any run of 10 Chinese characters
+ * of it (a trimmed copy; a Chinese character says more than a letter), enough to tell a copy from a shared term
+ * (a file name, a header). The vendor's words are stored once, in the source; the text says the requirement in
+ * pushcheck's words.
+ */
+function copiesItsQuote(r: Requirement): boolean {
+  const quote = r.source.quote;
+  if (quote === undefined) return false;
+  if (r.text.includes(quote.slice(0, 20))) return true;
+  return (quote.match(/[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]{10,}/g) ?? []).some((chinese) => {
+    for (let i = 0; i + 10 <= chinese.length; i++) if (r.text.includes(chinese.slice(i, i + 10))) return true;
+    return false;
+  });
+}
+
 async function documentsOf(dir: string): Promise<Set<SourceDocument>> {
   const mod = (await import(`../specs/${dir}/sources.ts`)) as Record<string, unknown>;
   return new Set(
@@ -83,6 +99,49 @@ for (const [name, dir, registry] of REGISTRIES) {
     expect(problems).toEqual([]);
   });
 }
+
+for (const [name, , registry] of REGISTRIES) {
+  test(`${name}: no requirement text repeats its source's quote`, () => {
+    expect(Object.keys(registry).length).toBeGreaterThan(0);
+    const copies = Object.entries(registry)
+      .filter(([, r]) => copiesItsQuote(r))
+      .map(([id]) => id);
+    expect(copies).toEqual([]);
+  });
+}
+
+test('the quote check fails on a text that copies its quote and passes on one in its own words', () => {
+  const source = {
+    document: {
+      title: 'A vendor document',
+      publisher: 'Vendor',
+      url: 'https://example.org/doc',
+      language: 'zh',
+    },
+    quote: '若确认此次GET请求来自OneNET平台，需在响应中原样返回msg参数，实例验证才能通过',
+    translation: 'the words',
+  } as const;
+  const own: Requirement = { level: 'MUST', title: 't', text: 'The body is msg, unchanged.', source };
+  expect(copiesItsQuote(own)).toBe(false);
+  expect(copiesItsQuote({ ...own, text: `${source.quote} — the body is msg, unchanged.` })).toBe(true);
+  // A prefix of the quote is enough: a copy that trims the end is still a copy; so is one that skips the start.
+  expect(copiesItsQuote({ ...own, text: `“${source.quote.slice(0, 24)} …”, glossed.` })).toBe(true);
+  expect(copiesItsQuote({ ...own, text: `“… ${source.quote.slice(18, 29)}”, glossed.` })).toBe(true);
+  const english: Source = {
+    document: source.document,
+    quote: 'the server must send an empty response, always',
+  };
+  expect(copiesItsQuote({ ...own, source: english, text: 'The server answers with no body.' })).toBe(false);
+  expect(copiesItsQuote({ ...own, source: english, text: '“The server must send an empty response.”' })).toBe(
+    false,
+  );
+  expect(copiesItsQuote({ ...own, source: english, text: '“the server must send an empty response”' })).toBe(
+    true,
+  );
+  // Words the text shares with its quote are not a copy.
+  expect(copiesItsQuote({ ...own, text: 'The body is the msg参数, unchanged.' })).toBe(false);
+  expect(copiesItsQuote({ ...own, source: { document: source.document } })).toBe(false);
+});
 
 test('the source check fails on an untraceable source and passes on a traceable one', () => {
   const doc: SourceDocument = {

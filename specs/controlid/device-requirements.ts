@@ -13,13 +13,13 @@ const at = (section: string, quote?: string): Source => ({
   ...(quote ? { quote } : {}),
 });
 const CHAIN =
-  '“After the device executes the command read from the server, it sends a new request containing the response of the operation performed. An empty response is expected to this request, which closes the Push transaction. After each command is executed, the device will make a new /push request, allowing the execution of multiple commands in sequence.”';
+  'After executing a command, the device posts its result, the server answers with an empty response that closes the Push transaction, and the device polls /push again, so that commands run in sequence.';
 
 export const deviceRequirements = {
   'controlid-device.poll.device-id': {
     level: 'MUST',
     title: 'sends its int64 deviceId in the query string of every poll',
-    text: "“The HTTP method used is the GET and all parameters are sent through the query string. GET /push Parameters — deviceId (int 64): Device's ID which is making the request.” Decimal, within int64.",
+    text: 'Every poll is a GET /push whose parameters are all in the query string; deviceId (int 64) names the polling device. Decimal, within int64.',
     source: at(
       'Event: command searches on the server; GET /push Parameters',
       "deviceId (int 64): Device's ID which is making the request.",
@@ -40,7 +40,7 @@ export const deviceRequirements = {
   'controlid-device.result.device-id': {
     level: 'MUST',
     title: 'sends its deviceId in the query string of every result',
-    text: '“POST /result Parameters — deviceId (int): The ID of the device which is making the request. (This parameter is sent in the query string)”',
+    text: 'Every POST /result carries the deviceId of the device that posts it, in the query string.',
     source: at(
       'Event: command result; POST /result Parameters',
       'deviceId (int): The ID of the device which is making the request.',
@@ -49,7 +49,7 @@ export const deviceRequirements = {
   'controlid-device.result.body': {
     level: 'MUST',
     title: 'posts a result body with response on success or error on failure',
-    text: "“response (string): Contains the response given by the API with the push execution … present only if no error occurs during the operation. error (string): Specifies the error that occurred during the push execution … only exists if an error occurs.” The document's example sends response as an object; validated against schemas/result.json (or result-batch.json for the community batched form).",
+    text: "The result body has response (the API's answer to the command) when the command succeeded, or error (what went wrong) when it failed, never both. The document's example sends response as an object; validated against schemas/result.json (or result-batch.json for the community batched form).",
     source: at(
       'Event: command result',
       'response (string): Contains the response given by the API with the push execution',
@@ -74,7 +74,7 @@ export const deviceRequirements = {
   'controlid-device.poll.period': {
     level: 'SHOULD',
     title: 'waits push_request_period between idle polls',
-    text: '“The device makes periodic requests to the server to check for any push from the server.” The period is push_server.push_request_period, in seconds (community-reported default "60", not in the vendor document); the documents do not say it is measured from a poll\'s start or its end, so both are on time. Tolerance max(100 ms, 5% of the scaled period) plus the grader\'s event-loop delay (src/core/retry.ts, as for OneNET retries).',
+    text: 'The device polls the server periodically for commands. The period is push_server.push_request_period, in seconds (community-reported default "60", not in the vendor document); the documents do not say it is measured from a poll\'s start or its end, so both are on time. Tolerance max(100 ms, 5% of the scaled period) plus the grader\'s event-loop delay (src/core/retry.ts, as for OneNET retries).',
     source: at(
       'Event: command searches on the server; push_server configuration (push_request_period)',
       'The device makes periodic requests to the server to check for any push from the server.',

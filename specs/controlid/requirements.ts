@@ -20,9 +20,9 @@ const TIMEOUT_SOURCE: Source = {
   section: 'push_server configuration (push_request_timeout; its default is not in the document)',
 };
 const EMPTY =
-  '“When there is no command to be executed by the device, the server must send an empty response.” “*An empty response means that there is no push to be performed.”';
+  'When the device has no command to execute, the server answers its poll with an empty response, which means there is nothing to perform.';
 const RESULT_EMPTY =
-  '“After the device executes the command read from the server, it sends a new request containing the response of the operation performed. An empty response is expected to this request, which closes the Push transaction.” “The response to this request is empty.”';
+  'After executing a command, the device posts its result; an empty answer to the result ends the Push transaction.';
 const IDLE_READING =
   'Graded as a device reads it (the community server cited in the source): a zero-length body is the documented empty response; `{}` is what a community server (starseg/star-condomine) answers when idle and devices work with it, so it passes here and fails only controlid.poll.idle-zero-length; `null`, `[]`, whitespace or text are neither, and no public source says a device takes them for "no command". Any 2xx status: no source says what a device does with another.';
 const TIMEOUT =
@@ -57,7 +57,7 @@ export const requirements = {
   'controlid.command.delivered': {
     level: 'MUST',
     title: 'delivers a queued command on the next poll, with valid fields equal to those queued',
-    text: '“Otherwise, the server must answer the command to be performed and the corresponding parameters.” Fields: verb “GET or POST”, endpoint, body (“a single string … in base64 format” for application/octet-stream), contentType, queryString; validated against schemas/command.json and compared with the command queued through the state hook (defaults filled in; an object body may travel as JSON text).',
+    text: 'When a command is queued for the polling device, the server answers with that command and its parameters. Fields: verb “GET or POST”, endpoint, body (“a single string … in base64 format” for application/octet-stream), contentType, queryString; validated against schemas/command.json and compared with the command queued through the state hook (defaults filled in; an object body may travel as JSON text).',
     source: {
       ...at(
         "Command's return to the device",
@@ -70,7 +70,7 @@ export const requirements = {
   'controlid.command.one-per-poll': {
     level: 'MUST',
     title: 'delivers queued commands one per poll',
-    text: '“the server must answer the command to be performed” — one command per answer; “After each command is executed, the device will make a new /push request, allowing the execution of multiple commands in sequence.” Three queued commands are each delivered, as a single command object, within three poll-and-result turns.',
+    text: 'The server answers one command per poll, and the device polls again after each command, so queued commands run in sequence. Three queued commands are each delivered, as a single command object, within three poll-and-result turns.',
     source: at(
       'Introduction to Push',
       'After each command is executed, the device will make a new /push request, allowing the execution of multiple commands in sequence.',
@@ -80,7 +80,7 @@ export const requirements = {
   'controlid.command.in-order': {
     level: 'SHOULD',
     title: 'delivers queued commands in the order they were queued',
-    text: 'The document chains commands (“allowing the execution of multiple commands in sequence”) but does not say in which order; commands such as create-then-modify only work in the order they were queued, so pushcheck expects first queued, first delivered.',
+    text: 'The document chains commands (one after another, a poll for each) but does not say in which order; commands such as create-then-modify only work in the order they were queued, so pushcheck expects first queued, first delivered.',
     source: at(
       'Introduction to Push (silent on order)',
       'allowing the execution of multiple commands in sequence',
@@ -91,7 +91,7 @@ export const requirements = {
   'controlid.command.device-isolated': {
     level: 'MUST',
     title: 'never delivers a command queued for one device to another',
-    text: "“deviceId (int 64): Device's ID which is making the request.” — the only thing that tells the server which device polls, so a command is delivered to the device it is for. Polls from the neighbouring ids (one below, one above: indistinguishable as doubles above 2^53) must not receive it; the device itself then must.",
+    text: "The poll's deviceId (an int 64) is the only thing that tells the server which device polls, so a command is delivered to the device it is for. Polls from the neighbouring ids (one below, one above: indistinguishable as doubles above 2^53) must not receive it; the device itself then must.",
     source: at(
       'Event: command searches on the server; Parameters',
       "deviceId (int 64): Device's ID which is making the request.",
@@ -108,7 +108,7 @@ export const requirements = {
   'controlid.command.octet-stream-base64': {
     level: 'MUST',
     title: 'delivers an application/octet-stream command body as the standard Base64 of the same bytes',
-    text: '“If the contentType is application/octet-stream, the body content must be sent in a single string representing this content in base64 format.” Standard Base64 (RFC 4648 §4, + and /, = padding); the bytes pushcheck queued are chosen so that their Base64 has +, / and padding.',
+    text: 'An application/octet-stream command body travels as one string, the Base64 of its bytes: standard Base64 (RFC 4648 §4, + and /, = padding); the bytes pushcheck queued are chosen so that their Base64 has +, / and padding.',
     source: at(
       "Command's return to the device (contentType)",
       'If the contentType is application/octet-stream, the body content must be sent in a single string representing this content in base64 format.',
@@ -139,7 +139,7 @@ export const requirements = {
   'controlid.result.processed': {
     level: 'SHOULD',
     title: 'processes the result of a command it delivered',
-    text: '“This request contains the result of the command executed on the device.” The document does not say what a server does with it; pushcheck expects a server that asked a device for its users to record the answer. The simulated device holds a user whose name is a unique marker; the marker must show in --observe-file once the result is posted.',
+    text: 'The device posts the result of the command it executed. The document does not say what a server does with it; pushcheck expects a server that asked a device for its users to record the answer. The simulated device holds a user whose name is a unique marker; the marker must show in --observe-file once the result is posted.',
     source: at(
       'Event: command result',
       'This request contains the result of the command executed on the device.',

@@ -17,7 +17,7 @@ export const requirements = {
   'ekuiper.push.object-accepted': {
     level: 'MUST',
     title: 'accepts a JSON object pushed with the configured method with 200 and body ok',
-    text: `“With eKuiper acting as an endpoint, devices can send data using standard HTTP methods” (eKuiper docs). ${V2_HANDLER}. The same in v1 for a JSON object. The method is the stream's \`method\` (POST by default, or PUT).`,
+    text: `Devices send data to eKuiper's HTTP push endpoint with standard HTTP methods. ${V2_HANDLER}. The same in v1 for a JSON object. The method is the stream's \`method\` (POST by default, or PUT).`,
     source: {
       document: HTTP_PUSH,
       section: 'HTTP Push Source Connector',
@@ -34,7 +34,7 @@ export const requirements = {
   'ekuiper.route.other-methods-405': {
     level: 'MUST',
     title: 'refuses every method other than the configured one with 405',
-    text: '“Only the `method` property is available for configuring the HTTP method to listen to” (eKuiper docs). gorilla/mux `router.HandleFunc(endpoint, …).Methods(method)`: a wrong method on a known path gets 405 with an empty body. A device sending with the wrong method must learn it, not be told its data arrived.',
+    text: 'The stream listens to one configured HTTP method. gorilla/mux `router.HandleFunc(endpoint, …).Methods(method)`: a wrong method on a known path gets 405 with an empty body. A device sending with the wrong method must learn it, not be told its data arrived.',
     source: {
       document: HTTP_PUSH,
       section: 'Source Configuration',
@@ -46,7 +46,7 @@ export const requirements = {
   'ekuiper.route.unknown-path-404': {
     level: 'MUST',
     title: 'answers 404 to a path that is not the stream’s DATASOURCE',
-    text: '“we bind the source to `/api/data` endpoint. Thus … it will listen on `http://localhost:10081/api/data`” (eKuiper docs). An unknown path falls to mux’s default `http.NotFoundHandler()`: 404 “404 page not found”. Data sent to a wrong path must not be acknowledged.',
+    text: 'The source listens on the path it is bound to (`/api/data` in the docs). An unknown path falls to mux’s default `http.NotFoundHandler()`: 404 “404 page not found”. Data sent to a wrong path must not be acknowledged.',
     source: {
       document: HTTP_PUSH,
       section: 'Create a Stream Source (custom configuration)',
@@ -84,7 +84,7 @@ export const requirements = {
   'ekuiper.rule.data-reached': {
     level: 'MUST',
     title: 'hands an accepted object to the rule reading the stream',
-    text: '“Once the data is received, eKuiper processes it according to the defined rules and streams” (eKuiper docs). An object acknowledged with 200 must reach the rule: with --ekuiper-api, pushcheck’s own rule (SELECT * with a REST sink back to pushcheck) must emit it; otherwise the observer file must record its marker.',
+    text: 'Received data is processed by the rules over its stream. An object acknowledged with 200 must reach the rule: with --ekuiper-api, pushcheck’s own rule (SELECT * with a REST sink back to pushcheck) must emit it; otherwise the observer file must record its marker.',
     source: {
       document: HTTP_PUSH,
       section: 'HTTP Push Source Connector',

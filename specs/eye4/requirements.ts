@@ -16,16 +16,20 @@ const NO_ANSWER_SPEC =
   'The document does not say what the customer server answers (status or body), how fast, or whether the platform retries';
 const GUID =
   'For HTTP requests from the Eye4 system, the header will have a fixed guid field. The user can judge this field to prevent forged alarm messages.';
+const GUID_RULE =
+  'Every HTTP request from the Eye4 system carries the fixed guid header, by which the receiver tells a genuine alarm from a forged one.';
+const TOLERANCE_RULE =
+  'Resource messages may be lost on the network, and the receiver must tolerate a resource that never arrives.';
 const TOLERANCE =
   'Resource messages are not guaranteed to arrive 100% of the time. The accessing party needs to be fault-tolerant to handle potential loss of resource files due to network issues.';
 const LOOKUP =
-  'Use the fileid to obtain the download address. Request: POST /push/fileid, Host: api.eye4.cn, Body: {"fileid": "…", "type": "D009"}; type: Resource type (D005: Alarm cloud storage, D009: Doorbell cloud storage)';
+  'The receiver gets the download address with the fileid: POST /push/fileid on api.eye4.cn, body {"fileid": "…", "type": "D009"}, where type names the storage (D005 alarm cloud storage, D009 doorbell cloud storage)';
 
 export const requirements = {
   'eye4.alarm.acked': {
     level: 'SHOULD',
     title: 'acks a genuine alarm with a 2xx within 5 s',
-    text: `When a device triggers an alarm, it reports the message immediately … The Eye4 System sends an asynchronous notification to the customer's server. ${NO_ANSWER_SPEC}: pushcheck expects a 2xx within 5 s, as the platforms it knows require, so that an unknown retry policy is never triggered.`,
+    text: `When a device triggers an alarm, the Eye4 system notifies the customer's server at once. ${NO_ANSWER_SPEC}: pushcheck expects a 2xx within 5 s, as the platforms it knows require, so that an unknown retry policy is never triggered.`,
     source: at(
       '1. Flow Chart',
       "The Eye4 System sends an asynchronous notification to the customer's server.",
@@ -35,7 +39,7 @@ export const requirements = {
   'eye4.alarm.processed': {
     level: 'MUST',
     title: 'processes a genuine alarm, in the documented shape, with its guid',
-    text: 'The device alarm information can be obtained by asynchronous notification … The first one is the alarm message itself: {"type": "doorbell", "action": "100", "did": …, "payload": {"electricity", "fileid", "cover"}}. An alarm carrying the fixed guid header is genuine and is what the receiver exists to process.',
+    text: 'The customer\'s server receives the alarm by asynchronous notification; the first notification is the alarm message itself: {"type": "doorbell", "action": "100", "did": …, "payload": {"electricity", "fileid", "cover"}}. An alarm carrying the fixed guid header is genuine and is what the receiver exists to process.',
     source: at(
       '1. Flow Chart; 2. Example of an Alarm Message Structure; V.3',
       "The Eye4 System sends an asynchronous notification to the customer's server.",
@@ -53,7 +57,7 @@ export const requirements = {
   'eye4.guid.missing-not-processed': {
     level: 'SHOULD',
     title: 'does not process an alarm without the guid header',
-    text: `${GUID} The document lets the user judge the guid (“can”), which is the only defence it offers against forged alarms, hence SHOULD.`,
+    text: `${GUID_RULE} The document lets the user judge the guid (“can”), which is the only defence it offers against forged alarms, hence SHOULD.`,
     source: at('V. Matters Needing Attention, 3', GUID),
     interpreted: true,
     needs: ['observer'],
@@ -61,7 +65,7 @@ export const requirements = {
   'eye4.guid.wrong-not-processed': {
     level: 'SHOULD',
     title: 'does not process an alarm whose guid is wrong, truncated or extended',
-    text: `${GUID} The guid is fixed: an alarm whose guid differs in one character, lacks its last character or has one more is forged.`,
+    text: `${GUID_RULE} The guid is fixed: an alarm whose guid differs in one character, lacks its last character or has one more is forged.`,
     source: at('V. Matters Needing Attention, 3', GUID),
     interpreted: true,
     needs: ['observer'],
@@ -69,7 +73,7 @@ export const requirements = {
   'eye4.payload.as-string': {
     level: 'SHOULD',
     title: 'processes an alarm whose payload is JSON text rather than an object',
-    text: 'payload: String, “Custom data, defined by the device side” — the table types payload as a string while the example shows an object ; a receiver should understand both. The object form is the documented example, tested by eye4.alarm.processed.',
+    text: 'payload is data the device defines; the table types payload as a string while the example shows an object ; a receiver should understand both. The object form is the documented example, tested by eye4.alarm.processed.',
     source: at(
       '2. Example of an Alarm Message Structure (parameter table)',
       'Custom data, defined by the device side.',
@@ -88,21 +92,21 @@ export const requirements = {
   'eye4.resource.never-arrives': {
     level: 'MUST',
     title: 'processes an alarm whose resource message never arrives',
-    text: `${TOLERANCE} An alarm whose video never announces itself is still an alarm: it is processed without waiting for its resource message.`,
+    text: `${TOLERANCE_RULE} An alarm whose video never announces itself is still an alarm: it is processed without waiting for its resource message.`,
     source: at('V. Matters Needing Attention, 2', TOLERANCE),
     needs: ['observer'],
   },
   'eye4.resource.unknown-fileid': {
     level: 'SHOULD',
     title: 'answers a resource message for an unknown fileid without a server error',
-    text: `${TOLERANCE} A resource message whose alarm was lost is the mirror case: pushcheck expects an answer below 500 and the next genuine alarm acked.`,
+    text: `${TOLERANCE_RULE} A resource message whose alarm was lost is the mirror case: pushcheck expects an answer below 500 and the next genuine alarm acked.`,
     source: at('V. Matters Needing Attention, 2', TOLERANCE),
     interpreted: true,
   },
   'eye4.resource.before-alarm': {
     level: 'SHOULD',
     title: 'tolerates a resource message that arrives before its alarm',
-    text: `The alarm is “the first” message and the resource message follows the upload (§2), but two callbacks travel independently; ${TOLERANCE} pushcheck expects the early resource message answered below 500 and its alarm, arriving next, processed.`,
+    text: `The alarm is “the first” message and the resource message follows the upload (§2), but two callbacks travel independently; ${TOLERANCE_RULE} pushcheck expects the early resource message answered below 500 and its alarm, arriving next, processed.`,
     source: at('2. Example of an Alarm Message Structure; V. Matters Needing Attention, 2', TOLERANCE),
     interpreted: true,
     needs: ['observer'],
@@ -120,7 +124,7 @@ export const requirements = {
   'eye4.lookup.expired-handled': {
     level: 'SHOULD',
     title: 'handles an expired recording, for which the lookup returns []',
-    text: 'If the resource has expired (default is 30 days), the API returns an empty [] array. The document does not say what the receiver does then; pushcheck expects the resource message answered below 500 and the next alarm and its lookup handled as usual.',
+    text: 'For an expired resource (30 days by default) the lookup returns an empty array. The document does not say what the receiver does then; pushcheck expects the resource message answered below 500 and the next alarm and its lookup handled as usual.',
     source: at(
       '4. Get the Resource Playback Address (Error Handling); V.4',
       'If the resource has expired (default is 30 days), the API returns an empty `[]` array.',

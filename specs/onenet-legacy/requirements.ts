@@ -17,7 +17,7 @@ const ACK_SOURCE: Source = {
     'On receiving the data, the third-party platform must answer HTTP 200, otherwise OneNET considers the push invalid and retries … the wait for the answer is limited (currently 5 seconds).',
 };
 const VERIFY =
-  'The verification GET carries msg, nonce and signature, and the receiver echoes msg: 在提交验证时采用get方法传三个参数nonce、msg、signature，返回结果没有正确返回msg的值 … 都会验证失败';
+  'The verification GET carries msg, nonce and signature, and the receiver echoes msg exactly: any other answer fails the verification';
 const VERIFY_SOURCE: Source = {
   document: FAQ,
   quote:
@@ -75,7 +75,7 @@ export const requirements = {
   'onenet-legacy.verify.forged-not-echoed': {
     level: 'SHOULD',
     title: 'does not echo a verification whose signature is forged',
-    text: `${VERIFY}; 应用服务器收到请求后，需要通过signature参数字段对请求进行校验 — but “如果用户不想验证，可选择跳过该过程，直接返回msg参数” (the Node.js demo just echoes), hence SHOULD`,
+    text: `${VERIFY}; the receiver checks the signature first — but “如果用户不想验证，可选择跳过该过程，直接返回msg参数” (the Node.js demo just echoes), hence SHOULD`,
     source: { ...VERIFY_SOURCE, code: NODE_DEMO },
   },
   'onenet-legacy.push.datapoint-acked': acked('a datapoint push', 'type 1, {type, dev_id, ds_id, at, value}'),

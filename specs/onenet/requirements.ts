@@ -5,8 +5,7 @@
 import type { Registry, Source } from '../../src/core/case.ts';
 import { CHECK_TOKEN, HTTP_PUSH, RULE_DATA } from './sources.ts';
 
-const ACK =
-  '应用服务器收到平台每一次推送请求后，需要在有限时间内返回响应（目前是5秒），且HTTP响应状态码应设置为200，否则平台会认为请求发送失败，进行消息重推 — every push must be answered within 5 s with HTTP 200, else the platform retries';
+const ACK = 'Every push must be answered within 5 s with HTTP 200, else the platform retries';
 const ACK_SOURCE: Source = {
   document: HTTP_PUSH,
   section: '4. 重推策略',
@@ -65,13 +64,13 @@ export const requirements = {
   'onenet.verify.echo-verbatim': {
     level: 'MUST',
     title: 'echoes msg verbatim to a genuine verification',
-    text: '若确认此次GET请求来自OneNET平台，需在响应中原样返回msg参数，实例验证才能通过 — the response body is the msg parameter, unchanged (no quotes, no newline), with HTTP 200',
+    text: 'The response body to a genuine verification is the msg parameter, unchanged (no quotes, no newline), with HTTP 200',
     source: VERIFY_SOURCE,
   },
   'onenet.verify.signature-raw': {
     level: 'MUST',
     title: 'accepts a verification whose signature has a raw +, which form decoding turns into a space',
-    text: "将字符串B进行Base64转换，并通过URL Decode计算后得到参数C，将参数C与signature进行对比 — the receiver URL-decodes the Base64 it computed (a + becomes a space) and compares it with the decoded signature parameter: the procedure works for a signature sent raw, whose + arrives as a space. The vendor's receiver SDK does the same (signature.replace(' ', '+'), the legacy SDKs).",
+    text: "The receiver URL-decodes the Base64 it computed (a + becomes a space) and compares it with the decoded signature parameter: the procedure works for a signature sent raw, whose + arrives as a space. The vendor's receiver SDK does the same (signature.replace(' ', '+'), the legacy SDKs).",
     source: {
       document: HTTP_PUSH,
       section: '2. 实例验证 (3)',
@@ -90,7 +89,7 @@ export const requirements = {
   'onenet.verify.forged-not-echoed': {
     level: 'SHOULD',
     title: 'does not echo a verification whose signature is forged',
-    text: '应用服务器收到请求后，需要通过signature参数字段对请求进行校验 — the server checks the signature before echoing; the document also allows skipping the check ("如果用户不想验证，可选择跳过该过程，直接返回msg参数"), hence SHOULD',
+    text: 'The server checks the signature before echoing; the document also allows skipping the check ("如果用户不想验证，可选择跳过该过程，直接返回msg参数"), hence SHOULD',
     source: {
       ...VERIFY_SOURCE,
       quote: '应用服务器收到请求后，需要通过signature参数字段对请求进行校验',
@@ -110,7 +109,7 @@ export const requirements = {
   'onenet.push.processed': {
     level: 'MUST',
     title: 'processes a genuine push whose signature contains + and /',
-    text: 'signature: 加密签名，用以校验推送客户端身份合法性，校验方法见实例验证 — a genuine signature (standard Base64, compared as sent in the JSON body, as the official Java sample does) must verify, so the message is processed',
+    text: 'A genuine signature (standard Base64, compared as sent in the JSON body, as the official Java sample does) must verify, so the message is processed',
     source: SIGNATURE,
     needs: ['observer'],
   },
@@ -130,21 +129,21 @@ export const requirements = {
   'onenet.secure.decrypted': {
     level: 'MUST',
     title: 'decrypts a secure-mode push with the key as both key and IV',
-    text: '平台会对消息msg进行加密处理（加密方式采用AES的CBC模式，数据填充采用PKCS7），应用服务器收到数据时，需通过生成密钥进行解密操作 — the official sample uses new IvParameterSpec(key): the 16-character key is the key and the IV. pushcheck signs the ciphertext, msg exactly as sent (pushcheck’s reading of receivers written for it, which verify before they decrypt): a receiver that verifies the plaintext instead rejects every secure-mode push.',
+    text: 'The receiver decrypts msg with the generated key; the official sample uses new IvParameterSpec(key): the 16-character key is the key and the IV. pushcheck signs the ciphertext, msg exactly as sent (pushcheck’s reading of receivers written for it, which verify before they decrypt): a receiver that verifies the plaintext instead rejects every secure-mode push.',
     source: SECURE,
     needs: ['aes-key', 'observer'],
   },
   'onenet.sign.forged-not-processed': {
     level: 'SHOULD',
     title: 'does not process a push signed with another token',
-    text: 'signature: 加密签名，用以校验推送客户端身份合法性 — the signature lets the server check that the push comes from the platform; a push that fails the check is not to be trusted',
+    text: 'The signature lets the server check that the push comes from the platform; a push that fails the check is not to be trusted',
     source: SIGNATURE,
     needs: ['observer'],
   },
   'onenet.sign.tampered-not-processed': {
     level: 'SHOULD',
     title: 'does not process a push whose msg does not match its signature',
-    text: 'signature: 加密签名，用以校验推送客户端身份合法性 — the signature covers msg (A = token + nonce + msg), so an altered msg fails the check',
+    text: 'The signature covers msg (A = token + nonce + msg), so an altered msg fails the check',
     source: { ...SIGNATURE, section: '2. 实例验证 (A = token + nonce + msg); 3. 消息推送' },
     needs: ['observer'],
   },
@@ -157,7 +156,7 @@ export const requirements = {
   'onenet.dedup.processed-once': {
     level: 'SHOULD',
     title: 'processes a redelivered message id once',
-    text: 'A push whose ack was late or lost is pushed again with the same id (每条消息最多重推16次); the document does not say that receivers de-duplicate, but receivers written for it de-duplicate on the body id.',
+    text: 'A push whose ack was late or lost is pushed again with the same id, up to 16 times; the document does not say that receivers de-duplicate, but receivers written for it de-duplicate on the body id.',
     source: RETRIED_SAME,
     interpreted: true,
     needs: ['observer'],
@@ -165,7 +164,7 @@ export const requirements = {
   'onenet.retry.delivered': {
     level: 'MUST',
     title: 'acks a push with 200 before the platform gives up retrying it',
-    text: `${ACK}. 重推采用指数退避策略，每条消息最多重推16次 … 之后不再重试 — after the first delivery and 16 retries (5s … 1h apart) the message is dropped. pushcheck retries on that schedule, compressed (--retry-time-scale, default 0.001), each attempt cut at 5 s.`,
+    text: `${ACK}, backing off exponentially: after the first delivery and 16 retries (5s … 1h apart) the message is dropped. pushcheck retries on that schedule, compressed (--retry-time-scale, default 0.001), each attempt cut at 5 s.`,
     source: ACK_SOURCE,
   },
   'onenet.retry.processed-once': {
@@ -207,7 +206,7 @@ export const requirements = {
   'onenet.robust.no-content-type': {
     level: 'SHOULD',
     title: 'answers a push without a Content-Type without a server error',
-    text: '推送数据以JSON形式置于HTTP请求中的body部分 — the document says the body is JSON but not which Content-Type header comes with it.',
+    text: 'The document says the body is JSON but not which Content-Type header comes with it.',
     source: FIELDS,
     interpreted: true,
   },

@@ -7,8 +7,7 @@
 import type { Registry, Source } from '../../src/core/case.ts';
 import { HTTP_PUSH, RULE_DATA } from './sources.ts';
 
-const RETRY =
-  '应用服务器收到平台每一次推送请求后，需要在有限时间内返回响应（目前是5秒），且HTTP响应状态码应设置为200，否则平台会认为请求发送失败，进行消息重推。重推采用指数退避策略，每条消息最多重推16次 — a push not answered 200 within 5 s is retried, at most 16 times';
+const RETRY = 'A push not answered 200 within 5 s is retried, at most 16 times';
 const RETRY_SOURCE: Source = {
   document: HTTP_PUSH,
   section: '4. 重推策略',
@@ -22,7 +21,7 @@ export const senderRequirements = {
   'onenet-sender.body.schema': {
     level: 'MUST',
     title: 'sends the documented push body: msg, an 8-character nonce, a Base64 signature, time and id',
-    text: '推送数据以JSON形式置于HTTP请求中的body部分 — {msg: string, nonce, signature, time: long, id: string}; the nonce is 8 characters (the official sample copies exactly 8 bytes of it), the signature standard Base64 of an MD5 digest; msg (decrypted in secure mode) is one of the documented payloads.',
+    text: 'The body is JSON: {msg: string, nonce, signature, time: long, id: string}; the nonce is 8 characters (the official sample copies exactly 8 bytes of it), the signature standard Base64 of an MD5 digest; msg (decrypted in secure mode) is one of the documented payloads.',
     source: {
       document: HTTP_PUSH,
       section: `3. 消息推送; 5. 最佳实践 (JAVA代码示例); msg shapes: ${RULE_DATA.title}`,
@@ -33,7 +32,7 @@ export const senderRequirements = {
   'onenet-sender.sign.valid': {
     level: 'MUST',
     title: 'signs each push with Base64(MD5(token ‖ nonce ‖ msg)) over msg as sent',
-    text: 'A = token + nonce + msg; B = MD5(A); signature = Base64(B). The POST signature is compared as sent, without URL-decoding, and in secure mode it covers the ciphertext (as receivers written for it expect: they verify before they decrypt).',
+    text: 'The signature is Base64(MD5(token + nonce + msg)). The POST signature is compared as sent, without URL-decoding, and in secure mode it covers the ciphertext (as receivers written for it expect: they verify before they decrypt).',
     source: {
       document: HTTP_PUSH,
       section: '2. 实例验证; 5. 最佳实践 (JAVA代码示例, signature)',
@@ -44,7 +43,7 @@ export const senderRequirements = {
   'onenet-sender.body.time-ms': {
     level: 'MUST',
     title: 'sends time as a timestamp in milliseconds',
-    text: 'time: long, 推送时间戳（毫秒） — the push time in milliseconds since the Unix epoch.',
+    text: 'time is a long: the push time in milliseconds since the Unix epoch.',
     source: {
       document: HTTP_PUSH,
       section: '3. 消息推送 (field table)',
@@ -55,7 +54,7 @@ export const senderRequirements = {
   'onenet-sender.id.unique': {
     level: 'MUST',
     title: 'gives different messages different ids',
-    text: 'id: 消息ID — the message id; receivers de-duplicate retried pushes on it, so two different messages with one id lose one of them.',
+    text: 'id is the message id; receivers de-duplicate retried pushes on it, so two different messages with one id lose one of them.',
     source: {
       document: HTTP_PUSH,
       section: '3. 消息推送 (field table)',
@@ -66,7 +65,7 @@ export const senderRequirements = {
   'onenet-sender.secure.decryptable': {
     level: 'MUST',
     title: 'encrypts msg with AES-128-CBC/PKCS7, the key as both key and IV',
-    text: '平台会对消息msg进行加密处理（加密方式采用AES的CBC模式，数据填充采用PKCS7） — the official decrypt sample uses the 16-character key as the key and new IvParameterSpec(key) as the IV.',
+    text: 'In secure mode msg is encrypted with AES-CBC and PKCS7 padding; the official decrypt sample uses the 16-character key as the key and new IvParameterSpec(key) as the IV.',
     source: {
       document: HTTP_PUSH,
       section: '3. 消息推送; 5. 最佳实践 (JAVA代码示例, decrypt)',

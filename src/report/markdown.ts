@@ -30,6 +30,8 @@ function failure(c: CaseReport, note?: string, open = false): string {
     '',
     `> ${cell(c.requirement)}`,
     `> — ${c.sourceUrl ? `[${cell(c.source)}](${c.sourceUrl})` : cell(c.source)}${c.codeUrl ? ` ([code](${c.codeUrl}))` : ''}`,
+    // The vendor's words live in the source, not in the requirement text: quoted here once, with the translation.
+    ...(c.quote ? [`> “${cell(c.quote)}”${c.translation ? ` (${cell(c.translation)})` : ''}`] : []),
     '',
     `**${c.reason ?? c.outcome}**`,
     '',

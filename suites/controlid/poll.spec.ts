@@ -1,6 +1,6 @@
 /**
- * Polls with nothing to do (the Control iD Push mode document “Introduction to Push”): “When there is no command to be
- * executed by the device, the server must send an empty response.”
+ * Polls with nothing to do: the server answers with an empty response (controlid.poll.idle-empty, which quotes the
+ * Control iD Push mode document).
  */
 import { describeResponse, fail, percentile, recordMetrics } from '../../src/core/case.ts';
 import type { Rng } from '../../src/core/rng.ts';

@@ -1,6 +1,6 @@
 /**
- * Results (the Control iD Push mode document “Event: command result”): “An empty response is expected to this request, which
- * closes the Push transaction.”
+ * Results: the server answers a result with an empty response, and so ends the Push transaction
+ * (controlid.result.response-empty, which quotes the Control iD Push mode document).
  */
 import { describeResponse, expectNoServerError, fail, notAssessed } from '../../src/core/case.ts';
 import type { Exchange } from '../../src/core/http.ts';

@@ -1,6 +1,5 @@
 /**
- * "Once the data is received, eKuiper processes it according to the defined rules and streams" (the eKuiper HTTP Push source docs):
- * an accepted object reaches the rule. Seen through pushcheck's own rule and REST sink (--ekuiper-api) or the
+ * ekuiper.rule.data-reached (its source quotes the eKuiper HTTP Push source docs): an accepted object reaches the rule. Seen through pushcheck's own rule and REST sink (--ekuiper-api) or the
  * file the rule writes to (--observe-file).
  */
 import { expectStatus, fail } from '../../src/core/case.ts';

@@ -1,5 +1,5 @@
 /**
- * Pushes that fail the signature check (the OneNET HTTP push document §3: signature 用以校验推送客户端身份合法性; the legacy SDKs
+ * Pushes that fail the signature check (onenet.sign.forged-not-processed and its legacy twin; the legacy SDKs
  * for the legacy msg_signature): forged with another token, or altered after signing.
  */
 import { fail } from '../../src/core/case.ts';

@@ -1,4 +1,4 @@
-/** Pushes that fail the signature check (the OneNET HTTP push document §3: signature 用以校验推送客户端身份合法性). */
+/** Pushes that fail the signature check (onenet.sign.forged-not-processed, onenet.sign.tampered-not-processed). */
 import { signatureCases } from '../onenet-common/signature.ts';
 import { family } from './fixtures.ts';
 

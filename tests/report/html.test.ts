@@ -65,7 +65,14 @@ test('index.html, opened in Chromium and filtered to the failed cases, shows wha
 
     const echo = page.locator('article[id="onenet.verify.echo-verbatim"]');
     await expect(echo.locator(':scope > details > summary')).toContainText('FAILED');
-    await expect(echo.locator('.requirement')).toContainText('需在响应中原样返回msg参数');
+    // The vendor's words are stored once, in the requirement's source: the report shows them from there, with
+    // the translation, and the requirement text (pushcheck's own words) does not repeat them.
+    const quote = '需在响应中原样返回msg参数';
+    await expect(echo.locator('.requirement')).toContainText('the msg parameter, unchanged');
+    await expect(echo.locator('.requirement')).not.toContainText(quote);
+    await expect(echo.locator('.source q')).toContainText(quote);
+    await expect(echo.locator('.source')).toContainText('return the msg parameter unchanged');
+    expect((await echo.innerText()).split(quote)).toHaveLength(2);
     await expect(echo.locator('.source')).toContainText('OneNET 数据推送 · HTTP推送, 2. 实例验证');
     await expect(echo.locator('.source a').first()).toHaveAttribute(
       'href',
@@ -105,4 +112,10 @@ test('index.html, opened in Chromium and filtered to the failed cases, shows wha
     await browser.close();
   }
   expect(readFileSync(file, 'utf8')).not.toMatch(/<(link|img|script)[^>]+(src|href)="https?:/);
+  // report.md quotes the vendor's sentence once too, beside the requirement, from the source.
+  const md = readFileSync(join(r.dir, 'report.md'), 'utf8');
+  expect(md.split('需在响应中原样返回msg参数')).toHaveLength(2);
+  expect(md).toMatch(
+    /^> “若确认此次GET请求来自OneNET平台，需在响应中原样返回msg参数.*” \(If the server confirms/m,
+  );
 });

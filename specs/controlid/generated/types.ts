@@ -10,8 +10,8 @@ export interface paths {
         };
         /**
          * Event: command searches on the server
-         * @description “The device makes periodic requests to the server to check for any push from the server. The HTTP method used is the GET and all parameters are sent through the query string.”
-         *     “When there is no command to be executed by the device, the server must send an empty response. Otherwise, the server must answer the command to be performed and the corresponding parameters.”
+         * @description The device polls periodically (controlid-device.poll.period) with a GET whose parameters are all in the query string (controlid-device.poll.device-id).
+         *     With no command for the device the server sends an empty response (controlid.poll.idle-empty); otherwise it answers the command and its parameters (controlid.command.delivered).
          *     One command per answer: after executing it and posting its result, the device polls again at once.
          *     The device gives up on the request after push_request_timeout (default 15000 ms).
          */
@@ -35,8 +35,8 @@ export interface paths {
         put?: never;
         /**
          * Event: command result
-         * @description “Sends the result of the push execution to the server. This request contains the result of the command executed on the device. The HTTP method used is the POST.”
-         *     “An empty response is expected to this request, which closes the Push transaction.” After it the device polls again at once.
+         * @description The device POSTs the result of the command it executed (controlid.result.processed).
+         *     The server answers with an empty response, which ends the Push transaction (controlid.result.response-empty). After it the device polls again at once.
          *     The community batched form answers a `transactions` batch with `transactions_results` .
          */
         post: operations["result"];
@@ -235,7 +235,7 @@ export interface operations {
     poll: {
         parameters: {
             query: {
-                /** @description “Device's ID which is making the request.” (int 64). Servers must compare it as a 64-bit integer or as text, never as a double. */
+                /** @description The polling device's id (int 64; controlid.command.device-isolated). Servers must compare it as a 64-bit integer or as text, never as a double. */
                 deviceId: string;
                 /** @description “Identificador Único Universal” (one document revision). Sent again with the result of the command this poll delivers. */
                 uuid?: string;
@@ -264,7 +264,7 @@ export interface operations {
     result: {
         parameters: {
             query: {
-                /** @description “The ID of the device which is making the request. (This parameter is sent in the query string)” */
+                /** @description The id of the device that posts the result (controlid-device.result.device-id). */
                 deviceId: string;
                 /** @description The uuid of the poll that delivered the command. */
                 uuid?: string;

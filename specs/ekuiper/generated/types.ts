@@ -15,8 +15,8 @@ export interface paths {
         get: operations["pushGet"];
         /**
          * Push data when the stream's configuration key sets method PUT
-         * @description “Currently, only the `method` property is available for configuring the HTTP method to listen to.”
-         *     (the eKuiper HTTP Push source docs). v2's Provision accepts POST or PUT and nothing else (lf-edge/ekuiper). Only one of them is
+         * @description The stream's `method` property alone sets the HTTP method listened to (ekuiper.route.other-methods-405).
+         *     v2's Provision accepts POST or PUT and nothing else (lf-edge/ekuiper). Only one of them is
          *     routed for a stream: the other gets 405.
          */
         put: operations["pushPut"];

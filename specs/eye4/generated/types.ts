@@ -13,7 +13,7 @@ export interface paths {
         /**
          * Alarm callback (the first message of an alarm event)
          * @description “When a device triggers an alarm, it reports the message immediately.” `action` “100”: door magnet opened / PIR human detection; “101”: low power reminder.
-         *     The receiver judges the `guid` header “to prevent forged alarm messages”, then takes `payload.fileid` to look the recording up (POST /push/fileid) once it is uploaded.
+         *     The receiver judges the `guid` header (eye4.guid.wrong-not-processed), then takes `payload.fileid` to look the recording up (POST /push/fileid) once it is uploaded.
          */
         post: operations["alarm"];
         delete?: never;
@@ -33,7 +33,7 @@ export interface paths {
         put?: never;
         /**
          * Resource callback (the video of an alarm was uploaded)
-         * @description “A callback notification is triggered when the device uploads the resource file (the video).” It may never come (“not guaranteed to arrive 100% of the time”),
+         * @description “A callback notification is triggered when the device uploads the resource file (the video).” It may never come (eye4.resource.never-arrives),
          *     and, over a network, may come for an alarm the receiver never saw or before the alarm itself.
          */
         post: operations["resource"];
@@ -187,7 +187,7 @@ export interface components {
     };
     responses: never;
     parameters: {
-        /** @description “For HTTP requests from the Eye4 system, the header will have a fixed guid field.” The same value on every request; a secret shared with the customer. */
+        /** @description The fixed guid of every Eye4 request (eye4.guid.missing-not-processed). The same value on every request; a secret shared with the customer. */
         Guid: string;
     };
     requestBodies: never;
@@ -200,7 +200,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description “For HTTP requests from the Eye4 system, the header will have a fixed guid field.” The same value on every request; a secret shared with the customer. */
+                /** @description The fixed guid of every Eye4 request (eye4.guid.missing-not-processed). The same value on every request; a secret shared with the customer. */
                 guid: components["parameters"]["Guid"];
             };
             path?: never;
@@ -232,7 +232,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description “For HTTP requests from the Eye4 system, the header will have a fixed guid field.” The same value on every request; a secret shared with the customer. */
+                /** @description The fixed guid of every Eye4 request (eye4.guid.missing-not-processed). The same value on every request; a secret shared with the customer. */
                 guid: components["parameters"]["Guid"];
             };
             path?: never;
@@ -273,7 +273,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description “A JSON array containing file information”; “If the resource has expired (default is 30 days), the API returns an empty [] array.” */
+            /** @description “A JSON array containing file information”; for an expired resource, an empty array (eye4.lookup.expired-handled). */
             200: {
                 headers: {
                     [name: string]: unknown;

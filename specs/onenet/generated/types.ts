@@ -12,7 +12,7 @@ export interface paths {
          * Instance verification (实例验证)
          * @description “点击验证时，平台服务器会向配置的服务器地址发送HTTP GET请求，进行地址有效性验证”: `GET http://url?msg=xxx&nonce=xxx&signature=xxx`.
          *
-         *     “应用服务器收到请求后，需要通过signature参数字段对请求进行校验。若确认此次GET请求来自OneNET平台，需在响应中原样返回msg参数，实例验证才能通过，否则验证失败，实例配置不生效。”
+         *     The receiver checks the signature (onenet.verify.forged-not-echoed) and echoes `msg` (onenet.verify.echo-verbatim); otherwise the verification fails and the configuration does not take effect.
          *     Checking the signature is optional: “如果用户不想验证，可选择跳过该过程，直接返回msg参数。”
          *
          *     Signature check: A = token + nonce + msg; B = md5(A); C = Base64(B), URL-decoded; C must equal `signature`.
@@ -21,12 +21,12 @@ export interface paths {
         put?: never;
         /**
          * Message push (消息推送)
-         * @description “推送数据以JSON形式置于HTTP请求中的body部分”: {msg, nonce, signature, time, id}. `msg` is a string: “规则引擎过滤后的数据内容，包括设备生命周期、设备物模型、场景联动触发日志”, whose decoded shapes are `Msg`.
+         * @description The body is JSON (onenet-sender.body.schema): {msg, nonce, signature, time, id}. `msg` is a string: “规则引擎过滤后的数据内容，包括设备生命周期、设备物模型、场景联动触发日志”, whose decoded shapes are `Msg`.
          *
          *     Signature: `Base64.getEncoder().encodeToString(md5(token ‖ nonce ‖ msg))` (official Java sample), standard Base64, compared as is (no URL-decoding for the POST body).
          *     It is computed over `msg` exactly as sent, i.e. over the ciphertext in 安全模式 (pushcheck's reading, as receivers written for it verify before they decrypt): verify first, then decrypt.
          *
-         *     安全模式 (secure mode): “安全模式采用AES加密算法，由系统生成16位长度的加密密钥”; “平台会对消息msg进行加密处理（加密方式采用AES的CBC模式，数据填充采用PKCS7）”.
+         *     安全模式 (secure mode): “安全模式采用AES加密算法，由系统生成16位长度的加密密钥”; msg is encrypted with AES-CBC and PKCS7 padding (onenet.secure.decrypted).
          *     Decryption per the official Java sample: ciphertext = Base64-decode(msg); key = the bytes of the 16-character key (AES-128); IV = the same 16 bytes;
          *     AES-128-CBC with PKCS7 padding; the plaintext is the msg JSON text itself (no random prefix or length header, unlike legacy OneNET).
          */
@@ -535,7 +535,7 @@ export interface operations {
                 nonce: string;
                 /**
                  * @description “加密签名，signature结合了创建实例填写的token参数和请求中的msg、nonce参数”: standard Base64 of md5(token + nonce + msg), 24 characters.
-                 *     The doc says the expected value is “Base64转换，并通过URL Decode计算后得到” without saying how the platform encodes it in the URL, so a receiver must accept both forms:
+                 *     The doc's procedure URL-decodes the expected value (onenet.verify.signature-raw) without saying how the platform encodes it in the URL, so a receiver must accept both forms:
                  *     percent-encoded (`+` → `%2B`, `/` → `%2F`, `=` → `%3D`), which decodes to the exact Base64 text; or raw, with a literal `+`,
                  *     which form-decoding (application/x-www-form-urlencoded rules) turns into a space: such a receiver has to map spaces back to `+` before comparing (the legacy official SDK does `signature.replace(' ', '+')`, the legacy SDKs).
                  */
@@ -548,7 +548,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             /**
-             * @description Verification passed: “需在响应中原样返回msg参数”. The body is the `msg` query parameter byte for byte: no quotes, no JSON wrapping, no leading or trailing whitespace, no newline.
+             * @description Verification passed: see onenet.verify.echo-verbatim: the body is the `msg` query parameter byte for byte: no quotes, no JSON wrapping, no leading or trailing whitespace, no newline.
              *     Any other answer fails verification (“应用服务器返回验证响应数据格式错误或平台请求未通过应用服务器校验”): another status code, a different body, a network error or timeout.
              */
             200: {
@@ -581,7 +581,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Acknowledgement: “应用服务器收到平台每一次推送请求后，需要在有限时间内返回响应（目前是5秒），且HTTP响应状态码应设置为200”. The body is not specified; any body is accepted. */
+            /** @description Acknowledgement: see onenet.ack.within-5s: HTTP 200 within 5 seconds. The body is not specified; any body is accepted. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -589,8 +589,8 @@ export interface operations {
                 content?: never;
             };
             /**
-             * @description Anything else — another status code, or no response within 5 seconds — “平台会认为请求发送失败，进行消息重推”.
-             *     “重推采用指数退避策略，每条消息最多重推16次”; intervals from the previous attempt:
+             * @description Anything else — another status code, or no response within 5 seconds — is a failed push, pushed again (onenet.ack.within-5s).
+             *     Retries back off exponentially, at most 16 per message (onenet-sender.retry.attempts); intervals from the previous attempt:
              *     5s, 10s, 30s, 1m, 2m, 3m, 4m, 5m, 6m, 7m, 8m, 9m, 10m, 20m, 30m, 1h (16 retries; the table sums to 2h45m45s, the doc's text says “2小时45分4秒”). After the 16th retry the message is dropped.
              */
             default: {

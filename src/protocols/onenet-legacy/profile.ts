@@ -37,7 +37,7 @@ export const onenetLegacyProfile: Profile<OneNetLegacySettings> = {
   help: `  --token TOKEN        the token configured for the push (or env PUSHCHECK_TOKEN)
   --aes-key KEY        encrypted mode: the 43-character EncodingAESKey (or env PUSHCHECK_AES_KEY)
   --burst N            concurrent pushes in the burst case (default 20)`,
-  // the legacy SDKs: response timeout "目前是5秒".
+  // the ack deadline: onenet-legacy.ack.within-5s
   deadlineMs: 5000,
   configure(values, env) {
     const token = requiredToken(values, env, 'the token configured for the push');

@@ -39,7 +39,7 @@ export const onenetProfile: Profile<OneNetSettings> = {
   --aes-key KEY        the 16-character key of a secure-mode instance (or env PUSHCHECK_AES_KEY)
   --burst N            concurrent pushes in the burst case (default 20)
   --retry-time-scale F how much the retry cases compress the 2 h 45 min retry schedule (default 0.001)`,
-  // "需要在有限时间内返回响应（目前是5秒）"
+  // the ack deadline: onenet.ack.within-5s
   deadlineMs: 5000,
   configure(values, env) {
     const token = requiredToken(values, env, 'the token of your push instance');
@@ -93,7 +93,7 @@ export const onenetProfile: Profile<OneNetSettings> = {
         body: sender.push(rng.pick(['property', 'lifeCycle', 'event'] as const)).json,
       };
     },
-    // "HTTP响应状态码应设置为200，否则平台会认为请求发送失败" (the OneNET HTTP push document §4 重推策略)
+    // the ack rule: onenet.ack.within-5s
     acked: (ex) => ex.error === undefined && ex.response?.status === 200,
   },
   serveOptions: {
