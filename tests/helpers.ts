@@ -1,7 +1,7 @@
 /** Shared by pushcheck's own tests: run the real CLI as a user would, and read what it wrote. */
 import { type ChildProcess, type ChildProcessByStdio, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { type AddressInfo, connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import type { Readable } from 'node:stream';
 import { join } from 'node:path';
@@ -44,6 +44,33 @@ export function listening(port: number): Promise<boolean> {
     });
     socket.on('error', () => done(false));
   });
+}
+
+/** A loopback port nothing listens on now, chosen by the system (a random one may be in use). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+/**
+ * Resolves once `pushcheck listen …` (started with {@link pushcheck}, not awaited) accepts connections on
+ * `port`; throws with what it printed if it ends first.
+ */
+export async function listenerUp(port: number, run: Promise<CliResult>): Promise<void> {
+  let ended: CliResult | undefined;
+  void run.then((r) => (ended = r));
+  for (let i = 0; i < 300 && ended === undefined; i++) {
+    if (await listening(port)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(
+    ended
+      ? `it ended (exit ${ended.code}) before listening: ${ended.stderr}`
+      : `nothing on ${port} after 30 s`,
+  );
 }
 
 /** Resolves once something accepts connections on 127.0.0.1:`port`; throws after 30 s or if `child` exits. */

@@ -17,7 +17,7 @@ import type { DeviceBehaviour } from '../../src/protocols/controlid/sender.ts';
 import { type DeviceListenOptions, listenDevice } from '../../src/protocols/controlid/listen.ts';
 import { sendAsDevice } from '../../src/protocols/controlid/send.ts';
 import type { CaseReport } from '../../src/report/model.ts';
-import { idsWith, pushcheck, scratch, waitForPort } from '../helpers.ts';
+import { freePort, idsWith, listenerUp, pushcheck, scratch } from '../helpers.ts';
 
 // A period of 100 s at scale 0.01: 1 s, so that a loaded machine's event-loop delay does not blur the cases.
 const PERIOD_S = 100;
@@ -147,14 +147,14 @@ test('a run with no device assesses nothing and says so', async () => {
 });
 
 test('`listen controlid` grades `send controlid` on the command line: the reference device conforms', async () => {
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const port = await freePort();
   const scaled = ['--period', String(PERIOD_S), '--time-scale', String(SCALE), '--count', String(COUNT)];
   const dir = scratch('pushcheck-cid-listen-');
   const listening = pushcheck(
     ['listen', 'controlid', '--port', String(port), ...scaled, '--report', dir],
     dir,
   );
-  await waitForPort(port);
+  await listenerUp(port, listening);
   const target = `http://127.0.0.1:${port}/api`;
   const sent = await pushcheck([
     'send',
