@@ -4,12 +4,13 @@
  * failures) and a GitHub workflow that runs pushcheck's action, then says what to run next. It never writes over
  * a file unless told to, and checks every path before it writes any, so a refusal leaves the folder as it was.
  */
-import { accessSync, constants, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { parseOptions } from '../core/args.ts';
 import { CONFIG_FILES } from '../core/config-file.ts';
+import { folderProblem } from '../core/paths.ts';
 import { stringOption, UsageError, usage } from '../core/errors.ts';
 import type { Profile } from '../core/profile.ts';
 import { PACKAGE_VERSION } from '../core/package.ts';
@@ -403,18 +404,15 @@ function checkWritable(cwd: string, files: readonly string[]): void {
       usage(`${shown(cwd, file)} exists and is not a file: move it away, then run pushcheck init again`);
     }
     const folder = dirname(file);
-    let existing = folder;
-    while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
-    if (!statSync(existing).isDirectory()) {
+    const problem = folderProblem(folder);
+    if (problem?.kind === 'file') {
       usage(
-        `cannot make the folder ${shown(cwd, folder)}: ${shown(cwd, existing)} is a file, not a folder; move it away, then run pushcheck init again`,
+        `cannot make the folder ${shown(cwd, folder)}: ${shown(cwd, problem.at)} is a file, not a folder; move it away, then run pushcheck init again`,
       );
     }
-    try {
-      accessSync(existing, constants.W_OK);
-    } catch (err) {
+    if (problem?.kind === 'unwritable') {
       usage(
-        `cannot write into ${shown(cwd, existing)} (${(err as NodeJS.ErrnoException).code === 'EROFS' ? 'a read-only file system' : 'permission denied'}): run pushcheck init where you may write`,
+        `cannot write into ${shown(cwd, problem.at)} (${problem.why}): run pushcheck init where you may write`,
       );
     }
   }
