@@ -5,6 +5,7 @@
 import { SETUP_HELP } from '../core/run-setup.ts';
 import { PACKAGE_VERSION } from '../core/package.ts';
 import { PROFILE_NAMES, PROFILES } from '../profiles.ts';
+import { peek } from './common.ts';
 import { INIT_HELP } from './init.ts';
 import { REPORT_COMMANDS_HELP } from '../report/commands.ts';
 import { REPORT_RUN_HELP } from '../report/options.ts';
@@ -62,17 +63,9 @@ const RUN_OPTIONS = `Options of run, for every profile:
                        still be acked; a failure is shrunk and shown with its curl line (--strict: it
                        fails the run)`;
 
-/** The value of `--name` in `args`, if given. */
-function valueOf(args: readonly string[], name: string): string | undefined {
-  const i = args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
-  if (i < 0) return undefined;
-  const arg = args[i] ?? '';
-  return arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : args[i + 1];
-}
-
 /** The profiles `args` name (by `--profile P`, or as the first word), or all of them. */
 function profilesOf(args: readonly string[], positional: boolean) {
-  const name = positional && !args[0]?.startsWith('-') ? args[0] : valueOf(args, 'profile');
+  const name = positional && !args[0]?.startsWith('-') ? args[0] : peek(args, 'profile');
   const one = name === undefined ? undefined : PROFILES[name];
   return one ? [one] : Object.values(PROFILES);
 }

@@ -11,6 +11,7 @@ import type { Readable, Writable } from 'node:stream';
 import { parseOptions } from '../core/args.ts';
 import { CONFIG_FILES } from '../core/config-file.ts';
 import { folderProblem } from '../core/paths.ts';
+import { profileNamed } from './common.ts';
 import { stringOption, UsageError, usage } from '../core/errors.ts';
 import type { Profile } from '../core/profile.ts';
 import { PACKAGE_VERSION } from '../core/package.ts';
@@ -456,8 +457,7 @@ export async function cmdInit(args: string[]): Promise<number> {
       return INTERRUPTED;
     }
   }
-  const profile = PROFILES[name];
-  if (!profile) return usage(`unknown profile "${name}": known profiles are ${PROFILE_NAMES}`);
+  const profile = profileNamed(name, '--profile needs a name');
 
   const cwd = process.cwd();
   const config = values.json ? 'pushcheck.config.json' : 'pushcheck.config.ts';

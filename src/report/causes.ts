@@ -102,8 +102,19 @@ export function failuresByCause(cases: readonly CaseReport[]): Failures {
   return { causes, alone };
 }
 
+/** The cause in one line, as every format heads it: "11 cases fail the same way (9 MUST, 2 SHOULD): …". */
+export function headline(cause: Cause): string {
+  return `${cause.others.length + 1} cases fail the same way (${levelsOf(cause)}): ${cause.summary}`;
+}
+
+/** How many requests the simplest case of `cause` made, in words ("1 request", "3 requests"). */
+export function simplestRequests(cause: Cause): string {
+  const n = cause.simplest.wire.length;
+  return `${n} request${n === 1 ? '' : 's'}`;
+}
+
 /** How many cases a cause covers, by level: "9 MUST, 2 SHOULD". */
-export function levelsOf(cause: Cause): string {
+function levelsOf(cause: Cause): string {
   const all = [cause.simplest, ...cause.others];
   return LEVELS.map((l) => [l, all.filter((c) => c.level === l).length] as const)
     .filter(([, n]) => n > 0)

@@ -4,7 +4,7 @@
  * counts per level and outcome, an ack-latency chart of every request, and per case the quoted requirement
  * with its source, expected vs actual, the timed wire log and the `curl` reproduction.
  */
-import { failuresByCause, levelsOf, withoutListed } from './causes.ts';
+import { failuresByCause, headline, simplestRequests, withoutListed } from './causes.ts';
 import type { CaseReport, Grade, RunReport, WireEntry } from './model.ts';
 import { LEVELS, OUTCOMES } from './model.ts';
 
@@ -198,8 +198,7 @@ function causesSection(r: RunReport): string {
     `<a href="#${esc(c.id)}">${esc(c.id)}</a> <span class="muted">(${c.level}${c.known ? ', known' : ''})</span>`;
   const items = causes.map((cause) => {
     const first = cause.simplest;
-    const requests = first.wire.length;
-    return `<div class="cause"><h3>${cause.others.length + 1} cases fail the same way (${esc(levelsOf(cause))}): ${esc(cause.summary)}</h3><p>The simplest: ${link(first)}, ${requests} request${requests === 1 ? '' : 's'}: ${esc(first.reason ?? '')}</p>${first.curl ? `<pre class="curl">${esc(first.curl)}</pre>` : ''}<p>With the same cause: ${cause.others.map(link).join(', ')}</p></div>`;
+    return `<div class="cause"><h3>${esc(headline(cause))}</h3><p>The simplest: ${link(first)}, ${simplestRequests(cause)}: ${esc(first.reason ?? '')}</p>${first.curl ? `<pre class="curl">${esc(first.curl)}</pre>` : ''}<p>With the same cause: ${cause.others.map(link).join(', ')}</p></div>`;
   });
   return `<h2>Failures by cause</h2>\n<section id="causes">${items.join('\n')}</section>\n`;
 }

@@ -1,5 +1,5 @@
 /** `report.md`: the run as a pull-request comment or a GitHub job summary (kept under GitHub's size limit). */
-import { type Cause, failuresByCause, levelsOf, withoutListed } from './causes.ts';
+import { type Cause, failuresByCause, headline, simplestRequests, withoutListed } from './causes.ts';
 import type { CaseReport, RunReport } from './model.ts';
 import { LEVELS, OUTCOMES } from './model.ts';
 import { GRADE_LABEL } from './html.ts';
@@ -46,12 +46,10 @@ function failure(c: CaseReport, note?: string, open = false): string {
 
 /** Failures that share a cause: the cause once, the simplest case open with its details, the others listed. */
 function group(cause: Cause): string {
-  const n = cause.others.length + 1;
-  const requests = cause.simplest.wire.length;
   return [
-    `#### ${n} cases fail the same way (${levelsOf(cause)}): ${cell(cause.summary)}`,
+    `#### ${cell(headline(cause))}`,
     '',
-    failure(cause.simplest, `the simplest: ${requests} request${requests === 1 ? '' : 's'}`, true),
+    failure(cause.simplest, `the simplest: ${simplestRequests(cause)}`, true),
     `With the same cause:`,
     '',
     ...cause.others.map((c) => `- ${line(c)}`),

@@ -21,7 +21,7 @@ import { logTail } from '../core/launchers.ts';
 import { describeObserver, observerOf } from '../core/observers.ts';
 import { PACKAGE_ROOT } from '../core/schemas.ts';
 import { PROFILES } from '../profiles.ts';
-import { failuresByCause, levelsOf, withoutListed } from './causes.ts';
+import { failuresByCause, headline, simplestRequests, withoutListed } from './causes.ts';
 import { annotations, type Location, writeJobSummary } from './github.ts';
 import { toMarkdown } from './markdown.ts';
 import { buildRunReport } from './build.ts';
@@ -344,10 +344,8 @@ export default class PushcheckReporter implements Reporter {
     };
     const { causes, alone } = failuresByCause(r.cases);
     for (const cause of causes) {
-      const n = cause.others.length + 1;
-      say(`  ${n} cases fail the same way (${levelsOf(cause)}): ${cause.summary}`);
-      const requests = cause.simplest.wire.length;
-      say(`    ${head(cause.simplest)}  (the simplest: ${requests} request${requests === 1 ? '' : 's'})`);
+      say(`  ${headline(cause)}`);
+      say(`    ${head(cause.simplest)}  (the simplest: ${simplestRequests(cause)})`);
       details(cause.simplest, '      ');
       for (const k of cause.others) say(`    ${head(k)}`);
     }
