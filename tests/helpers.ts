@@ -56,28 +56,18 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * Resolves once `pushcheck listen …` (started with {@link pushcheck}, not awaited) accepts connections on
- * `port`; throws with what it printed if it ends first.
+ * Resolves once something accepts connections on 127.0.0.1:`port`; throws after 30 s, or at once if `starter`
+ * (the process that should listen: a child, or a {@link pushcheck} run not awaited) ends first.
  */
-export async function listenerUp(port: number, run: Promise<CliResult>): Promise<void> {
-  let ended: CliResult | undefined;
-  void run.then((r) => (ended = r));
-  for (let i = 0; i < 300 && ended === undefined; i++) {
-    if (await listening(port)) return;
-    await new Promise((r) => setTimeout(r, 100));
+export async function waitForPort(port: number, starter?: ChildProcess | Promise<CliResult>): Promise<void> {
+  let ended: string | undefined;
+  if (starter instanceof Promise) {
+    void starter.then((r) => (ended = `it ended (exit ${r.code}) before listening on ${port}: ${r.stderr}`));
   }
-  throw new Error(
-    ended
-      ? `it ended (exit ${ended.code}) before listening: ${ended.stderr}`
-      : `nothing on ${port} after 30 s`,
-  );
-}
-
-/** Resolves once something accepts connections on 127.0.0.1:`port`; throws after 30 s or if `child` exits. */
-export async function waitForPort(port: number, child?: ChildProcess): Promise<void> {
   for (let i = 0; i < 300; i++) {
-    if (child && child.exitCode !== null)
-      throw new Error(`it exited (${child.exitCode}) before listening on ${port}`);
+    if (starter && !(starter instanceof Promise) && starter.exitCode !== null)
+      ended = `it exited (${starter.exitCode}) before listening on ${port}`;
+    if (ended !== undefined) throw new Error(ended);
     if (await listening(port)) return;
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -19,6 +19,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { usage, UsageError } from './errors.ts';
+import { reaper } from './reaper.ts';
 
 /** The file names `pushcheck run` looks for, in this order, when given no flags. */
 export const CONFIG_FILES = [
@@ -102,15 +103,19 @@ async function importTypeScript(file: string): Promise<unknown> {
     compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
   });
   const js = join(dirname(file), `.${basename(file, '.ts')}.${process.pid}.mjs`);
+  // Removed however pushcheck ends: in the finally, or by the watchdog after a SIGKILL.
+  const unwatch = reaper.path(js);
   try {
     writeFileSync(js, outputText);
   } catch (err) {
+    unwatch();
     return usage(`${file} could not be loaded: writing ${js} failed (${(err as Error).message})`);
   }
   try {
     return (await import(pathToFileURL(js).href)) as unknown;
   } finally {
     rmSync(js, { force: true });
+    unwatch();
   }
 }
 

@@ -17,7 +17,7 @@ import type { DeviceBehaviour } from '../../src/protocols/controlid/sender.ts';
 import { type DeviceListenOptions, listenDevice } from '../../src/protocols/controlid/listen.ts';
 import { sendAsDevice } from '../../src/protocols/controlid/send.ts';
 import type { CaseReport } from '../../src/report/model.ts';
-import { freePort, idsWith, listenerUp, pushcheck, scratch } from '../helpers.ts';
+import { freePort, idsWith, pushcheck, scratch, waitForPort } from '../helpers.ts';
 
 // A period of 100 s at scale 0.01: 1 s, so that a loaded machine's event-loop delay does not blur the cases.
 const PERIOD_S = 100;
@@ -154,7 +154,7 @@ test('`listen controlid` grades `send controlid` on the command line: the refere
     ['listen', 'controlid', '--port', String(port), ...scaled, '--report', dir],
     dir,
   );
-  await listenerUp(port, listening);
+  await waitForPort(port, listening);
   const target = `http://127.0.0.1:${port}/api`;
   const sent = await pushcheck([
     'send',

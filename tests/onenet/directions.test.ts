@@ -19,7 +19,7 @@ import { intervalTolerance, judgeIntervals } from '../../src/core/retry.ts';
 import { type SenderBehaviour, sendMessages } from '../../src/protocols/onenet/send.ts';
 import { listen, type Respond } from '../../src/protocols/onenet/listen.ts';
 import { ONENET_MAX_ATTEMPTS, ONENET_RETRY } from '../../src/protocols/onenet/retry.ts';
-import { AES_KEY, freePort, listenerUp, pushcheck, scratch, TOKEN } from '../helpers.ts';
+import { AES_KEY, freePort, pushcheck, scratch, TOKEN, waitForPort } from '../helpers.ts';
 
 const SCALE = 0.001;
 
@@ -234,7 +234,7 @@ test('pushcheck listen and pushcheck send, from the command line: a report, exit
     '--report',
     report,
   ]);
-  await listenerUp(port, listening);
+  await waitForPort(port, listening);
   const sent = await pushcheck([
     'send',
     'onenet',
