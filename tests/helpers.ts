@@ -1,6 +1,12 @@
 /** Shared by pushcheck's own tests: run the real CLI as a user would, and read what it wrote. */
-import { type ChildProcess, type ChildProcessByStdio, execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  type ChildProcess,
+  type ChildProcessByStdio,
+  execFile,
+  execFileSync,
+  spawn,
+} from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import type { Readable } from 'node:stream';
@@ -23,6 +29,20 @@ export interface CliResult {
   stderr: string;
   ms: number;
   report?: RunReport;
+}
+
+/**
+ * Makes `dir` a folder nobody may write in, and returns the function that undoes it. Root ignores mode bits but
+ * not the immutable attribute; anyone else gets a read-only folder. (Running as another user instead would
+ * need that user to read the clone, which CI's folder need not allow.)
+ */
+export function lockFolder(dir: string): () => void {
+  if (process.getuid?.() === 0) {
+    execFileSync('chattr', ['+i', dir]);
+    return () => execFileSync('chattr', ['-i', dir]);
+  }
+  chmodSync(dir, 0o555);
+  return () => chmodSync(dir, 0o755);
 }
 
 /** A fresh temporary folder. */

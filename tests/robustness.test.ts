@@ -5,14 +5,21 @@
  * process carries the marker and the folder is empty. And every bad path a user can give ends in one sentence
  * and exit 2 before anything starts.
  */
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { onenetArgs, pushcheck, type Running, scratch, startPushcheck, underWay } from './helpers.ts';
+import {
+  lockFolder,
+  onenetArgs,
+  pushcheck,
+  type Running,
+  scratch,
+  startPushcheck,
+  underWay,
+} from './helpers.ts';
 
 /** A receiver that echoes the verification GET and never answers a push: a run against it goes on and on. */
 const SLOW_RECEIVER = `
@@ -163,11 +170,10 @@ test('every output path is checked before anything starts: one sentence, exit 2,
   });
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
   const target = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/onenet`;
-  // A folder nobody may write in: root ignores mode bits, but not the immutable attribute.
+  // A folder nobody may write in (lockFolder: the immutable attribute for root).
   const locked = join(dir, 'locked');
   mkdirSync(locked);
-  if (process.getuid?.() === 0) execFileSync('chattr', ['+i', locked]);
-  else chmodSync(locked, 0o555);
+  const unlock = lockFolder(locked);
   const bad: [string, RegExp][] = [
     [join(locked, 'report'), /cannot write in .*locked: permission denied; choose another path$/],
     ['/proc/nope', /^pushcheck: --report \/proc\/nope: cannot write in \/proc: /],
@@ -186,7 +192,7 @@ test('every output path is checked before anything starts: one sentence, exit 2,
     }
   } finally {
     receiver.close();
-    if (process.getuid?.() === 0) execFileSync('chattr', ['-i', locked]);
+    unlock();
   }
   const merge = await pushcheck(['report', 'merge', dir, '--out', file]);
   expect(merge.code).toBe(2);
