@@ -314,7 +314,8 @@ async function onTerminal(
   dir: string,
   steps: [RegExp, string | NodeJS.Signals][],
 ): Promise<{ code: number | null; out: string }> {
-  const cmd = `'${process.execPath}' '${join(ROOT, 'bin', 'pushcheck.js')}' init`;
+  // `exec`: dash, script's shell when SHELL is unset (as in CI), would otherwise stay as pushcheck's parent.
+  const cmd = `exec '${process.execPath}' '${join(ROOT, 'bin', 'pushcheck.js')}' init`;
   const child = spawn('script', ['-qec', cmd, '/dev/null'], { cwd: dir, env: cleanEnv({ TERM: 'dumb' }) });
   let out = '';
   let next = 0;
