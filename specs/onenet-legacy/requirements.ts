@@ -176,8 +176,8 @@ export const requirements = {
   },
   'onenet-legacy.robust.wrong-types': {
     level: 'SHOULD',
-    title: 'answers a push whose msg is a string and nonce a number without a server error',
-    text: 'msg is a JSON object or array (the legacy SDKs), not a JSON string as in OneNET Studio; a Studio-shaped or mistyped body gets any complete answer below 500 (400 is usual), not a 5xx.',
+    title: 'answers a push whose msg (or enc_msg) and nonce have the wrong types without a server error',
+    text: 'msg is a JSON object or array (the legacy SDKs), not a JSON string as in OneNET Studio; a Studio-shaped or mistyped body (in encrypted mode: enc_msg an object, not a string) gets any complete answer below 500 (400 is usual), not a 5xx.',
     source: PUSH_BODY,
     interpreted: true,
   },

@@ -12,11 +12,15 @@ function acked(res: Exchange): boolean {
   return res.error === undefined && res.response?.status === 200;
 }
 
-/** One kind of bad input: its case, its name in sentences, and how to send it. */
+/** One kind of bad input: its case, its name in sentences (which may depend on the run's mode), and how to send it. */
 export interface BadInput<Id extends string, S> {
   id: Id;
-  label: string;
+  label: string | ((sender: S) => string);
   send(target: Target, sender: S): Promise<Exchange>;
+}
+
+function labelOf<S>(input: BadInput<string, S>, sender: S): string {
+  return typeof input.label === 'string' ? input.label : input.label(sender);
 }
 
 /**
@@ -32,7 +36,7 @@ export function robustnessCases<P extends FamilyProfile, Id extends string, S ex
     family.conformance(input.id, async ({ target, sender }) => {
       expectNoServerError(
         await input.send(target, sender),
-        `${input.label} must get a complete answer below 500, not a 5xx or a broken connection`,
+        `${labelOf(input, sender)} must get a complete answer below 500, not a 5xx or a broken connection`,
       );
     });
   }
@@ -46,14 +50,15 @@ export function robustnessCases<P extends FamilyProfile, Id extends string, S ex
       // Not judged: it tells "bad input broke the receiver" from "the receiver acks no genuine push at all".
       const before = await target.post(genuine(sender).json, 'genuine push before any bad input');
       for (const input of badInputs) {
+        const label = labelOf(input, sender);
         await input.send(target, sender);
-        const res = await target.post(genuine(sender).json, `genuine push after ${input.label}`);
+        const res = await target.post(genuine(sender).json, `genuine push after ${label}`);
         // A receiver that stopped acking stays stopped: the first failure is the finding.
         if (!acked(res)) {
           fail(
             acked(before)
-              ? `the receiver stopped acking genuine pushes after ${input.label}`
-              : `the receiver acked no genuine push, neither one sent before any bad input nor the one after ${input.label}: its acks fail whatever the input (see the cases that ack a push)`,
+              ? `the receiver stopped acking genuine pushes after ${label}`
+              : `the receiver acked no genuine push, neither one sent before any bad input nor the one after ${label}: its acks fail whatever the input (see the cases that ack a push)`,
             'every genuine push that follows bad input acked with HTTP 200',
             acked(before)
               ? describeResponse(res)

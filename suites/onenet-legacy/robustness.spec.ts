@@ -28,7 +28,10 @@ const BAD_INPUTS: BadInput<OneNetLegacyCaseId, LegacySender>[] = [
   },
   {
     id: 'onenet-legacy.robust.wrong-types',
-    label: 'a push whose msg is a string and nonce a number',
+    label: (s) =>
+      s.encrypted
+        ? 'a push whose enc_msg is an object and nonce a number'
+        : 'a push whose msg is a string and nonce a number',
     send: (t, s) => {
       const p = s.push('datapoint');
       // Plain: msg as JSON text, as OneNET Studio sends it; encrypted: enc_msg wrapped in an object.

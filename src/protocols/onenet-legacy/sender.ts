@@ -59,6 +59,11 @@ export class LegacySender {
     this.studio = new OneNetSender({ token: opts.token, runTag: opts.runTag, rng: opts.rng });
   }
 
+  /** Whether the run's pushes are encrypted (the run has an EncodingAESKey). */
+  get encrypted(): boolean {
+    return this.opts.encodingAesKey !== undefined;
+  }
+
   /** A fresh marker, unique to one message of this run. */
   marker(): string {
     return newMarker(this.opts.runTag, this.opts.rng);
