@@ -125,7 +125,7 @@ export function describeResponse(ex: Exchange): string {
   if (ex.error !== undefined) return `no usable response: ${ex.error} (after ${ex.timings.totalMs} ms)`;
   const r = ex.response;
   if (!r) return 'no response';
-  const body = r.bodyBytes === 0 ? 'an empty body' : `body ${JSON.stringify(r.body)}`;
+  const body = r.bodyBytes === 0 ? 'an empty body' : `body ${clipped(r.body, r.bodyBytes)}`;
   const location = r.headers.location;
   // The platform posts to the configured URL only, so pushcheck follows no redirect (decisions/009).
   const redirect =
@@ -133,6 +133,15 @@ export function describeResponse(ex: Exchange): string {
       ? ` redirecting to ${JSON.stringify(location)} (not followed: the ack must come from the configured URL)`
       : '';
   return `HTTP ${r.status}${redirect} with ${body} after ${ex.timings.totalMs} ms`;
+}
+
+/** How many characters of a body a failure's one-line "actual" quotes; the wire log keeps the rest. */
+export const ACTUAL_BODY_CHARS = 200;
+
+/** `text` quoted as JSON, cut to {@link ACTUAL_BODY_CHARS} characters with its size and where the rest is. */
+export function clipped(text: string, bytes: number = Buffer.byteLength(text)): string {
+  if (text.length <= ACTUAL_BODY_CHARS) return JSON.stringify(text);
+  return `${JSON.stringify(text.slice(0, ACTUAL_BODY_CHARS))}… (${bytes} bytes; the whole body is in the case's wire log)`;
 }
 
 /** The status must be exactly `status` and the response complete. */
