@@ -6,7 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { parseOptions } from '../core/args.ts';
-import type { RunConfig } from '../core/config.ts';
+import { type RunConfig, redact } from '../core/config.ts';
 import { findConfigFile, planRuns } from '../core/config-file.ts';
 import { EXIT, integerOption, stringOption, UsageError, usage } from '../core/errors.ts';
 import { runSuites } from '../core/playwright.ts';
@@ -191,7 +191,11 @@ async function prepareRun(args: string[], extraSecrets: readonly string[]): Prom
       ...reporting,
     };
     for (const url of [profile.probe?.(setup.target, settings) ?? setup.target].flat()) await reachable(url);
-    if (!values['no-preflight']) await preflightTarget(profile, config);
+    if (!values['no-preflight']) {
+      await preflightTarget(profile, config);
+      const lookalike = await profile.lookalike?.(config, settings);
+      if (lookalike !== undefined) console.error(`pushcheck: ${redact(lookalike, config.secrets)}`);
+    }
     await profile.preflight?.(settings);
     await setup.checkTls();
     return { profile, config, setup, fuzz };

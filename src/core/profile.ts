@@ -7,6 +7,7 @@
 import type { Need, Registry } from './case.ts';
 import type { Exchange, OutgoingRequest } from './http.ts';
 import type { Rng } from './rng.ts';
+import type { RunConfig } from './config.ts';
 
 /** Options in node:util `parseArgs` form (every value arrives as a string or a boolean). */
 export type OptionSpec = Record<
@@ -122,6 +123,11 @@ export interface Profile<S = unknown> {
     settings: S,
     ctx: { runTag: string; rng: Rng; deadlineMs: number },
   ): Promise<FirstRequest>;
+  /**
+   * After the preflight: a sentence when the receiver looks like one of another profile (it refuses this
+   * profile's genuine message and accepts the other's), printed before the cases; undefined otherwise.
+   */
+  lookalike?(run: RunConfig, settings: S): Promise<string | undefined>;
   /**
    * What else must hold before any case runs, beyond reachable URLs (a port the run will listen on is free);
    * throws `UsageError` (src/core/errors.ts) saying what to do.

@@ -67,6 +67,10 @@ export const onenetLegacyProfile: Profile<OneNetLegacySettings> = {
     const sender = new LegacySender({ token: s.token, encodingAesKey: s.encodingAesKey, runTag, rng });
     return verificationRequest(target, sender.verification(), deadlineMs);
   },
+  async lookalike(run, s) {
+    const { otherGeneration } = await import('./generation.ts');
+    return otherGeneration('onenet-legacy', run, { token: s.token, encodingAesKey: s.encodingAesKey });
+  },
   async demo(scratchDir) {
     const [{ legacyHandlers }, { serve }] = await Promise.all([
       import('../../../mocks/onenet-legacy/reference.ts'),

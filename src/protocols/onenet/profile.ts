@@ -63,6 +63,10 @@ export const onenetProfile: Profile<OneNetSettings> = {
     const probe = new OneNetSender({ token: s.token, aesKey: s.aesKey, runTag, rng }).verification();
     return verificationRequest(target, probe, deadlineMs);
   },
+  async lookalike(run, s) {
+    const { otherGeneration } = await import('../onenet-legacy/generation.ts');
+    return otherGeneration('onenet', run, { token: s.token, aesKey: s.aesKey });
+  },
   async demo(scratchDir) {
     const [{ onenetHandlers }, { serve }] = await Promise.all([
       import('../../../mocks/onenet/reference.ts'),
