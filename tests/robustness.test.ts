@@ -11,6 +11,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
+import type { RunReport } from '../src/report/model.ts';
 import {
   lockFolder,
   onenetArgs,
@@ -127,7 +128,17 @@ for (const [signal, code] of [
       `pushcheck: interrupted by ${signal}; the report in ${run.report} is incomplete`,
     );
     expect(run.out()).not.toMatch(/\n\s+at /);
-    expect(JSON.parse(readFileSync(join(run.report, 'report.json'), 'utf8')).verdict).toBe('incomplete');
+    // The gate line names no exit code of its own: the signal's is pushcheck's, which its last line says.
+    expect(run.out()).toMatch(/gate: INCOMPLETE \(the run was interrupted\)\n/);
+    const report = JSON.parse(readFileSync(join(run.report, 'report.json'), 'utf8')) as RunReport;
+    expect(report.verdict).toBe('incomplete');
+    // The case under way is not assessed because of the interruption, never "skipped" as if not offered.
+    const cut = report.cases.filter((c) => c.reason === 'the run was interrupted');
+    expect(cut.length, run.out()).toBeGreaterThan(0);
+    for (const c of cut) expect(c.outcome).toBe('not-assessed');
+    for (const c of report.cases.filter((k) => k.outcome === 'skipped')) {
+      expect(c.reason, `${c.id} is skipped with a reason`).toMatch(/secure mode only/);
+    }
     await nothingLeft(run);
   });
 }

@@ -4,7 +4,7 @@
  * naming each failed case once, with the failures that share a cause said together (src/report/causes.ts),
  * and on GitHub Actions annotations and the job summary. Every string it writes passes through redaction.
  */
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type {
   FullConfig,
@@ -53,6 +53,9 @@ function jsonAttachments(result: TestResult, name: string): unknown[] {
     .filter((a) => a.name === name && a.body)
     .map((a) => JSON.parse((a.body as Buffer).toString('utf8')) as unknown);
 }
+
+/** Why a run stopped, when Playwright's runner was interrupted (Ctrl-C, SIGTERM, SIGHUP). */
+const INTERRUPTED = 'was interrupted';
 
 function stripAnsi(s: string): string {
   // eslint-disable-next-line no-control-regex -- ANSI escapes start with ESC
@@ -268,7 +271,7 @@ export default class PushcheckReporter implements Reporter {
   onEnd(result: FullResult): void {
     const stopped =
       result.status === 'interrupted'
-        ? 'was interrupted'
+        ? INTERRUPTED
         : result.status === 'timedout'
           ? 'hit its global time limit'
           : undefined;
@@ -316,16 +319,21 @@ export default class PushcheckReporter implements Reporter {
     });
     const written = writeReportFolder(c.reportDir, report, c.secrets);
     redactFolder(join(c.reportDir, '.artifacts'), c.secrets);
+    // A launched receiver's output, beside the report that quotes it: its last lines, redacted.
+    if (written.receiver) {
+      const log = written.receiver.log.map((line) => `${redact(line, c.secrets)}\n`).join('');
+      writeFileSync(join(c.reportDir, 'receiver.log'), log);
+    }
     run.finished = true;
     if (!this.streaming) process.stdout.write(`\n${run.held.splice(0).join('\n')}\n`);
-    this.summary(run, written);
+    this.summary(run, written, stopped);
     if (process.env.GITHUB_ACTIONS === 'true') {
       for (const line of annotations(written, run.locations, PACKAGE_ROOT)) this.say(run, line);
     }
     writeJobSummary(redact(toMarkdown(written), c.secrets));
   }
 
-  private summary(run: RunState, r: RunReport): void {
+  private summary(run: RunState, r: RunReport, stopped: string | undefined): void {
     const say = (line: string) => this.say(run, line);
     const s = r.summary;
     say('');
@@ -360,9 +368,9 @@ export default class PushcheckReporter implements Reporter {
       );
     }
     say(`  verdict: ${r.verdict.toUpperCase()} (${withoutListed(r.verdictReason, listed)})`);
-    say(
-      `  gate: ${r.gate.result.toUpperCase()} (${withoutListed(r.gate.reason, listed)}), exit ${exitCodeOf(r.gate)}`,
-    );
+    // An interrupted run's exit code is the signal's (128 + N), which pushcheck's own last line names.
+    const exit = stopped === INTERRUPTED ? '' : `, exit ${exitCodeOf(r.gate)}`;
+    say(`  gate: ${r.gate.result.toUpperCase()} (${withoutListed(r.gate.reason, listed)})${exit}`);
     say(
       `  report: ${join(run.config.reportDir, 'index.html')} (and report.json, junit.xml, report.md, badge.svg)`,
     );
