@@ -10,6 +10,12 @@ import { createRng } from '../../core/rng.ts';
 import { OneNetSender } from '../onenet/sender.ts';
 import { LegacySender } from './sender.ts';
 
+/**
+ * How long a probe waits: a receiver refuses another generation's push at once, and a slow receiver must not
+ * hold up the cases (whose deadlines judge it) by more than this.
+ */
+const PROBE_DEADLINE_MS = 1000;
+
 export type Generation = 'onenet' | 'onenet-legacy';
 
 const NAMES: Record<Generation, string> = {
@@ -41,7 +47,7 @@ async function answer(run: RunConfig, body: string): Promise<'acked' | 'refused'
     headers: { 'content-type': 'application/json' },
     body,
     label: 'generation probe',
-    deadlineMs: run.deadlineMs,
+    deadlineMs: Math.min(PROBE_DEADLINE_MS, run.deadlineMs),
     ...(run.tls !== undefined ? { tls: run.tls } : {}),
   });
   if (ex.error !== undefined || ex.response === undefined) return 'silent';
