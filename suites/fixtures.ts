@@ -32,7 +32,7 @@ import {
   runTitle,
 } from '../src/core/config.ts';
 import { type Exchange, type OutgoingRequest, send } from '../src/core/http.ts';
-import { type Observer, waitForCount } from '../src/core/observer.ts';
+import { type Observer, type Tally, tally, waitForCount } from '../src/core/observer.ts';
 import { createObserver, observerOf } from '../src/core/observers.ts';
 import { NO_STATE_HOOK, STATE_HOOK_NEED, stateHook } from '../src/core/state.ts';
 import { PROFILES } from '../src/profiles.ts';
@@ -62,10 +62,20 @@ export interface Observe {
   /** Waits until `marker` has appeared, then lets the receiver finish writing; returns the settled count. */
   settled(marker: string): Promise<number>;
   /**
-   * Counts `marker` once `sentinel` (a genuine message sent after it) has been recorded, so that absence means
-   * something. When the sentinel never shows, the observer sees nothing and the case is not assessed.
+   * Waits until `sentinel` (a genuine message delivered once, after the messages the case counts) has been
+   * recorded and has settled, and returns the calibration it gives: what one processing leaves, against which
+   * the case's markers are counted. Absence then means something, and a receiver that records a message twice
+   * is not taken for one that processes it twice. When the sentinel never shows, the observer sees nothing and
+   * the case is not assessed; `answered` says how the sentinel was answered, when the case counts on it
+   * whatever the answer.
    */
-  countAfter(marker: string, sentinel: string): Promise<number>;
+  calibrate(sentinel: string, answered?: string): Promise<Calibration>;
+}
+
+/** The records one genuine message left in the observer (the sentinel's, settled), to count markers against. */
+export interface Calibration {
+  /** Counts `marker` now (the receiver has settled), against the sentinel's records. */
+  tally(marker: string): Promise<Tally>;
 }
 
 export interface State {
@@ -217,15 +227,24 @@ export const test = base.extend<{
         await new Promise((r) => setTimeout(r, settleMs));
         return counted(marker, 0, 'settled', { settleMs });
       },
-      async countAfter(marker, sentinel) {
+      async calibrate(sentinel, answered) {
         const { n, settleMs } = await seen(sentinel, 'sentinel');
         if (n === 0) {
+          const answer = answered === undefined ? '' : ` (sent once, it was answered ${answered})`;
           notAssessed(
-            `the observer never recorded the genuine sentinel push (marker ${sentinel}) within ${run.observeTimeoutMs} ms, so the absence of another marker proves nothing: is the observer (${observer?.kind} ${observer?.where}) looking where your receiver records processed messages?`,
+            `the observer never recorded the genuine sentinel push (marker ${sentinel}) within ${run.observeTimeoutMs} ms${answer}, so the absence of another marker proves nothing: is the observer (${observer?.kind} ${observer?.where}) looking where your receiver records processed messages?`,
           );
         }
         await new Promise((r) => setTimeout(r, settleMs));
-        return counted(marker, 0, 'must not appear (again)', { settleMs });
+        const perMessage = Math.max(1, await counted(sentinel, 0, 'sentinel, settled', { settleMs }));
+        return {
+          tally: async (marker) =>
+            tally(
+              marker,
+              await counted(marker, 0, 'counted against the sentinel', { perMessage }),
+              perMessage,
+            ),
+        };
       },
     });
   },

@@ -145,3 +145,34 @@ export class FileObserver implements Observer {
     return this.counts.get(marker) ?? 0;
   }
 }
+
+/**
+ * A marker's count read against what one processing leaves. A receiver may record a processed message more
+ * than once (a parse line and a summary line), so a count means something only beside the count of a genuine
+ * message delivered once, in the same case: the calibration. Every "processed once" and "not processed" case
+ * reads the observer through this, so that they all count alike.
+ */
+export interface Tally {
+  /** The marker counted. */
+  marker: string;
+  /** How many times the observer saw it. */
+  seen: number;
+  /** How many times it saw the genuine message's marker, once settled: the records of one processing (≥ 1). */
+  perMessage: number;
+  /** How many times the message was processed: `seen / perMessage`, to two decimals. */
+  times: number;
+}
+
+/** The tally of `marker`, seen `seen` times where one processing leaves `perMessage` records. */
+export function tally(marker: string, seen: number, perMessage: number): Tally {
+  if (!Number.isInteger(perMessage) || perMessage < 1) {
+    throw new Error(`a calibration needs at least one record of the genuine message, got ${perMessage}`);
+  }
+  return { marker, seen, perMessage, times: Math.round((seen / perMessage) * 100) / 100 };
+}
+
+/** What the observer saw, for a failure's "actual": "4 records where one genuine message leaves 2: processed 2 times". */
+export function describeTally(t: Tally): string {
+  const records = t.seen === 1 ? '1 record' : `${t.seen} records`;
+  return `${records} of marker ${t.marker} where one genuine message leaves ${t.perMessage}: processed ${t.times} time${t.times === 1 ? '' : 's'}`;
+}

@@ -4,6 +4,7 @@
  */
 import { describeResponse, fail, notAssessed } from '../../src/core/case.ts';
 import type { Exchange } from '../../src/core/http.ts';
+import { describeTally } from '../../src/core/observer.ts';
 import { accepted, type Box, conformance, expectAccepted, expectRefused } from './fixtures.ts';
 
 const JSON_TYPE = { 'content-type': 'application/json' };
@@ -131,16 +132,17 @@ conformance('alertpush.auth.refused-not-processed', async ({ box, observe }) => 
       `the genuine sentinel alert was not accepted (${box.shown(describeResponse(res))}), so nothing can be concluded`,
     );
   }
-  const [first, ...rest] = refusedAlerts;
-  if (first === undefined) return;
-  const counts = [await observe.countAfter(first.alert.marker, sentinel.marker)];
-  for (const p of rest) counts.push(await observe.count(p.alert.marker, 0));
-  const processed = refusedAlerts.filter((_, i) => (counts[i] ?? 0) > 0);
+  const calibration = await observe.calibrate(sentinel.marker);
+  const processed: string[] = [];
+  for (const p of refusedAlerts) {
+    const counted = await calibration.tally(p.alert.marker);
+    if (counted.seen > 0) processed.push(`${p.label}: ${describeTally(counted)}`);
+  }
   if (processed.length > 0) {
     fail(
       `${processed.length} of ${refusedAlerts.length} alerts with no valid token were processed`,
       'none of them recorded (a refused alert leaves no trace)',
-      processed.map((p) => `${p.label}: marker ${p.alert.marker} recorded`).join('; '),
+      processed.join('; '),
     );
   }
 });

@@ -1,6 +1,7 @@
 /** The same alarm delivered twice (retries are not documented), processed once. */
 import { fail, notAssessed } from '../../src/core/case.ts';
-import { conformance, countAfterSentinel, genuineEvent } from './fixtures.ts';
+import { describeTally } from '../../src/core/observer.ts';
+import { conformance, genuineEvent, sentinelCalibration } from './fixtures.ts';
 
 conformance('eye4.dedup.processed-once', async ({ eye4, sender, observe }) => {
   const { probe } = await genuineEvent(eye4, sender, 'first delivery');
@@ -11,12 +12,13 @@ conformance('eye4.dedup.processed-once', async ({ eye4, sender, observe }) => {
     );
   }
   await eye4.alarm(probe, 'the same alarm again');
-  const after = await countAfterSentinel(eye4, sender, observe, probe.marker);
-  if (after > first) {
+  const calibration = await sentinelCalibration(eye4, sender, observe);
+  const after = await calibration.tally(probe.marker);
+  if (after.times > 1) {
     fail(
       'a duplicated alarm was processed again',
-      `the alarm recorded ${first} time(s), as after the first delivery`,
-      `recorded ${after} time(s)`,
+      `processed once: as many records as one genuine alarm leaves (${after.perMessage})`,
+      describeTally(after),
     );
   }
 });

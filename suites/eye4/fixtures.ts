@@ -29,7 +29,7 @@ import {
   GUID_HEADER,
   type GuidChoice,
 } from '../../src/protocols/eye4/sender.ts';
-import { defineConformance, type Observe, test as core } from '../fixtures.ts';
+import { type Calibration, defineConformance, type Observe, test as core } from '../fixtures.ts';
 
 /** The Eye4 settings of a run. */
 export function settings(run: RunConfig): Eye4Settings {
@@ -220,23 +220,23 @@ export async function genuineEvent(
 }
 
 /**
- * Sends a genuine alarm and its resource message (the sentinel) and, once the receiver has recorded the
- * alarm, counts `marker`: the alarm that must not have been processed (again). A sentinel that is not acked
- * or never recorded leaves the case not assessed, never passed.
+ * Sends a genuine alarm and its resource message (the sentinel) once, after the alarms the case counts, and
+ * resolves with the calibration the alarm's record gives: the markers of the alarms that must not have been
+ * processed (again) are counted against it. A sentinel that is not acked or never recorded leaves the case not
+ * assessed, never passed.
  */
-export async function countAfterSentinel(
+export async function sentinelCalibration(
   eye4: Eye4Wire,
   sender: Eye4Sender,
   observe: Observe,
-  marker: string,
-): Promise<number> {
+): Promise<Calibration> {
   const sentinel = await genuineEvent(eye4, sender, 'genuine sentinel');
   if (!is2xx(sentinel.alarm)) {
     notAssessed(
       `the genuine sentinel alarm was not acked (${describeResponse(sentinel.alarm)}), so nothing can be concluded`,
     );
   }
-  return observe.countAfter(marker, sentinel.probe.marker);
+  return observe.calibrate(sentinel.probe.marker);
 }
 
 export { expect } from '@playwright/test';

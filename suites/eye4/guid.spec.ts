@@ -1,16 +1,18 @@
 /** The fixed guid header (the Eye4 alarm access document §V.3): alarms without it, or with another value, are forgeries. */
 import { fail } from '../../src/core/case.ts';
-import { conformance, countAfterSentinel, settings } from './fixtures.ts';
+import { describeTally } from '../../src/core/observer.ts';
+import { conformance, sentinelCalibration, settings } from './fixtures.ts';
 
 conformance('eye4.guid.missing-not-processed', async ({ eye4, sender, observe }) => {
   const forged = sender.alarm();
   await eye4.alarm(forged, 'alarm without the guid header', { kind: 'missing' });
-  const seen = await countAfterSentinel(eye4, sender, observe, forged.marker);
-  if (seen > 0) {
+  const calibration = await sentinelCalibration(eye4, sender, observe);
+  const counted = await calibration.tally(forged.marker);
+  if (counted.seen > 0) {
     fail(
       'an alarm without the guid header was processed',
       `the alarm (did containing ${forged.marker}) never recorded`,
-      `recorded ${seen} time(s)`,
+      describeTally(counted),
     );
   }
 });
@@ -32,12 +34,11 @@ conformance('eye4.guid.wrong-not-processed', async ({ run, eye4, sender, observe
     await eye4.alarm(probe, `alarm whose guid has ${how}`, { kind: 'value', value });
     forged.push([how, probe.marker]);
   }
+  const calibration = await sentinelCalibration(eye4, sender, observe);
   const processed: string[] = [];
-  for (const [i, [how, marker]] of forged.entries()) {
-    // The sentinel is sent once; later counts only need the receiver to have settled.
-    const seen =
-      i === 0 ? await countAfterSentinel(eye4, sender, observe, marker) : await observe.count(marker, 0);
-    if (seen > 0) processed.push(`the guid with ${how} (${marker}, recorded ${seen} time(s))`);
+  for (const [how, marker] of forged) {
+    const counted = await calibration.tally(marker);
+    if (counted.seen > 0) processed.push(`the guid with ${how} (${describeTally(counted)})`);
   }
   if (processed.length > 0) {
     fail(

@@ -3,12 +3,13 @@
  * again when the ack failed.
  */
 import { expectStatus, fail, notAssessed } from '../../src/core/case.ts';
+import { describeTally } from '../../src/core/observer.ts';
 import {
-  countAfterSentinel,
   type FamilyProfile,
   type FamilySender,
   idOf,
   type OneNetFamily,
+  sentinelCalibration,
 } from './family.ts';
 
 /** How the profile's platform redelivers, in the words of the wire log and of a failure. */
@@ -59,12 +60,13 @@ export function dedupCases<P extends FamilyProfile, Id extends string, S extends
         );
       }
       await target.post(push.json, `redelivery, ${redelivery.same}`);
-      const after = await countAfterSentinel(family, { target, sender, observe }, push.marker);
-      if (after > first) {
+      const calibration = await sentinelCalibration(family, { target, sender, observe });
+      const after = await calibration.tally(push.marker);
+      if (after.times > 1) {
         fail(
           `${redelivery.redelivered} was processed again`,
-          `marker recorded ${first} time(s), as after the first delivery`,
-          `recorded ${after} time(s)`,
+          `processed once: as many records as one genuine push leaves (${after.perMessage})`,
+          describeTally(after),
         );
       }
     },

@@ -8,7 +8,7 @@
 import { describeResponse, notAssessed, type Registry } from '../../src/core/case.ts';
 import type { RunConfig } from '../../src/core/config.ts';
 import type { PushOptions, VerificationProbe } from '../../src/protocols/onenet/sender.ts';
-import type { Observe, Target } from '../fixtures.ts';
+import type { Calibration, Observe, Target } from '../fixtures.ts';
 
 /** What the shared cases ask of a profile's sender. */
 export interface FamilySender {
@@ -89,15 +89,15 @@ export function modal(family: { registry: Registry }, id: string): string {
 }
 
 /**
- * Sends a genuine push (the sentinel) and, once the receiver has recorded it, counts `marker`: the message
- * that must not have been processed (again). A sentinel that is not acked or never recorded leaves the case
- * not assessed, never passed.
+ * Sends a genuine push (the sentinel) once, after the messages the case counts, and resolves with the
+ * calibration its record gives: the markers of the messages that must not have been processed (again) are
+ * counted against it. A sentinel that is not acked or never recorded leaves the case not assessed, never
+ * passed.
  */
-export async function countAfterSentinel<S extends FamilySender>(
+export async function sentinelCalibration<S extends FamilySender>(
   family: Pick<OneNetFamily<string, string, S>, 'push'>,
   { target, sender, observe }: Pick<FamilyArgs<S>, 'target' | 'sender' | 'observe'>,
-  marker: string,
-): Promise<number> {
+): Promise<Calibration> {
   const sentinel = family.push(sender);
   const res = await target.post(sentinel.json, 'genuine push (sentinel)');
   if (res.error !== undefined || res.response?.status !== 200) {
@@ -105,5 +105,5 @@ export async function countAfterSentinel<S extends FamilySender>(
       `the genuine sentinel push was not acked (${describeResponse(res)}), so nothing can be concluded`,
     );
   }
-  return observe.countAfter(marker, sentinel.marker);
+  return observe.calibrate(sentinel.marker);
 }

@@ -3,12 +3,13 @@
  * for the legacy msg_signature): forged with another token, or altered after signing.
  */
 import { fail } from '../../src/core/case.ts';
+import { describeTally } from '../../src/core/observer.ts';
 import {
-  countAfterSentinel,
   type FamilyProfile,
   type FamilySender,
   idOf,
   type OneNetFamily,
+  sentinelCalibration,
 } from './family.ts';
 
 /** Defines the signature cases of `family`'s profile. */
@@ -23,12 +24,13 @@ export function signatureCases<P extends FamilyProfile, Id extends string, S ext
     async ({ target, sender, observe }) => {
       const forged = family.push(sender, { token: `${sender.marker()}-not-the-token` });
       await target.post(forged.json, 'push signed with another token');
-      const seen = await countAfterSentinel(family, { target, sender, observe }, forged.marker);
-      if (seen > 0) {
+      const calibration = await sentinelCalibration(family, { target, sender, observe });
+      const counted = await calibration.tally(forged.marker);
+      if (counted.seen > 0) {
         fail(
           'a push signed with another token was processed',
           'the forged marker never recorded',
-          `recorded ${seen} time(s)`,
+          describeTally(counted),
         );
       }
     },
@@ -42,12 +44,13 @@ export function signatureCases<P extends FamilyProfile, Id extends string, S ext
     async ({ target, sender, observe }) => {
       const tampered = family.tampered(sender);
       await target.post(tampered.json, 'push whose msg was replaced after signing');
-      const seen = await countAfterSentinel(family, { target, sender, observe }, tampered.marker);
-      if (seen > 0) {
+      const calibration = await sentinelCalibration(family, { target, sender, observe });
+      const counted = await calibration.tally(tampered.marker);
+      if (counted.seen > 0) {
         fail(
           'a push whose msg does not match its signature was processed',
           'the tampered marker never recorded',
-          `recorded ${seen} time(s)`,
+          describeTally(counted),
         );
       }
     },
