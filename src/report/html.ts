@@ -58,7 +58,7 @@ text-align:center;padding:1px 6px;border-radius:3px;color:#fff;font-size:11px;fo
 .not-assessed{background:var(--not-assessed)}.error{background:var(--error)}.none{background:#eaeef2;color:#57606a}
 .meta td:first-child{color:var(--muted);white-space:nowrap}.case{border:1px solid var(--line);border-radius:6px;margin:6px 0}
 .case>details>summary{padding:6px 10px;cursor:pointer;list-style:none}.case>details>summary::-webkit-details-marker{display:none}
-.case .body{padding:4px 12px 12px;border-top:1px solid var(--line)}.lvl{font-weight:600;width:64px;display:inline-block}
+.case .body{padding:4px 12px 12px;border-top:1px solid var(--line)}.lvl{font-weight:600;width:72px;display:inline-block}
 .id{font-family:${MONO}}.muted{color:var(--muted)}blockquote{margin:6px 0;padding:4px 10px;
 border-left:4px solid var(--line);background:#fbfbfc}.ev{display:grid;grid-template-columns:80px 1fr;gap:2px 8px}
 .bar{display:inline-block;height:9px;background:#54aeff;vertical-align:middle}.bar.late,.bar.err{background:var(--failed)}

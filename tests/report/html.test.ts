@@ -22,6 +22,7 @@ import {
   verdictWording,
 } from '../../src/report/html.ts';
 import { gateOf, type RunReport, summarize } from '../../src/report/model.ts';
+import { openCommand } from '../../src/report/write.ts';
 import { idsWith, ROOT } from '../helpers.ts';
 import { madeCase, type Run, runOnenet } from './helpers.ts';
 
@@ -343,4 +344,11 @@ test('the header shows no credentials, query, local path or raw settings; the ch
     expect(html).toContain(`<td>${kind}</td><td class="num">1</td>`);
   }
   expect(html).toContain('1 after the 5 s deadline');
+});
+
+test('the command that opens a report fits the platform and quotes what a shell would split', () => {
+  expect(openCommand('/r/index.html', 'linux')).toBe('xdg-open /r/index.html');
+  expect(openCommand("/my r's/index.html", 'linux')).toBe(`xdg-open '/my r'\\''s/index.html'`);
+  expect(openCommand('/r/index.html', 'darwin')).toBe('open /r/index.html');
+  expect(openCommand('C:\\r x\\index.html', 'win32')).toBe('explorer "C:\\r x\\index.html"');
 });
