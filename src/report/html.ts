@@ -370,12 +370,16 @@ const isLocalPath = (v: string) => /^(\/|~\/|[A-Za-z]:[\\/]|\.\.?\/)/.test(v);
 
 /** How a setting's value reads: secrets and local paths are named, never shown. */
 function settingValue(key: string, v: unknown): string {
-  if (typeof v === 'string' && v.includes('[REDACTED]') && !/^https?:/.test(v)) return 'set (not shown)';
-  if (/token|key|secret|bearer|password|guid/i.test(key) && typeof v === 'string') return 'set (not shown)';
   if (v === true) return 'yes';
   if (v === false) return 'no';
   if (v === null || v === undefined) return 'none';
-  if (typeof v === 'string') return isLocalPath(v) ? 'a local path' : publicUrl(v);
+  if (typeof v === 'string') {
+    if (isLocalPath(v)) return 'a local path';
+    if (/^https?:\/\//.test(v) && !publicUrl(v).includes('[REDACTED]')) return publicUrl(v);
+    if (/token|key|secret|bearer|password|guid/i.test(key) || v.includes('[REDACTED]'))
+      return 'set (not shown)';
+    return v;
+  }
   if (typeof v === 'number' && /Ms$/.test(key)) return v % 1000 === 0 ? tickLabel(v) : fmtMs(v);
   if (Array.isArray(v)) return v.map((x) => settingValue(key, x)).join(', ');
   if (typeof v === 'object') {

@@ -320,8 +320,17 @@ test('the header shows no credentials, query, local path or raw settings; the ch
   );
   expect(publicUrl('http://127.0.0.1:8080/onenet')).toBe('http://127.0.0.1:8080/onenet');
   expect(
-    settingsInWords({ token: '[REDACTED]', imageDir: `${LOCAL}/img`, requestTimeoutMs: 15000, on: true }),
-  ).toBe('token set (not shown) · image dir a local path · request timeout 15 s · on yes');
+    settingsInWords({
+      token: '[REDACTED]',
+      imageDir: `${LOCAL}/img`,
+      requestTimeoutMs: 15000,
+      on: true,
+      tokenUrl: 'http://a:9/t?k=[REDACTED]',
+      hookUrl: 'http://a:9/[REDACTED]/hook',
+    }),
+  ).toBe(
+    'token set (not shown) · image dir a local path · request timeout 15 s · on yes · token URL http://a:9/t (credentials and query not shown) · hook URL set (not shown)',
+  );
   const wire = (status: number | undefined, totalMs: number) => ({
     label: 'push',
     method: 'POST',
