@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Starts what the launcher and observer tests need, installing it from Debian's packages when absent (as
 # root): a Docker engine (images are built locally: there is no registry) and PostgreSQL with a `pushcheck`
-# role that may create databases. Every wait is bounded; a service that does not come up is reported, and
-# the tests that need it then say so.
+# role that may create databases; and a CJK font for the HTML report's test. Every wait is bounded; a
+# service that does not come up is reported, and the tests that need it then say so.
 set -uo pipefail
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo -n "$@"; fi; }
@@ -15,6 +15,8 @@ wait_for() { # wait_for SECONDS COMMAND...: true once COMMAND succeeds
 need_apt=()
 command -v dockerd >/dev/null 2>&1 || need_apt+=(docker.io)
 command -v pg_ctlcluster >/dev/null 2>&1 || need_apt+=(postgresql)
+# The HTML report's test renders the vendors' Chinese quotes: without a CJK font Chromium draws empty boxes.
+fc-list :lang=zh 2>/dev/null | grep -q . || need_apt+=(fonts-noto-cjk)
 if [ "${#need_apt[@]}" -gt 0 ]; then
   echo "installing ${need_apt[*]} from Debian's packages"
   as_root timeout 600 apt-get update -qq >/dev/null

@@ -13,7 +13,9 @@ function width(text: string): number {
 export function toBadge(r: RunReport): string {
   const left = `pushcheck ${r.profile}`;
   const offered = r.summary.total - r.summary.skipped;
-  const right = `${r.verdict} ${r.summary.passed}/${offered}`;
+  // A run narrowed with --grep or --shard says so: its count is not the catalogue's.
+  const narrowed = r.grep || r.shard ? ' · narrowed' : '';
+  const right = `${r.verdict} ${r.summary.passed}/${offered}${narrowed}`;
   const lw = width(left);
   const rw = width(right);
   const text = (x: number, w: number, s: string) =>

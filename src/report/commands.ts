@@ -10,8 +10,9 @@ import { EXPECTATIONS_FILE, updateExpectations } from './expectations.ts';
 import { allCaseIds } from './options.ts';
 
 export const REPORT_COMMANDS_HELP = `  pushcheck report merge DIR… --out SITE [--title TEXT]
-                                     a static site: a page per receiver and a matrix of receivers × cases;
-                                     joins the parts of runs split with --shard
+                                     a static site: a page per run and, per profile, a matrix of runs ×
+                                     cases; joins the parts of runs split with --shard; SITE must not
+                                     hold a run's report
   pushcheck expectations update --report DIR… [--file FILE] [--add-new]
                                      remove from the expectations file (default ./${EXPECTATIONS_FILE}) the
                                      listed cases that now pass; --add-new also lists the new failures`;
@@ -20,6 +21,7 @@ export const REPORT_COMMANDS_HELP = `  pushcheck report merge DIR… --out SITE 
 export async function cmdReport(args: string[]): Promise<number> {
   // The site's writers load when a command runs: the CLI imports this file for its help text.
   const { mergeReports, shown } = await import('./site.ts');
+  const { openCommand } = await import('./write.ts');
   const [sub, ...rest] = args;
   if (sub !== 'merge') usage('`pushcheck report` has one command: `pushcheck report merge DIR… --out SITE`');
   const { values, positionals } = parseOptions(
@@ -44,6 +46,7 @@ export async function cmdReport(args: string[]): Promise<number> {
     );
   }
   console.log(`matrix: ${shown(join(resolve(out), 'index.html'))}`);
+  console.log(`open: ${openCommand(join(resolve(out), 'index.html'))}`);
   return 0;
 }
 

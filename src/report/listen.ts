@@ -2,10 +2,10 @@
  * The end of a `pushcheck listen <profile>` run, whatever the profile: the graded cases become the same report
  * folder a receiver run writes, the cases and the verdict are printed, and the gate gives the exit code.
  */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { buildRunReport } from './build.ts';
 import { type CaseReport, exitCodeOf } from './model.ts';
-import { writeReportFolder } from './write.ts';
+import { openCommand, writeReportFolder } from './write.ts';
 
 export interface ListenReport {
   dir: string;
@@ -56,5 +56,6 @@ export function finishListen(r: ListenReport, print: (line: string) => void = co
   print(
     `  verdict: ${report.verdict.toUpperCase()} (${report.verdictReason})\n  report: ${join(r.dir, 'report.json')}`,
   );
+  print(`  open: ${openCommand(resolve(r.dir, 'index.html'))}`);
   return exitCodeOf(report.gate);
 }

@@ -33,7 +33,7 @@ import {
   type RunReport,
   type WireEntry,
 } from './model.ts';
-import { redactFolder, writeReportFolder } from './write.ts';
+import { openCommand, redactFolder, writeReportFolder } from './write.ts';
 
 export type { CaseReport, RunReport, Verdict } from './model.ts';
 
@@ -374,5 +374,6 @@ export default class PushcheckReporter implements Reporter {
     say(
       `  report: ${join(run.config.reportDir, 'index.html')} (and report.json, junit.xml, report.md, badge.svg)`,
     );
+    say(`  open: ${openCommand(join(run.config.reportDir, 'index.html'))}`);
   }
 }

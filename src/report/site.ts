@@ -1,13 +1,13 @@
 /**
  * `pushcheck report merge DIR… --out SITE`: a static site, as Autobahn|Testsuite publishes one for WebSocket
  * implementations: a page per receiver (its run's index.html, report.json, junit.xml, report.md, badge.svg)
- * and a matrix of receivers × cases across profiles. The parts of a run split with `--shard` are joined into
+ * and, per profile, a matrix of its runs × its cases. The parts of a run split with `--shard` are joined into
  * one report first; parts of the same receiver are recognised by profile, label and shard count.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { usage } from '../core/errors.ts';
-import { chip, esc, filterBar, GRADE_LABEL, STYLE } from './html.ts';
+import { esc, filterBar, GRADE_LABEL, narrowedNote, STYLE, verdictWording } from './html.ts';
 import {
   type CaseReport,
   gateOf,
@@ -114,6 +114,17 @@ export function receivers(reports: readonly RunReport[]): RunReport[] {
   );
 }
 
+/** What each grade says, for the legend. */
+const MEANS: Record<Grade, string> = {
+  ok: 'passed',
+  failed: 'a MUST failed',
+  'non-strict': 'a SHOULD failed',
+  informational: 'a MAY failed',
+  unimplemented: 'not offered by the receiver',
+  'not-assessed': 'not assessed',
+  error: "pushcheck's own error",
+};
+
 function slug(s: string): string {
   return (
     s
@@ -133,48 +144,98 @@ const SHORT: Record<Grade, string> = {
   error: 'ERROR',
 };
 
-function matrixPage(rows: RunReport[], dirs: string[], title: string): string {
+/** "2026-12-07 00:20": tells apart the runs of one receiver. */
+const when = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
+
+/** One profile's matrix: its cases (rows) × the runs of that profile (columns). */
+function profileMatrix(profile: string, runs: { r: RunReport; dir: string }[]): string {
   const ids = new Map<string, CaseReport>();
-  for (const r of rows) for (const c of r.cases) if (!ids.has(c.id)) ids.set(c.id, c);
-  const cases = [...ids.values()].sort((a, b) => a.id.localeCompare(b.id));
-  const profiles = [...new Set(rows.map((r) => r.profile))];
-  const head = rows
-    .map(
-      (r, i) =>
-        `<th class="rcv"><a href="${esc(dirs[i] ?? '')}/index.html">${esc(r.profile)} · ${esc(r.label)}</a><br><span class="verdict v-${r.verdict}">${esc(r.verdict)}</span><br><span class="muted">${r.summary.passed}/${r.summary.total - r.summary.skipped}</span></th>`,
-    )
+  for (const { r } of runs) for (const c of r.cases) if (!ids.has(c.id)) ids.set(c.id, c);
+  const cases = [...ids.values()].sort(
+    (a, b) => LEVELS.indexOf(a.level) - LEVELS.indexOf(b.level) || a.id.localeCompare(b.id),
+  );
+  // Two runs with one label (the same receiver run twice) are told apart by their date.
+  const labels = runs.map(({ r }) => r.label);
+  const head = runs
+    .map(({ r, dir }) => {
+      const v = verdictWording(r);
+      const twice = labels.filter((l) => l === r.label).length > 1;
+      const narrowed = narrowedNote(r) ? ' · narrowed' : '';
+      return `<th class="rcv"><a href="${esc(dir)}/index.html" title="${esc(`${r.label}, ${when(r.startedAt)} UTC${narrowedNote(r) ? `: ${narrowedNote(r)}` : ''}`)}">${esc(r.label)}</a><br><span class="muted${twice ? ' twice' : ''}">${esc(when(r.startedAt))}</span><br><span class="verdict ${v.cls}">${esc(v.word.toLowerCase())}</span><br><span class="muted">${r.summary.passed}/${r.summary.total - r.summary.skipped}${narrowed}</span></th>`;
+    })
     .join('');
   const body = cases.map((k) => {
-    const cells = rows.map((r, i) => {
+    const cells = runs.map(({ r, dir }) => {
       const c = r.cases.find((x) => x.id === k.id);
       if (!c) return '<td class="cell"><span class="chip none">—</span></td>';
       const tip = `${r.label}: ${GRADE_LABEL[c.grade]}${c.reason ? ` — ${c.reason}` : ''}`;
-      return `<td class="cell"><a href="${esc(dirs[i] ?? '')}/index.html#${esc(c.id)}" title="${esc(tip)}"><span class="chip ${c.grade}">${SHORT[c.grade]}</span></a></td>`;
+      return `<td class="cell"><a href="${esc(dir)}/index.html#${esc(c.id)}" title="${esc(tip)}"><span class="chip ${c.grade}">${SHORT[c.grade]}</span></a></td>`;
     });
-    const profile = k.id.slice(0, k.id.indexOf('.'));
     return `<tr class="row" data-profile="${esc(profile)}" data-level="${k.level}"><th class="case-id"><span class="lvl">${k.level}</span> <span class="id">${esc(k.id)}</span><br><span class="muted">${esc(k.title)}</span></th>${cells.join('')}</tr>`;
   });
+  const n = runs.length;
+  return `<section class="profile" id="profile-${esc(slug(profile))}"><h2>${esc(profile)}: ${n} run${n === 1 ? '' : 's'}, ${cases.length} case${cases.length === 1 ? '' : 's'}</h2>
+<table class="matrix" id="matrix-${esc(slug(profile))}"><tr><th>case</th>${head}</tr>${body.join('\n')}</table></section>`;
+}
+
+/** The site's front page: one matrix per profile, since the profiles share no case. */
+function matrixPage(rows: RunReport[], dirs: string[], title: string): string {
+  const profiles = [...new Set(rows.map((r) => r.profile))].sort();
+  const sections = profiles.map((p) =>
+    profileMatrix(
+      p,
+      rows.flatMap((r, i) => (r.profile === p ? [{ r, dir: dirs[i] ?? '' }] : [])),
+    ),
+  );
   const { bar, script } = filterBar(
     [
       { name: 'profile', label: 'Profile', values: profiles },
       { name: 'level', label: 'Level', values: LEVELS },
     ],
     'tr.row',
+    'section.profile',
   );
-  const legend = (Object.keys(SHORT) as Grade[]).map((g) => `${chip(g)} ${esc(SHORT[g])}`).join(' ');
+  const legend = (Object.keys(SHORT) as Grade[])
+    .map((g) => `<span class="chip ${g}">${esc(SHORT[g])}</span> ${esc(MEANS[g])}`)
+    .join(', ');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src 'self' data:">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(title)}</title>
-<style>${STYLE}body{max-width:none}.rcv{writing-mode:vertical-rl;transform:rotate(180deg);white-space:nowrap;font-weight:400;font-size:12px}
-.cell{text-align:center;padding:2px}.cell .chip{min-width:0;font-size:10px}.case-id{font-weight:400;min-width:360px}</style></head>
+<style>${STYLE}body{max-width:none}.rcv{font-weight:400;font-size:12px;min-width:120px;max-width:200px;word-break:break-word}
+.rcv .verdict{padding:1px 6px;font-size:11px}.cell{text-align:center;padding:2px}.cell .chip{min-width:0;font-size:10px}
+.case-id{font-weight:400;min-width:360px}.legend .chip{min-width:0}.twice{font-weight:600;color:#1f2328}</style></head>
 <body><h1>${esc(title)}</h1>
-<p>${rows.length} receiver(s), ${cases.length} case(s) across ${profiles.length} profile(s). Grades as Autobahn|Testsuite gives them: ${legend}; — not run on that receiver.</p>
+<p>${rows.length} run(s) across ${profiles.length} profile(s): ${profiles.map((p) => `<a href="#profile-${esc(slug(p))}">${esc(p)}</a>`).join(', ')}. Grades as Autobahn|Testsuite gives them:</p>
+<p class="legend">${legend}, <span class="chip none">—</span> not run.</p>
 ${bar}
-<table id="matrix"><tr><th>case</th>${head}</tr>${body.join('\n')}</table>
+${sections.join('\n')}
 ${script}
 </body></html>
 `;
+}
+
+/**
+ * Each run's folder name on the site: profile and label, and, where two runs share both (the same receiver run
+ * twice), the date and time of each, so that neither is a meaningless "-2".
+ */
+export function folderNames(rows: readonly RunReport[]): string[] {
+  const base = rows.map((r) => slug(`${r.profile}-${r.label}`));
+  const stamp = (r: RunReport, seconds: boolean) =>
+    r.startedAt
+      .slice(0, seconds ? 19 : 16)
+      .replace(/[-:]/g, '')
+      .replace('T', '-');
+  const used = new Set<string>();
+  return rows.map((r, i) => {
+    const b = base[i] ?? 'receiver';
+    const shared = base.filter((x) => x === b).length > 1;
+    let name = shared ? `${b}-${stamp(r, false)}` : b;
+    if (used.has(name)) name = `${b}-${stamp(r, true)}`;
+    for (let n = 2; used.has(name); n++) name = `${b}-${stamp(r, true)}-${n}`;
+    used.add(name);
+    return name;
+  });
 }
 
 export interface MergeResult {
@@ -190,19 +251,24 @@ export function mergeReports(
 ): MergeResult {
   if (dirs.length === 0)
     usage('report merge needs at least one report folder: pushcheck report merge DIR… --out SITE');
-  const files = dirs.flatMap((d) => findReports(d));
+  if (
+    existsSync(join(out, 'report.json')) ||
+    (existsSync(join(out, 'index.html')) && !existsSync(join(out, 'index.json')))
+  ) {
+    usage(
+      `--out ${shown(out)} holds a run's report, which the site would overwrite: choose an empty folder or an earlier site`,
+    );
+  }
+  // A site written inside a folder being merged is not merged into the next site.
+  const files = dirs.flatMap((d) => findReports(d)).filter((f) => !f.startsWith(join(out, sep)));
   if (files.length === 0) usage(`no report.json under ${dirs.join(', ')}`);
   const reports = files.map(readReport);
   const rows = receivers(reports);
   mkdirSync(out, { recursive: true });
-  const used = new Set<string>();
-  const subdirs = rows.map((r) => {
-    let name = slug(`${r.profile}-${r.label}`);
-    for (let n = 2; used.has(name); n++) name = `${slug(`${r.profile}-${r.label}`)}-${n}`;
-    used.add(name);
+  const subdirs = folderNames(rows);
+  rows.forEach((r, i) => {
     // Already redacted by the run that wrote it; re-rendered so every page has this version's layout.
-    writeReportFolder(join(out, name), r, []);
-    return name;
+    writeReportFolder(join(out, subdirs[i] ?? ''), r, []);
   });
   writeFileSync(join(out, 'index.html'), matrixPage(rows, subdirs, title));
   const index = rows.map((r, i) => ({

@@ -51,3 +51,14 @@ export function redactFolder(dir: string, secrets: readonly string[]): void {
     }
   }
 }
+
+/**
+ * The command that opens `file` in the reader's browser on this platform, to paste into a shell: `open` on
+ * macOS, `explorer` on Windows (the same in cmd and PowerShell), `xdg-open` elsewhere; the path quoted when
+ * it needs to be.
+ */
+export function openCommand(file: string, platform: NodeJS.Platform = process.platform): string {
+  if (platform === 'win32') return `explorer "${file}"`;
+  const quoted = /^[\w@%+=:,./-]+$/.test(file) ? file : `'${file.replace(/'/g, `'\\''`)}'`;
+  return `${platform === 'darwin' ? 'open' : 'xdg-open'} ${quoted}`;
+}

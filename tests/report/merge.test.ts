@@ -4,7 +4,7 @@
  * Each faulty receiver runs only the cases meant to catch it (the self-test runs them in full), so the matrix
  * shows its failures where the catalogue says they are, and "—" where it did not run.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { type FaultyName, faulty, faultyBehaviour } from '../../mocks/onenet/faulty.ts';
@@ -121,4 +121,88 @@ test('a missing part leaves the joined run incomplete; two copies of one part ar
   const twice = await pushcheck(['report', 'merge', join(root, 'a'), join(root, 'a'), '--out', scratch()]);
   expect(twice.code).toBe(2);
   expect(twice.stderr).toMatch(/two reports are shard 1\/2 of onenet halves/);
+});
+
+test('the site has a matrix per profile, dates the runs of one receiver, marks narrowed runs, and refuses an --out that holds a report', async () => {
+  test.setTimeout(300_000);
+  const root = scratch('pushcheck-site-runs-');
+  const run = await runOnenet(reference, {
+    dir: join(root, 'ref-1'),
+    extra: ['--grep', 'onenet\\.verify', '--label', 'ref'],
+  });
+  expect(run.code, run.stdout + run.stderr).toBe(0);
+  const r = run.report as RunReport;
+  expect(r.grep).toBe('onenet\\.verify');
+  // The same receiver an hour later, an unlabelled run, and a run of another profile: copies of the real one.
+  const later = { ...r, startedAt: new Date(Date.parse(r.startedAt) + 3_600_000).toISOString() };
+  const unlabelled = { ...r, label: '127.0.0.1:8080/onenet', grep: null };
+  const legacy = {
+    ...r,
+    profile: 'onenet-legacy',
+    label: 'legacy box',
+    grep: null,
+    cases: r.cases.map((c) => ({ ...c, id: c.id.replace(/^onenet\./, 'onenet-legacy.') })),
+  };
+  for (const [name, report] of Object.entries({ 'ref-2': later, unlabelled, legacy })) {
+    mkdirSync(join(root, name));
+    writeFileSync(join(root, name, 'report.json'), JSON.stringify(report));
+  }
+  const site = join(root, 'site');
+  const m = await pushcheck(['report', 'merge', root, '--out', site]);
+  expect(m.code, m.stderr).toBe(0);
+  expect(m.stdout.trimEnd().split('\n').at(-1)).toBe(`open: xdg-open ${join(site, 'index.html')}`);
+  const index = () =>
+    (
+      JSON.parse(readFileSync(join(site, 'index.json'), 'utf8')) as {
+        receivers: { label: string; dir: string }[];
+      }
+    ).receivers;
+  const dirs = index().map((x) => x.dir);
+  const stamp = (iso: string) => iso.slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
+  expect(dirs.sort()).toEqual(
+    [
+      `onenet-ref-${stamp(r.startedAt)}`,
+      `onenet-ref-${stamp(later.startedAt)}`,
+      'onenet-127-0-0-1-8080-onenet',
+      'onenet-legacy-legacy-box',
+    ].sort(),
+  );
+
+  const matrix = readFileSync(join(site, 'index.html'), 'utf8');
+  const section = (profile: string) =>
+    matrix.match(new RegExp(`<section class="profile" id="profile-${profile}">[\\s\\S]*?</section>`))?.[0] ??
+    '';
+  const onenet = section('onenet');
+  const legacyPart = section('onenet-legacy');
+  expect(onenet.match(/<tr class="row"/g)).toHaveLength(r.cases.length);
+  expect(legacyPart.match(/<tr class="row"/g)).toHaveLength(r.cases.length);
+  expect(onenet).not.toContain('onenet-legacy.');
+  expect(onenet.match(/<th class="rcv">/g)).toHaveLength(3);
+  expect(legacyPart.match(/<th class="rcv">/g)).toHaveLength(1);
+  // The two runs of "ref" are told apart by their date; the --grep runs say they are narrowed.
+  const when = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
+  for (const iso of [r.startedAt, later.startedAt]) {
+    expect(onenet).toContain(`<span class="muted twice">${when(iso)}</span>`);
+  }
+  expect(onenet.match(/ · narrowed<\/span>/g)).toHaveLength(2);
+  expect(legacyPart).not.toContain(' · narrowed');
+  const narrowedDir = `onenet-ref-${stamp(r.startedAt)}`;
+  expect(readFileSync(join(site, narrowedDir, 'badge.svg'), 'utf8')).toMatch(
+    /conformant \d+\/\d+ · narrowed</,
+  );
+  expect(readFileSync(join(site, narrowedDir, 'index.html'), 'utf8')).toContain('<p id="narrowed"');
+  expect(readFileSync(join(site, 'onenet-legacy-legacy-box', 'badge.svg'), 'utf8')).not.toContain('narrowed');
+
+  // Merging again into the site (inside the merged folder) leaves out the site's own copies.
+  const again = await pushcheck(['report', 'merge', root, '--out', site]);
+  expect(again.code, again.stderr).toBe(0);
+  expect(index()).toHaveLength(4);
+
+  // A run's report folder is not a site: refused, untouched.
+  const page = readFileSync(join(root, 'ref-1', 'index.html'), 'utf8');
+  const refused = await pushcheck(['report', 'merge', root, '--out', join(root, 'ref-1')]);
+  expect(refused.code).toBe(2);
+  expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+  expect(refused.stderr).toMatch(/--out \S+ref-1 holds a run's report, which the site would overwrite/);
+  expect(readFileSync(join(root, 'ref-1', 'index.html'), 'utf8')).toBe(page);
 });
