@@ -176,8 +176,10 @@ export const alertpushProfile: Profile<AlertPushSettings> = {
         target: `${server.origin}${PATHS.alert}`,
         settings: {
           auth,
+          // A query value of 8 characters or more is a secret, redacted wherever it appears: not one that is
+          // also part of the demo's folder names (pushcheck-demo-…).
           ...(auth === 'token-url'
-            ? { tokenUrl: `${server.origin}${PATHS.token}?arg1=pushcheck-demo&arg2=gate-box-01` }
+            ? { tokenUrl: `${server.origin}${PATHS.token}?arg1=demo-site-4d1e&arg2=gate-box-01` }
             : {}),
           ...(bearer !== undefined ? { bearer } : {}),
           videoTarget: `${server.origin}${PATHS.video}`,
