@@ -7,6 +7,9 @@
  * - `observe`: waits for markers through the observer and records what it saw;
  * - `state`: sets up a provider state through the run's `--state-url` hook, in the case's wire log.
  * - `needs` (automatic): a case that needs what the run lacks ends not-assessed or skipped before it starts.
+ * - `decided` (automatic): a case whose precondition (`after`) found the receiver missing its deadline ends
+ *   not assessed, blocked by it, before it sends anything; a case that fails at the deadline says so for the
+ *   cases after it (src/core/decided.ts).
  * `defineConformance` turns a registry into the `conformance(id, body)` helper cases are written with.
  *
  * Every fixture here and in the profiles is test-scoped: Playwright gives one worker to tests whose worker
@@ -19,6 +22,7 @@ import {
   type Need,
   notApplicable,
   notAssessed,
+  type Preconditioned,
   type Registry,
   recordExchange,
   recordObservation,
@@ -31,6 +35,7 @@ import {
   runLock,
   runTitle,
 } from '../src/core/config.ts';
+import { blockerOf, recordBlocked, recordLate } from '../src/core/decided.ts';
 import { type Exchange, type OutgoingRequest, send } from '../src/core/http.ts';
 import { type Observer, waitForCount } from '../src/core/observer.ts';
 import { createObserver, observerOf } from '../src/core/observers.ts';
@@ -118,6 +123,7 @@ export const test = base.extend<{
   observe: Observe;
   state: State;
   needs: undefined;
+  decided: undefined;
 }>({
   runIndex: [0, { option: true }],
   run: async ({ runIndex }, use) => use(readRunConfig(runIndex)),
@@ -125,10 +131,14 @@ export const test = base.extend<{
     const spec = observerOf(run);
     await use(spec ? await perRun(runIndex, 'observer', () => createObserver(spec, run.runTag)) : undefined);
   },
-  target: async ({ run }, use) => {
+  target: async ({ run }, use, testInfo) => {
     const sendRecorded = async (req: OutgoingRequest): Promise<Exchange> => {
       const ex = await send(run.tls ? { ...req, tls: run.tls } : req);
       recordExchange(ex);
+      // No complete answer by the deadline (the timer may fire a millisecond early): not refused, not garbled.
+      if (ex.error !== undefined && ex.timings.totalMs >= req.deadlineMs - 1) {
+        testInfo.annotations.push({ type: ANNOTATE.late, description: req.label ?? req.method });
+      }
       return ex;
     };
     await use({
@@ -168,6 +178,23 @@ export const test = base.extend<{
       }
       if (needs.includes(STATE_HOOK_NEED) && run.stateUrl === undefined) notAssessed(NO_STATE_HOOK);
       await use(undefined);
+    },
+    { auto: true },
+  ],
+  decided: [
+    async ({ run }, use, testInfo) => {
+      const note = (type: string) => testInfo.annotations.find((a) => a.type === type)?.description;
+      const id = note(ANNOTATE.id) ?? testInfo.title;
+      const blocker = blockerOf(run.runTag, note(ANNOTATE.after)?.split(',') ?? []);
+      if (blocker !== undefined) {
+        recordBlocked(run.runTag, id, blocker);
+        testInfo.annotations.push({ type: ANNOTATE.blockedBy, description: blocker });
+        notAssessed(
+          `blocked by ${blocker} (failed): the receiver gave no complete answer within the deadline there, so every request of this case would be cut at the same deadline`,
+        );
+      }
+      await use(undefined);
+      if (testInfo.status === 'failed' && note(ANNOTATE.late) !== undefined) recordLate(run.runTag, id);
     },
     { auto: true },
   ],
@@ -264,7 +291,7 @@ function callerLocation(): string | undefined {
  * case function type of the profile's `test`, so cases see the profile's fixtures. Without runs (listing the
  * cases), each case is registered once.
  */
-export function defineConformance<Body, R extends Registry = Registry>(
+export function defineConformance<Body, R extends Registry & Preconditioned<R> = Registry>(
   test: CaseRegistrar<Body>,
   profile: string,
   registry: R,
@@ -280,6 +307,7 @@ export function defineConformance<Body, R extends Registry = Registry>(
     if (!req) throw new Error(`case ${id} has no requirement in the registry`);
     const annotation: Details['annotation'] = [{ type: ANNOTATE.id, description: id }];
     if (req.needs?.length) annotation.push({ type: ANNOTATE.needs, description: req.needs.join(',') });
+    if (req.after?.length) annotation.push({ type: ANNOTATE.after, description: req.after.join(',') });
     const at = callerLocation();
     if (at !== undefined) annotation.push({ type: ANNOTATE.location, description: at });
     const title = `${id}: ${req.title}`;
