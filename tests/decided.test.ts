@@ -86,7 +86,7 @@ test('a receiver that acks every push at 6 s fails the ack deadline once; the ca
   expect(afterAck).toContain('onenet.retry.processed-once');
   expectBlockedProperly(r);
   expect(r.stdout).toMatch(
-    /\? MUST {3}onenet\.retry\.delivered \(\d+ ms\) — blocked by onenet\.ack\.within-5s \(failed\)/,
+    /\? MUST {3}onenet\.retry\.delivered \(\d+ ms\) +— blocked by onenet\.ack\.within-5s \(failed\)/,
   );
   // What the late acks do not decide is still assessed: the verification GETs are fast, a 4 MiB body has 30 s.
   for (const id of [
@@ -112,7 +112,7 @@ test('a receiver that never answers is done in well under a minute with --no-pre
     expect(r.report?.verdict).toBe('non-conformant');
     const by = blocked(r.report);
     expect(by['onenet.verify.signature-raw']).toBe('onenet.verify.echo-verbatim');
-    expect(by['onenet.push.processed']).toBe('onenet.ack.within-5s');
+    expect(by['onenet.push.lifecycle-acked']).toBe('onenet.ack.within-5s');
     expect(by['onenet.retry.delivered']).toBe('onenet.ack.within-5s');
     expect(by['onenet.robust.empty-body']).toBe('onenet.robust.bad-json');
     expectBlockedProperly(r);
