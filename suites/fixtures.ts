@@ -94,6 +94,17 @@ export interface State {
 const SETTLE_MIN_MS = 100;
 const SETTLE_FACTOR = 3;
 
+/**
+ * Notes, for the cases declared after this one, that `ex` got no complete answer by its deadline (cut there:
+ * not refused, not garbled; the timer may fire a millisecond early). Should this case fail, they are decided.
+ * The `target` fixture notes each exchange; a profile sending with its own client calls it too.
+ */
+export function noteIfLate(ex: Exchange, deadlineMs: number): void {
+  if (ex.error !== undefined && ex.timings.totalMs >= deadlineMs - 1) {
+    base.info().annotations.push({ type: ANNOTATE.late, description: ex.label });
+  }
+}
+
 /** What a worker keeps for a run between its cases, by run index and name. */
 const kept = new Map<string, Promise<unknown>>();
 
@@ -131,14 +142,11 @@ export const test = base.extend<{
     const spec = observerOf(run);
     await use(spec ? await perRun(runIndex, 'observer', () => createObserver(spec, run.runTag)) : undefined);
   },
-  target: async ({ run }, use, testInfo) => {
+  target: async ({ run }, use) => {
     const sendRecorded = async (req: OutgoingRequest): Promise<Exchange> => {
       const ex = await send(run.tls ? { ...req, tls: run.tls } : req);
       recordExchange(ex);
-      // No complete answer by the deadline (the timer may fire a millisecond early): not refused, not garbled.
-      if (ex.error !== undefined && ex.timings.totalMs >= req.deadlineMs - 1) {
-        testInfo.annotations.push({ type: ANNOTATE.late, description: req.label ?? req.method });
-      }
+      noteIfLate(ex, req.deadlineMs);
       return ex;
     };
     await use({

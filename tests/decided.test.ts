@@ -6,6 +6,9 @@
  */
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
+import { faultyBehaviour as alertpushFaulty } from '../mocks/alertpush/faulty.ts';
+import { alertpushHandlers, PATHS } from '../mocks/alertpush/reference.ts';
+import { serve } from '../mocks/serve.ts';
 import { lateAcks } from '../mocks/hostile/late.ts';
 import { startHostile } from '../mocks/hostile/receivers.ts';
 import { faultyBehaviour } from '../mocks/onenet/faulty.ts';
@@ -13,6 +16,7 @@ import { type Behaviour, onenetHandlers, reference } from '../mocks/onenet/refer
 import { legacyHandlers, reference as legacyReference } from '../mocks/onenet-legacy/reference.ts';
 import { requirements as onenet } from '../specs/onenet/requirements.ts';
 import { requirements as legacy } from '../specs/onenet-legacy/requirements.ts';
+import { requirements as alertpush } from '../specs/alertpush/requirements.ts';
 import type { Registry, Requirement } from '../src/core/case.ts';
 import type { CaseReport, RunReport } from '../src/report/model.ts';
 import { gateOf, verdictOf } from '../src/report/model.ts';
@@ -147,6 +151,39 @@ test('the legacy profile blocks the same way against late acks', async () => {
   expectBlockedProperly(r);
 });
 
+test('alertpush: a token endpoint that answers at 6 s fails within-5s; the token cases after it are blocked', async () => {
+  const dir = scratch('pushcheck-decided-');
+  const server = await serve(alertpushHandlers({ mode: 'token-url' }, alertpushFaulty('slow-token')));
+  try {
+    const o = server.origin;
+    const r = await pushcheck(
+      [
+        ...[
+          'run',
+          '--profile',
+          'alertpush',
+          '--target',
+          `${o}${PATHS.alert}`,
+          '--token-url',
+          `${o}${PATHS.token}`,
+        ],
+        ...['--report', dir, '--seed', '7', '--grep', 'alertpush\\.token\\.'],
+      ],
+      dir,
+    );
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(idsWith(r.report, 'failed')).toEqual(['alertpush.token.within-5s']);
+    expect(blocked(r.report)).toEqual({
+      'alertpush.token.plain-text': 'alertpush.token.within-5s',
+      'alertpush.token.bearer-syntax': 'alertpush.token.within-5s',
+      'alertpush.token.earlier-still-valid': 'alertpush.token.within-5s',
+    });
+    expectBlockedProperly(r);
+  } finally {
+    await server.close();
+  }
+});
+
 test('a precondition that fails without missing the deadline blocks nothing: a first ack of 500 is retried', async () => {
   const r = await onenetAgainst(faultyBehaviour('retried-twice'), false, [
     '--grep',
@@ -205,7 +242,7 @@ export function typeChecks(define: typeof defineConformance): void {
 }
 
 test('every declared precondition is a case of its registry, and is not itself decided by another', () => {
-  for (const registry of [onenet, legacy] as Registry[]) {
+  for (const registry of [onenet, legacy, alertpush] as Registry[]) {
     for (const [id, r] of Object.entries(registry)) {
       for (const p of r.after ?? []) {
         expect(registry[p], `${id} after ${p}`).toBeDefined();
