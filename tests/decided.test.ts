@@ -28,7 +28,7 @@ import { madeCase } from './report/helpers.ts';
 const DEADLINE_MS = 5000;
 
 async function onenetAgainst(behaviour: Behaviour, late: boolean, extra: string[] = []): Promise<CliResult> {
-  const dir = scratch('pushcheck-decided-');
+  const dir = scratch('pushcheck-blocked-');
   const observeFile = join(dir, 'processed.log');
   const handlers = onenetHandlers({ token: TOKEN, observeFile }, behaviour);
   return runServed(
@@ -109,7 +109,7 @@ test('a receiver that never answers is done in well under a minute with --no-pre
   test.setTimeout(300_000);
   const receiver = await startHostile('silent');
   try {
-    const dir = scratch('pushcheck-decided-');
+    const dir = scratch('pushcheck-blocked-');
     const r = await pushcheck(onenetRun(receiver.url, ['--report', dir, '--no-preflight']), dir);
     test.info().annotations.push({ type: 'wall time', description: `${r.ms} ms` });
     expect(r.code, r.stdout + r.stderr).toBe(1);
@@ -131,7 +131,7 @@ test('a receiver that never answers is done in well under a minute with --no-pre
 
 test('the legacy profile blocks the same way against late acks', async () => {
   test.setTimeout(300_000);
-  const dir = scratch('pushcheck-decided-');
+  const dir = scratch('pushcheck-blocked-');
   const observeFile = join(dir, 'processed.log');
   const handlers = legacyHandlers({ token: TOKEN, encodingAesKey: undefined, observeFile }, legacyReference);
   const r = await runServed(
@@ -152,7 +152,7 @@ test('the legacy profile blocks the same way against late acks', async () => {
 });
 
 test('alertpush: a token endpoint that answers at 6 s fails within-5s; the token cases after it are blocked', async () => {
-  const dir = scratch('pushcheck-decided-');
+  const dir = scratch('pushcheck-blocked-');
   // The preflight would stop this run in seconds (exit 2): the cases are tested here.
   const server = await serve(alertpushHandlers({ mode: 'token-url' }, alertpushFaulty('slow-token')));
   try {
