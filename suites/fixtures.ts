@@ -7,6 +7,9 @@
  * - `observe`: waits for markers through the observer and records what it saw;
  * - `state`: sets up a provider state through the run's `--state-url` hook, in the case's wire log.
  * - `needs` (automatic): a case that needs what the run lacks ends not-assessed or skipped before it starts.
+ * - `decided` (automatic): a case whose precondition (`after`) found the receiver missing its deadline ends
+ *   not assessed, blocked by it, before it sends anything; a case that fails at the deadline says so for the
+ *   cases after it (src/core/decided.ts).
  * `defineConformance` turns a registry into the `conformance(id, body)` helper cases are written with.
  *
  * Every fixture here and in the profiles is test-scoped: Playwright gives one worker to tests whose worker
@@ -19,6 +22,7 @@ import {
   type Need,
   notApplicable,
   notAssessed,
+  type Preconditioned,
   type Registry,
   recordExchange,
   recordObservation,
@@ -31,6 +35,7 @@ import {
   runLock,
   runTitle,
 } from '../src/core/config.ts';
+import { blockerOf, recordBlocked, recordLate } from '../src/core/decided.ts';
 import { type Exchange, type OutgoingRequest, send } from '../src/core/http.ts';
 import { type Observer, type Tally, tally, waitForCount } from '../src/core/observer.ts';
 import { createObserver, observerOf } from '../src/core/observers.ts';
@@ -99,6 +104,17 @@ export interface State {
 const SETTLE_MIN_MS = 100;
 const SETTLE_FACTOR = 3;
 
+/**
+ * Notes, for the cases declared after this one, that `ex` got no complete answer by its deadline (cut there:
+ * not refused, not garbled; the timer may fire a millisecond early). Should this case fail, they are decided.
+ * The `target` fixture notes each exchange; a profile sending with its own client calls it too.
+ */
+export function noteIfLate(ex: Exchange, deadlineMs: number): void {
+  if (ex.error !== undefined && ex.timings.totalMs >= deadlineMs - 1) {
+    base.info().annotations.push({ type: ANNOTATE.late, description: ex.label });
+  }
+}
+
 /** What a worker keeps for a run between its cases, by run index and name. */
 const kept = new Map<string, Promise<unknown>>();
 
@@ -128,6 +144,7 @@ export const test = base.extend<{
   observe: Observe;
   state: State;
   needs: undefined;
+  decided: undefined;
 }>({
   runIndex: [0, { option: true }],
   run: async ({ runIndex }, use) => use(readRunConfig(runIndex)),
@@ -139,6 +156,7 @@ export const test = base.extend<{
     const sendRecorded = async (req: OutgoingRequest): Promise<Exchange> => {
       const ex = await send(run.tls ? { ...req, tls: run.tls } : req);
       recordExchange(ex);
+      noteIfLate(ex, req.deadlineMs);
       return ex;
     };
     await use({
@@ -178,6 +196,23 @@ export const test = base.extend<{
       }
       if (needs.includes(STATE_HOOK_NEED) && run.stateUrl === undefined) notAssessed(NO_STATE_HOOK);
       await use(undefined);
+    },
+    { auto: true },
+  ],
+  decided: [
+    async ({ run }, use, testInfo) => {
+      const note = (type: string) => testInfo.annotations.find((a) => a.type === type)?.description;
+      const id = note(ANNOTATE.id) ?? testInfo.title;
+      const blocker = blockerOf(run.runTag, note(ANNOTATE.after)?.split(',') ?? []);
+      if (blocker !== undefined) {
+        recordBlocked(run.runTag, id, blocker);
+        testInfo.annotations.push({ type: ANNOTATE.blockedBy, description: blocker });
+        notAssessed(
+          `blocked by ${blocker} (failed): the receiver gave no complete answer within the deadline there, so every request of this case would be cut at the same deadline`,
+        );
+      }
+      await use(undefined);
+      if (testInfo.status === 'failed' && note(ANNOTATE.late) !== undefined) recordLate(run.runTag, id);
     },
     { auto: true },
   ],
@@ -283,7 +318,7 @@ function callerLocation(): string | undefined {
  * case function type of the profile's `test`, so cases see the profile's fixtures. Without runs (listing the
  * cases), each case is registered once.
  */
-export function defineConformance<Body, R extends Registry = Registry>(
+export function defineConformance<Body, R extends Registry & Preconditioned<R> = Registry>(
   test: CaseRegistrar<Body>,
   profile: string,
   registry: R,
@@ -299,6 +334,7 @@ export function defineConformance<Body, R extends Registry = Registry>(
     if (!req) throw new Error(`case ${id} has no requirement in the registry`);
     const annotation: Details['annotation'] = [{ type: ANNOTATE.id, description: id }];
     if (req.needs?.length) annotation.push({ type: ANNOTATE.needs, description: req.needs.join(',') });
+    if (req.after?.length) annotation.push({ type: ANNOTATE.after, description: req.after.join(',') });
     const at = callerLocation();
     if (at !== undefined) annotation.push({ type: ANNOTATE.location, description: at });
     const title = `${id}: ${req.title}`;

@@ -67,6 +67,7 @@ export const requirements = {
     needs: ['token-url'],
   },
   'alertpush.token.plain-text': {
+    after: ['alertpush.token.within-5s'],
     level: 'MUST',
     title: 'answers the token request with the bare token as plain text',
     text: `${TOKEN_SCRIPT}. The vendor's token server answers secrets.token_hex(32) as plain text, no JSON wrapper. The whole body becomes the credential: JSON, quotes, a "Bearer " prefix or surrounding whitespace end up inside it, and a trailing newline makes requests refuse the header ("Invalid leading whitespace, reserved character(s), or return character(s) in header value").`,
@@ -74,6 +75,7 @@ export const requirements = {
     needs: ['token-url'],
   },
   'alertpush.token.bearer-syntax': {
+    after: ['alertpush.token.within-5s'],
     level: 'SHOULD',
     title: 'issues tokens in the RFC 6750 bearer token syntax',
     text: 'The documents say nothing of the token\'s characters (the vendor\'s servers issue hex and alphanumerics). RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="; a token outside it (a colon, a comma, a space, non-ASCII) is not a valid bearer credential and strict HTTP stacks reject it.',
@@ -85,6 +87,7 @@ export const requirements = {
     needs: ['token-url'],
   },
   'alertpush.token.earlier-still-valid': {
+    after: ['alertpush.token.within-5s'],
     level: 'SHOULD',
     title: 'still accepts an earlier token after issuing a newer one',
     text: 'interval: interval for refreshing headers (seconds) … interval = 60 * 10 — the box fetches a token on its own schedule and uses it for up to 600 s. The documents do not say how long a token lives; a server that invalidates every earlier token when it issues a new one (to a second box, a retry, an operator testing the URL) refuses the alerts of a box still holding the earlier token until its next refresh.',

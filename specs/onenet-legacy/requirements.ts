@@ -45,6 +45,7 @@ const SIGNED =
 
 function acked(kind: string, shape: string) {
   return {
+    after: ['onenet-legacy.ack.within-5s'],
     level: 'MUST',
     title: `acks ${kind} with 200`,
     text: `${ACK}. ${MSG}; this push: ${shape}.`,
@@ -60,12 +61,14 @@ export const requirements = {
     source: VERIFY_SOURCE,
   },
   'onenet-legacy.verify.signature-raw': {
+    after: ['onenet-legacy.verify.echo-verbatim'],
     level: 'MUST',
     title: 'accepts a verification whose signature has a raw +, which form decoding turns into a space',
     text: "Util.java checkToken: concatenates token ‖ nonce (exactly 8 bytes) ‖ msg, MD5, Base64, compares to signature.replace(' ','+') → the platform's + in the query arrives as space after form-decoding; receivers must map space→+",
     source: { document: DEVELOP_MANUAL, section: 'URL验证', code: JAVA_UTIL },
   },
   'onenet-legacy.verify.signature-percent-encoded': {
+    after: ['onenet-legacy.verify.echo-verbatim'],
     level: 'SHOULD',
     title: 'accepts a verification whose signature has +, / and = percent-encoded',
     text: 'The documents show the platform sending the signature raw; a receiver that decodes the query properly accepts %2B, %2F and %3D too, and keeps working behind a proxy that encodes the query.',
@@ -92,6 +95,7 @@ export const requirements = {
     'msg is an array of a datapoint, a status and a type-7 message',
   ),
   'onenet-legacy.push.batch-processed': {
+    after: ['onenet-legacy.ack.within-5s'],
     level: 'MUST',
     title: 'processes every message of a batched push',
     text: `${MSG}. A batch carries several messages in one push, acked once: each of them is data the receiver must not lose, since the platform will not push an acked batch again.`,
@@ -99,6 +103,7 @@ export const requirements = {
     needs: ['observer'],
   },
   'onenet-legacy.push.processed': {
+    after: ['onenet-legacy.ack.within-5s'],
     level: 'MUST',
     title: 'processes a genuine push whose signature has + and / and whose msg has slashes',
     text: `${SIGNED}. A genuine push verifies and is processed: the receiver computes the signature over the compact JSON with unescaped slashes (not PHP's default \\/, not pretty-printed) and compares raw Base64 with + and /.`,
@@ -112,6 +117,7 @@ export const requirements = {
     source: ACK_SOURCE,
   },
   'onenet-legacy.ack.burst': {
+    after: ['onenet-legacy.ack.within-5s'],
     level: 'SHOULD',
     title: 'acks a burst of concurrent pushes, each within 5 s',
     text: `${ACK}. The documents do not say how many pushes may be in flight at once; pushcheck sends a burst (20 by default) and reports p50/p95 ack latency.`,
@@ -119,6 +125,7 @@ export const requirements = {
     interpreted: true,
   },
   'onenet-legacy.secure.decrypted': {
+    after: ['onenet-legacy.ack.within-5s'],
     level: 'MUST',
     title: 'decrypts enc_msg with the EncodingAESKey and strips the random prefix',
     text: 'Legacy AES (EncodingAESKey, WeChat-style): key = Base64Decode(EncodingAESKey + "=") → 32 bytes (AES-256-CBC), IV = first 16 bytes of key, PKCS7; plaintext = 16 random bytes ‖ 4-byte big-endian msg length ‖ msg (Java decryptMsg reads len at offset 16, msg at 20; PHP substr($msg,20)). The documents do not say what msg_signature covers in this mode: pushcheck signs enc_msg as sent, as the official Java SDK does with the msg it resolves from enc_msg; a receiver that ignores the signature in this mode (the PHP SDK) passes too.',
@@ -133,6 +140,7 @@ export const requirements = {
     needs: ['aes-key', 'observer'],
   },
   'onenet-legacy.sign.forged-not-processed': {
+    after: ['onenet-legacy.ack.within-5s'],
     level: 'SHOULD',
     title: 'does not process a push signed with another token',
     text: `${SIGNED}. The SDKs process msg only when the signature matches (PHP _handleRuleMsg returns FALSE otherwise); the Node.js demo does not check, hence SHOULD.`,
@@ -140,6 +148,7 @@ export const requirements = {
     needs: ['observer'],
   },
   'onenet-legacy.sign.tampered-not-processed': {
+    after: ['onenet-legacy.ack.within-5s'],
     level: 'SHOULD',
     title: 'does not process a push whose msg does not match its signature',
     text: `${SIGNED}: an msg changed after signing fails the check and is not to be trusted.`,
@@ -147,12 +156,14 @@ export const requirements = {
     needs: ['observer'],
   },
   'onenet-legacy.dedup.redelivery-acked': {
+    after: ['onenet-legacy.ack.within-5s'],
     level: 'MUST',
     title: 'acks a redelivered push with 200',
     text: `${ACK}. A redelivery is still a push: anything but 200 makes the platform push it again, and failures accumulate until the push is disabled (“after 2000 accumulated failures (or 24h continuous failure) the push is disabled”).`,
     source: ACK_SOURCE,
   },
   'onenet-legacy.dedup.processed-once': {
+    after: ['onenet-legacy.ack.within-5s'],
     level: 'SHOULD',
     title: 'processes a redelivered push once',
     text: 'A push whose ack was late or lost is pushed again (“否则会重发”). The body has no message id; the documents do not say that receivers de-duplicate. pushcheck redelivers the same body and expects its messages to be processed once.',
@@ -168,6 +179,7 @@ export const requirements = {
     interpreted: true,
   },
   'onenet-legacy.robust.missing-fields': {
+    after: ['onenet-legacy.robust.bad-json'],
     level: 'SHOULD',
     title: 'answers a push without msg_signature and nonce without a server error',
     text: 'The body is {msg, msg_signature, nonce} (the legacy SDKs); a body without them gets any complete answer below 500 (400 is usual), not a 5xx.',
@@ -175,6 +187,7 @@ export const requirements = {
     interpreted: true,
   },
   'onenet-legacy.robust.wrong-types': {
+    after: ['onenet-legacy.robust.bad-json'],
     level: 'SHOULD',
     title: 'answers a push whose msg (or enc_msg) and nonce have the wrong types without a server error',
     text: 'msg is a JSON object or array (the legacy SDKs), not a JSON string as in OneNET Studio; a Studio-shaped or mistyped body (in encrypted mode: enc_msg an object, not a string) gets any complete answer below 500 (400 is usual), not a 5xx.',
@@ -182,6 +195,7 @@ export const requirements = {
     interpreted: true,
   },
   'onenet-legacy.robust.empty-body': {
+    after: ['onenet-legacy.robust.bad-json'],
     level: 'SHOULD',
     title: 'answers an empty POST without a server error',
     text: 'An empty body gets any complete answer below 500 (400 is usual), not a 5xx or a dropped connection.',
@@ -189,6 +203,7 @@ export const requirements = {
     interpreted: true,
   },
   'onenet-legacy.robust.survives-bad-input': {
+    after: ['onenet-legacy.ack.within-5s'],
     level: 'SHOULD',
     title: 'keeps acking genuine pushes after each kind of bad input',
     text: `${ACK}. The documents do not speak of bad input; pushcheck expects that bad input from anyone does not stop the receiver from acking the next genuine push. Not a MUST: a receiver may rightly ban a client that sends garbage.`,

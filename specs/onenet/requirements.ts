@@ -53,6 +53,7 @@ const SILENT = (section: string): Source => ({
 
 function acked(kind: string, shape: string) {
   return {
+    after: ['onenet.ack.within-5s'],
     level: 'MUST',
     title: `acks ${kind} push with 200`,
     text: `${ACK}. Payload: ${shape}.`,
@@ -68,6 +69,7 @@ export const requirements = {
     source: VERIFY_SOURCE,
   },
   'onenet.verify.signature-raw': {
+    after: ['onenet.verify.echo-verbatim'],
     level: 'MUST',
     title: 'accepts a verification whose signature has a raw +, which form decoding turns into a space',
     text: "The receiver URL-decodes the Base64 it computed (a + becomes a space) and compares it with the decoded signature parameter: the procedure works for a signature sent raw, whose + arrives as a space. The vendor's receiver SDK does the same (signature.replace(' ', '+'), the legacy SDKs).",
@@ -80,6 +82,7 @@ export const requirements = {
     },
   },
   'onenet.verify.signature-percent-encoded': {
+    after: ['onenet.verify.echo-verbatim'],
     level: 'SHOULD',
     title: 'accepts a verification whose signature has +, / and = percent-encoded',
     text: 'The document does not say how the platform encodes the query; its procedure implies a raw signature. A receiver that decodes the query properly accepts %2B, %2F and %3D too, and keeps working if the platform (or a proxy) encodes the signature.',
@@ -107,6 +110,7 @@ export const requirements = {
     'messageType "lbsAndWifi", type 1|2, data {accuracy, lon, lat}',
   ),
   'onenet.push.processed': {
+    after: ['onenet.ack.within-5s'],
     level: 'MUST',
     title: 'processes a genuine push whose signature contains + and /',
     text: 'A genuine signature (standard Base64, compared as sent in the JSON body, as the official Java sample does) must verify, so the message is processed',
@@ -120,6 +124,7 @@ export const requirements = {
     source: ACK_SOURCE,
   },
   'onenet.ack.burst': {
+    after: ['onenet.ack.within-5s'],
     level: 'SHOULD',
     title: 'acks a burst of concurrent pushes, each within 5 s',
     text: `${ACK}. The document does not say how many pushes may be in flight at once; pushcheck sends a burst (20 by default) and reports p50/p95 ack latency.`,
@@ -127,6 +132,7 @@ export const requirements = {
     interpreted: true,
   },
   'onenet.secure.decrypted': {
+    after: ['onenet.ack.within-5s'],
     level: 'MUST',
     title: 'decrypts a secure-mode push with the key as both key and IV',
     text: 'The receiver decrypts msg with the generated key; the official sample uses new IvParameterSpec(key): the 16-character key is the key and the IV. pushcheck signs the ciphertext, msg exactly as sent (pushcheck’s reading of receivers written for it, which verify before they decrypt): a receiver that verifies the plaintext instead rejects every secure-mode push.',
@@ -134,6 +140,7 @@ export const requirements = {
     needs: ['aes-key', 'observer'],
   },
   'onenet.sign.forged-not-processed': {
+    after: ['onenet.ack.within-5s'],
     level: 'SHOULD',
     title: 'does not process a push signed with another token',
     text: 'The signature lets the server check that the push comes from the platform; a push that fails the check is not to be trusted',
@@ -141,6 +148,7 @@ export const requirements = {
     needs: ['observer'],
   },
   'onenet.sign.tampered-not-processed': {
+    after: ['onenet.ack.within-5s'],
     level: 'SHOULD',
     title: 'does not process a push whose msg does not match its signature',
     text: 'The signature covers msg (A = token + nonce + msg), so an altered msg fails the check',
@@ -148,12 +156,14 @@ export const requirements = {
     needs: ['observer'],
   },
   'onenet.dedup.redelivery-acked': {
+    after: ['onenet.ack.within-5s'],
     level: 'MUST',
     title: 'acks a redelivered message id with 200',
     text: `${ACK}. A redelivery is still a push: anything but 200 makes the platform retry it up to 16 times.`,
     source: ACK_SOURCE,
   },
   'onenet.dedup.processed-once': {
+    after: ['onenet.ack.within-5s'],
     level: 'SHOULD',
     title: 'processes a redelivered message id once',
     text: 'A push whose ack was late or lost is pushed again with the same id, up to 16 times; the document does not say that receivers de-duplicate, but receivers written for it de-duplicate on the body id.',
@@ -162,12 +172,14 @@ export const requirements = {
     needs: ['observer'],
   },
   'onenet.retry.delivered': {
+    after: ['onenet.ack.within-5s'],
     level: 'MUST',
     title: 'acks a push with 200 before the platform gives up retrying it',
     text: `${ACK}, backing off exponentially: after the first delivery and 16 retries (5s … 1h apart) the message is dropped. pushcheck retries on that schedule, compressed (--retry-time-scale, default 0.001), each attempt cut at 5 s.`,
     source: ACK_SOURCE,
   },
   'onenet.retry.processed-once': {
+    after: ['onenet.ack.within-5s'],
     level: 'SHOULD',
     title: 'processes a push the platform retried once',
     text: 'A push whose ack failed is pushed again with the same id, on the retry schedule (the OneNET HTTP push document §4). The document does not say that receivers de-duplicate; receivers written for it do, on the body id. pushcheck delivers a push through the retry schedule and counts how often it was recorded.',
@@ -183,6 +195,7 @@ export const requirements = {
     interpreted: true,
   },
   'onenet.robust.missing-fields': {
+    after: ['onenet.robust.bad-json'],
     level: 'SHOULD',
     title: 'answers a push with missing fields without a server error',
     text: 'The body has msg, nonce, signature, time and id (the OneNET HTTP push document §3); a body without them gets any complete answer below 500 (400 is usual), not a 5xx.',
@@ -190,6 +203,7 @@ export const requirements = {
     interpreted: true,
   },
   'onenet.robust.wrong-types': {
+    after: ['onenet.robust.bad-json'],
     level: 'SHOULD',
     title: 'answers a push with wrongly typed fields without a server error',
     text: 'msg is a string, time a long, id a string (the OneNET HTTP push document §3 table); other types get any complete answer below 500 (400 is usual), not a 5xx.',
@@ -204,6 +218,7 @@ export const requirements = {
     interpreted: true,
   },
   'onenet.robust.no-content-type': {
+    after: ['onenet.robust.bad-json'],
     level: 'SHOULD',
     title: 'answers a push without a Content-Type without a server error',
     text: 'The document says the body is JSON but not which Content-Type header comes with it.',
@@ -211,6 +226,7 @@ export const requirements = {
     interpreted: true,
   },
   'onenet.robust.empty-body': {
+    after: ['onenet.robust.bad-json'],
     level: 'SHOULD',
     title: 'answers an empty POST without a server error',
     text: 'An empty body gets any complete answer below 500 (400 is usual), not a 5xx or a dropped connection.',
@@ -218,6 +234,7 @@ export const requirements = {
     interpreted: true,
   },
   'onenet.robust.survives-bad-input': {
+    after: ['onenet.ack.within-5s'],
     level: 'SHOULD',
     title: 'keeps acking genuine pushes after each kind of bad input',
     text: `${ACK}. The document does not speak of bad input; pushcheck expects that bad input from anyone does not stop the receiver from acking the next genuine push. Not a MUST: a receiver that bans a client after malformed requests is right to, and would fail this case.`,

@@ -47,10 +47,22 @@ export interface Requirement {
   interpreted?: boolean;
   /** What the case needs from the run. */
   needs?: readonly Need[];
+  /**
+   * Cases of the same registry that decide this one when the receiver misses its deadline there: this case
+   * runs after them, and when one of them failed because no complete answer came within the deadline, every
+   * request of this case would be cut at the same deadline, so it is not assessed, blocked by that case
+   * (src/core/decided.ts). `defineConformance` checks the ids against the registry at compile time.
+   */
+  after?: readonly string[];
 }
 
 /** A profile's requirements, keyed by stable case id `<profile>.<area>.<behaviour>`. */
 export type Registry = Readonly<Record<string, Requirement>>;
+
+/** A registry whose every `after` names a case of its own: a misspelt precondition fails the type check. */
+export type Preconditioned<R> = {
+  readonly [K in keyof R]: Requirement & { readonly after?: readonly (keyof R & string)[] };
+};
 
 /**
  * `error` is pushcheck's own failure (a bug, a case past its time limit): never graded against the receiver,
@@ -68,6 +80,12 @@ export const ATTACH = {
 export const ANNOTATE = {
   id: 'pushcheck.id',
   needs: 'pushcheck.needs',
+  /** The case's preconditions (`Requirement.after`), comma-separated. */
+  after: 'pushcheck.after',
+  /** The precondition whose failure blocked the case. */
+  blockedBy: 'pushcheck.blocked-by',
+  /** A request of the case was cut at its deadline: should the case fail, the cases after it are decided. */
+  late: 'pushcheck.late',
   notAssessed: 'pushcheck.not-assessed',
   notApplicable: 'pushcheck.not-applicable',
   /** The index of the run a case belongs to, among the runs of one Playwright process. */

@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { artifactsScratch, CONFIG_ENV, type RunConfig, WORKERS_ENV } from './config.ts';
 import { Interrupted, UsageError } from './errors.ts';
+import { decidedDir, forgetDecided } from './decided.ts';
 import { reaper } from './reaper.ts';
 import { PLAYWRIGHT_CONFIG } from './package.ts';
 import { PACKAGE_ROOT } from './schemas.ts';
@@ -139,6 +140,8 @@ export async function runSuites(
   const playwright = started ?? startPlaywright(shard);
   const scratch = artifactsScratch(configs);
   const unwatchScratch = scratch === undefined ? () => undefined : reaper.path(scratch);
+  // What each run's cases decided, for the cases after them (src/core/decided.ts): gone with the run.
+  const unwatchDecided = configs.map((c) => reaper.path(decidedDir(c.runTag)));
   const runs: RunsMessage = {
     type: 'pushcheck-runs',
     configs: JSON.stringify(configs),
@@ -165,6 +168,8 @@ export async function runSuites(
     // Playwright writes its last-run file there after the reporter has cleared it.
     if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
     unwatchScratch();
+    for (const c of configs) forgetDecided(c.runTag);
+    for (const unwatch of unwatchDecided) unwatch();
   }
   if (interrupted !== undefined) {
     const written = configs.filter((c) => existsSync(join(c.reportDir, 'report.json')));

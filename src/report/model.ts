@@ -81,6 +81,8 @@ export interface CaseReport {
   assessedBy?: string;
   /** Present when the expectations file lists the case. */
   known?: Expectation;
+  /** Not assessed because this case (a precondition, `Requirement.after`) failed at the deadline first. */
+  blockedBy?: string;
 }
 
 export type Verdict = 'conformant' | 'non-conformant' | 'incomplete';
@@ -211,8 +213,11 @@ function incompleteness(
   if (!cases.some((c) => c.outcome === 'passed' || c.outcome === 'failed')) {
     return { reason: 'no case was assessed', unassessed: false };
   }
+  // A MUST blocked by a failed MUST is decided by that failure, which the verdict and the gate weigh already.
+  const decided = (c: CaseReport) =>
+    cases.some((b) => b.id === c.blockedBy && b.outcome === 'failed' && b.level === 'MUST');
   const unassessed = cases
-    .filter((c) => c.outcome === 'not-assessed' && c.level === 'MUST' && !excused(c))
+    .filter((c) => c.outcome === 'not-assessed' && c.level === 'MUST' && !excused(c) && !decided(c))
     .map((c) => c.id);
   if (unassessed.length === 0) return undefined;
   const reason = `${unassessed.length} MUST requirement(s) were not assessed: ${unassessed.join(', ')}`;

@@ -239,6 +239,7 @@ export default class PushcheckReporter implements Reporter {
     const observations = jsonAttachments(result, ATTACH.observation);
     const assessedBy = (observations as { observer?: string }[]).find((o) => o.observer)?.observer;
     const known: Expectation | undefined = run.config.expectations?.entries[id];
+    const blockedBy = result.annotations.find((a) => a.type === ANNOTATE.blockedBy)?.description;
     const report: CaseReport = {
       ...caseHead(id, req, outcome),
       durationMs: Math.round(result.duration),
@@ -248,6 +249,7 @@ export default class PushcheckReporter implements Reporter {
       ...(observations.length ? { observations } : {}),
       ...(assessedBy !== undefined ? { assessedBy } : {}),
       ...(known ? { known: { outcome: known.outcome, reason: known.reason } } : {}),
+      ...(outcome === 'not-assessed' && blockedBy !== undefined ? { blockedBy } : {}),
     };
     if (outcome === 'failed' || outcome === 'error') {
       if (verdict) Object.assign(report, { expected: verdict.expected, actual: verdict.actual });

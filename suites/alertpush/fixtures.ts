@@ -12,7 +12,7 @@ import { EdgeBox } from '../../src/protocols/alertpush/messages.ts';
 import { cameraFrames } from '../../src/protocols/alertpush/media.ts';
 import { type AlertPushSettings, TOKEN_DEADLINE_MS } from '../../src/protocols/alertpush/profile.ts';
 import { bearer, tokenProblem } from '../../src/protocols/alertpush/token.ts';
-import { defineConformance, test as core } from '../fixtures.ts';
+import { defineConformance, noteIfLate, test as core } from '../fixtures.ts';
 
 /** The alertpush settings of a run. */
 export function settings(run: RunConfig): AlertPushSettings {
@@ -71,6 +71,7 @@ export const test = core.extend<{ box: Box }>({
         if (s.tokenUrl === undefined) throw new Error('fetchToken used without --token-url: declare needs');
         // Recorded only once the token in it is known, so that the wire log never shows it.
         const ex = await send({ method: 'GET', url: s.tokenUrl, deadlineMs: TOKEN_DEADLINE_MS, label });
+        noteIfLate(ex, TOKEN_DEADLINE_MS);
         const body = ex.error === undefined && ex.response?.status === 200 ? ex.response.raw : undefined;
         if (body !== undefined && body.length > 0) {
           const text = body.toString('utf8');
