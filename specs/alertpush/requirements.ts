@@ -113,6 +113,7 @@ export const requirements = {
   },
   'alertpush.auth.missing-refused': {
     level: 'SHOULD',
+    security: true,
     title: 'refuses an alert without an authorization header with 401 or 403',
     text: `${SILENT_ON_AUTH}. An alert without any authorization header is refused.`,
     source: { ...VERIFY, section: 'headers; RFC 6750 §3.1 (the answer)' },
@@ -121,6 +122,7 @@ export const requirements = {
   },
   'alertpush.auth.wrong-refused': {
     level: 'SHOULD',
+    security: true,
     title: 'refuses an alert carrying a token it never issued with 401 or 403',
     text: `${SILENT_ON_AUTH}. Bearer tokens it never issued (one of the same length and alphabet, the right one with its last character changed, and the right one cut short) are refused.`,
     source: { ...VERIFY, section: 'headers; RFC 6750 §3.1 (the answer)' },
@@ -129,6 +131,7 @@ export const requirements = {
   },
   'alertpush.auth.malformed-refused': {
     level: 'SHOULD',
+    security: true,
     title: 'refuses an alert whose authorization header is not "Bearer <token>" with 401 or 403',
     text: `${SILENT_ON_AUTH}. The box sends exactly "Bearer <token>"; the right token without a scheme, under another scheme (Basic), with trailing text, or an empty Bearer is refused.`,
     source: { ...VERIFY, section: 'headers (Bearer abcdefghijklmnopqrstuvwxyz); RFC 6750 §2.1, §3.1' },
@@ -137,6 +140,7 @@ export const requirements = {
   },
   'alertpush.auth.refused-not-processed': {
     level: 'SHOULD',
+    security: true,
     title: 'does not process the alerts it refuses',
     text: `${SILENT_ON_AUTH}. An alert refused for its token must leave no trace where the receiver records processed alerts.`,
     source: { ...VERIFY, section: 'headers (silent on refusal)' },

@@ -56,6 +56,7 @@ export const requirements = {
   },
   'eye4.guid.missing-not-processed': {
     level: 'SHOULD',
+    security: true,
     title: 'does not process an alarm without the guid header',
     text: `${GUID_RULE} The document lets the user judge the guid (“can”), which is the only defence it offers against forged alarms, hence SHOULD.`,
     source: at('V. Matters Needing Attention, 3', GUID),
@@ -64,6 +65,7 @@ export const requirements = {
   },
   'eye4.guid.wrong-not-processed': {
     level: 'SHOULD',
+    security: true,
     title: 'does not process an alarm whose guid is wrong, truncated or extended',
     text: `${GUID_RULE} The guid is fixed: an alarm whose guid differs in one character, lacks its last character or has one more is forged.`,
     source: at('V. Matters Needing Attention, 3', GUID),

@@ -74,6 +74,7 @@ export const requirements = {
   },
   'onenet-legacy.verify.forged-not-echoed': {
     level: 'SHOULD',
+    security: true,
     title: 'does not echo a verification whose signature is forged',
     text: `${VERIFY}; the receiver checks the signature first — but “如果用户不想验证，可选择跳过该过程，直接返回msg参数” (the Node.js demo just echoes), hence SHOULD`,
     source: { ...VERIFY_SOURCE, code: NODE_DEMO },
@@ -134,6 +135,7 @@ export const requirements = {
   },
   'onenet-legacy.sign.forged-not-processed': {
     level: 'SHOULD',
+    security: true,
     title: 'does not process a push signed with another token',
     text: `${SIGNED}. The SDKs process msg only when the signature matches (PHP _handleRuleMsg returns FALSE otherwise); the Node.js demo does not check, hence SHOULD.`,
     source: SIGNED_SOURCE,
@@ -141,6 +143,7 @@ export const requirements = {
   },
   'onenet-legacy.sign.tampered-not-processed': {
     level: 'SHOULD',
+    security: true,
     title: 'does not process a push whose msg does not match its signature',
     text: `${SIGNED}: an msg changed after signing fails the check and is not to be trusted.`,
     source: SIGNED_SOURCE,

@@ -88,6 +88,7 @@ export const requirements = {
   },
   'onenet.verify.forged-not-echoed': {
     level: 'SHOULD',
+    security: true,
     title: 'does not echo a verification whose signature is forged',
     text: 'The server checks the signature before echoing; the document also allows skipping the check ("如果用户不想验证，可选择跳过该过程，直接返回msg参数"), hence SHOULD',
     source: {
@@ -135,6 +136,7 @@ export const requirements = {
   },
   'onenet.sign.forged-not-processed': {
     level: 'SHOULD',
+    security: true,
     title: 'does not process a push signed with another token',
     text: 'The signature lets the server check that the push comes from the platform; a push that fails the check is not to be trusted',
     source: SIGNATURE,
@@ -142,6 +144,7 @@ export const requirements = {
   },
   'onenet.sign.tampered-not-processed': {
     level: 'SHOULD',
+    security: true,
     title: 'does not process a push whose msg does not match its signature',
     text: 'The signature covers msg (A = token + nonce + msg), so an altered msg fails the check',
     source: { ...SIGNATURE, section: '2. 实例验证 (A = token + nonce + msg); 3. 消息推送' },

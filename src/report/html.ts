@@ -6,7 +6,7 @@
  */
 import { failuresByCause, headline, simplestRequests, withoutListed } from './causes.ts';
 import type { CaseReport, Grade, RunReport, WireEntry } from './model.ts';
-import { LEVELS, OUTCOMES } from './model.ts';
+import { LEVELS, OUTCOMES, securityFindingsOf, standingOf } from './model.ts';
 
 /** Escapes text for HTML content and double-quoted attributes. */
 export function esc(s: string): string {
@@ -40,7 +40,7 @@ white-space:pre-wrap;word-break:break-all;margin:4px 0}table{border-collapse:col
 var(--line);padding:3px 8px;text-align:left;vertical-align:top}th{background:#f6f8fa}.num{text-align:right}
 .verdict{display:inline-block;padding:4px 10px;border-radius:4px;color:#fff;font-weight:600}
 .v-conformant,.g-pass{background:var(--ok)}.v-non-conformant,.g-fail{background:var(--failed)}
-.v-incomplete,.g-incomplete{background:var(--muted)}.chip{display:inline-block;min-width:96px;
+.v-incomplete,.g-incomplete{background:var(--muted)}.verdict.t-qualified{background:#b35c00}.chip{display:inline-block;min-width:96px;
 text-align:center;padding:1px 6px;border-radius:3px;color:#fff;font-size:11px;font-weight:600}
 .ok{background:var(--ok)}.failed{background:var(--failed)}.non-strict{background:var(--non-strict)}
 .informational{background:var(--informational)}.unimplemented{background:var(--unimplemented)}
@@ -262,6 +262,8 @@ export function toHtml(r: RunReport): string {
     ids.length
       ? `<p><b>${title}:</b> ${ids.map((id) => `<a href="#${esc(id)}">${esc(id)}</a>`).join(', ')}</p>`
       : '';
+  // Authenticity cases that failed or passed with a finding (decisions/020), listed beside the verdict.
+  const security = securityFindingsOf(r.cases).map((c) => c.id);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
@@ -269,9 +271,9 @@ export function toHtml(r: RunReport): string {
 <title>pushcheck ${esc(r.profile)} · ${esc(r.label)}: ${esc(r.verdict)}</title><style>${STYLE}</style></head>
 <body>
 <header><h1>pushcheck ${esc(r.profile)} · ${esc(r.label)}</h1>
-<p><span id="verdict" class="verdict v-${r.verdict}">${esc(r.verdict.toUpperCase())}</span> ${esc(r.verdictReason)}</p>
+<p><span id="verdict" class="verdict v-${r.verdict} t-${standingOf(r).tone}">${esc(standingOf(r).label.toUpperCase())}</span> ${esc(r.verdictReason)}</p>
 <p>CI gate: <span id="gate" class="verdict g-${g.result}">${esc(g.result.toUpperCase())}</span> ${esc(withoutListed(g.reason, g.newFailures, 'below'))}</p>
-${list('New failures', g.newFailures)}${list('Known failures (tolerated)', g.knownFailures)}${list('Listed but now passing', g.fixed)}
+${list('Security findings', security)}${list('New failures', g.newFailures)}${list('Known failures (tolerated)', g.knownFailures)}${list('Listed but now passing', g.fixed)}
 ${r.errors.length ? `<p class="known">pushcheck errors outside any case: ${esc(r.errors.join('; '))}</p>` : ''}
 <table class="meta">${meta.map(([k, v]) => `<tr><td>${esc(k)}</td><td>${esc(v)}</td></tr>`).join('')}</table></header>
 <h2>Counts</h2>

@@ -12,8 +12,10 @@ import {
   type CaseReport,
   gateOf,
   type Grade,
+  isSecurityFinding,
   LEVELS,
   type RunReport,
+  standingOf,
   summarize,
   verdictOf,
 } from './model.ts';
@@ -90,6 +92,7 @@ export function joinShards(parts: readonly RunReport[]): RunReport {
     durationMs: end - start,
     verdict: stopped ? 'incomplete' : verdict,
     verdictReason: stopped ? 'a part of the run stopped early' : reason,
+    standing: standingOf({ verdict: stopped ? 'incomplete' : verdict, cases, failOn: first.failOn }),
     gate: gateOf(cases, first.failOn, first.gate.expectations, {
       stopped: stopped ? 'stopped early in one of its parts' : undefined,
       errors,
@@ -141,15 +144,18 @@ function matrixPage(rows: RunReport[], dirs: string[], title: string): string {
   const head = rows
     .map(
       (r, i) =>
-        `<th class="rcv"><a href="${esc(dirs[i] ?? '')}/index.html">${esc(r.profile)} · ${esc(r.label)}</a><br><span class="verdict v-${r.verdict}">${esc(r.verdict)}</span><br><span class="muted">${r.summary.passed}/${r.summary.total - r.summary.skipped}</span></th>`,
+        `<th class="rcv"><a href="${esc(dirs[i] ?? '')}/index.html">${esc(r.profile)} · ${esc(r.label)}</a><br><span class="verdict v-${r.verdict} t-${standingOf(r).tone}">${esc(standingOf(r).label)}</span><br><span class="muted">${r.summary.passed}/${r.summary.total - r.summary.skipped}</span></th>`,
     )
     .join('');
   const body = cases.map((k) => {
     const cells = rows.map((r, i) => {
       const c = r.cases.find((x) => x.id === k.id);
       if (!c) return '<td class="cell"><span class="chip none">—</span></td>';
-      const tip = `${r.label}: ${GRADE_LABEL[c.grade]}${c.reason ? ` — ${c.reason}` : ''}`;
-      return `<td class="cell"><a href="${esc(dirs[i] ?? '')}/index.html#${esc(c.id)}" title="${esc(tip)}"><span class="chip ${c.grade}">${SHORT[c.grade]}</span></a></td>`;
+      const sec = isSecurityFinding(c);
+      const found = c.finding !== undefined ? ` — passed, with a finding: ${c.finding}` : '';
+      const tip = `${r.label}: ${sec ? 'security finding: ' : ''}${GRADE_LABEL[c.grade]}${c.reason ? ` — ${c.reason}` : ''}${found}`;
+      const flag = sec ? ' <span class="sec" title="security finding">⚑</span>' : '';
+      return `<td class="cell"><a href="${esc(dirs[i] ?? '')}/index.html#${esc(c.id)}" title="${esc(tip)}"><span class="chip ${c.grade}">${SHORT[c.grade]}</span>${flag}</a></td>`;
     });
     const profile = k.id.slice(0, k.id.indexOf('.'));
     return `<tr class="row" data-profile="${esc(profile)}" data-level="${k.level}"><th class="case-id"><span class="lvl">${k.level}</span> <span class="id">${esc(k.id)}</span><br><span class="muted">${esc(k.title)}</span></th>${cells.join('')}</tr>`;
@@ -167,9 +173,10 @@ function matrixPage(rows: RunReport[], dirs: string[], title: string): string {
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src 'self' data:">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(title)}</title>
 <style>${STYLE}body{max-width:none}.rcv{writing-mode:vertical-rl;transform:rotate(180deg);white-space:nowrap;font-weight:400;font-size:12px}
+.verdict.t-qualified{background:#b35c00}.sec{color:#cf222e;font-weight:700}
 .cell{text-align:center;padding:2px}.cell .chip{min-width:0;font-size:10px}.case-id{font-weight:400;min-width:360px}</style></head>
 <body><h1>${esc(title)}</h1>
-<p>${rows.length} receiver(s), ${cases.length} case(s) across ${profiles.length} profile(s). Grades as Autobahn|Testsuite gives them: ${legend}; — not run on that receiver.</p>
+<p>${rows.length} receiver(s), ${cases.length} case(s) across ${profiles.length} profile(s). Grades as Autobahn|Testsuite gives them: ${legend}; — not run on that receiver; <span class="sec">⚑</span> a security finding (a forged, tampered or unauthenticated message accepted). A conformant verdict with SHOULD failures or security findings (“conformant, with …”) is amber, never green.</p>
 ${bar}
 <table id="matrix"><tr><th>case</th>${head}</tr>${body.join('\n')}</table>
 ${script}
@@ -178,7 +185,15 @@ ${script}
 }
 
 export interface MergeResult {
-  receivers: { profile: string; label: string; dir: string; verdict: string; shards: number }[];
+  receivers: {
+    profile: string;
+    label: string;
+    dir: string;
+    verdict: string;
+    /** The verdict as worded ("conformant, with 4 SHOULD failures"). */
+    standing: string;
+    shards: number;
+  }[];
   files: number;
 }
 
@@ -210,6 +225,7 @@ export function mergeReports(
     label: r.label,
     dir: subdirs[i] ?? '',
     verdict: r.verdict,
+    standing: standingOf(r).label,
     shards: reports.filter((p) => p.shard && p.profile === r.profile && p.label === r.label).length,
   }));
   writeFileSync(join(out, 'index.json'), `${JSON.stringify({ title, receivers: index }, null, 2)}\n`);
