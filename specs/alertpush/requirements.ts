@@ -74,7 +74,7 @@ export const requirements = {
     needs: ['token-url'],
   },
   'alertpush.token.bearer-syntax': {
-    level: 'SHOULD',
+    level: 'MAY',
     title: 'issues tokens in the RFC 6750 bearer token syntax',
     text: 'The documents say nothing of the token\'s characters (the vendor\'s servers issue hex and alphanumerics). RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="; a token outside it (a colon, a comma, a space, non-ASCII) is not a valid bearer credential and strict HTTP stacks reject it.',
     source: {
@@ -183,14 +183,14 @@ export const requirements = {
     needs: ['video-target'],
   },
   'alertpush.robust.bad-json': {
-    level: 'SHOULD',
+    level: 'MAY',
     title: 'answers an authorised body that is not JSON without a server error',
     text: "The documents are silent on bad input (the vendor's Flask demo would answer 500 from json.loads); pushcheck expects any complete answer below 500 (400 is usual), not a 5xx or a dropped connection.",
     source: { ...RECEIVER, section: 'http-server (silent on bad input)' },
     interpreted: true,
   },
   'alertpush.robust.bad-base64': {
-    level: 'SHOULD',
+    level: 'MAY',
     title: 'answers an alert whose image is not valid Base64 without a server error',
     text: "image is Base64 JPEG (the vendor's custom-api-demo README); the vendor's demo calls base64.b64decode on it, which raises on bad padding, and Flask answers 500. pushcheck expects any complete answer below 500 (400 is usual) to an image that is not Base64.",
     source: { ...RECEIVER, section: 'http-server (silent on bad input)' },

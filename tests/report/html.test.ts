@@ -1,6 +1,6 @@
 /**
  * The HTML report in real Chromium (Debian's, driven by Playwright): a full-catalogue run against a receiver
- * with a MUST and two SHOULD defects, filtered to the failed cases, checked for what it shows, screenshotted
+ * with a MUST and two MAY defects, filtered to the failed cases, checked for what it shows, screenshotted
  * (kept as a test artifact), and timed.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -54,7 +54,7 @@ test('index.html, opened in Chromium and filtered to the failed cases, shows wha
 
     // The two robustness cases answered 500 alike: one cause, said once, with one curl line.
     await expect(page.locator('#causes .cause h3')).toHaveText([
-      '2 cases fail the same way (2 SHOULD): HTTP 500, a server error',
+      '2 cases fail the same way (2 MAY): HTTP 500, a server error',
     ]);
     await expect(page.locator('#causes .curl')).toHaveCount(1);
 
@@ -85,10 +85,10 @@ test('index.html, opened in Chromium and filtered to the failed cases, shows wha
     );
     await expect(echo.locator('table.wire tr')).toHaveCount(2);
     const robust = page.locator('article[id="onenet.robust.missing-fields"]');
-    await expect(robust.locator(':scope > details > summary')).toContainText('NON-STRICT');
+    await expect(robust.locator(':scope > details > summary')).toContainText('INFORMATIONAL');
     await expect(robust.locator('.actual')).toContainText('HTTP 500');
 
-    await page.selectOption('#f-level', 'SHOULD');
+    await page.selectOption('#f-level', 'MAY');
     await expect(page.locator('article.case:visible')).toHaveCount(2);
     await page.selectOption('#f-level', 'MUST');
     await expect(page.locator('#shown')).toHaveText(`1 of ${total} shown`);
