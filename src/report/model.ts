@@ -266,10 +266,11 @@ export function verdictOf(
   }
   const soft = cases.filter((c) => c.outcome === 'failed').length;
   const should = ids('failed', 'SHOULD').length;
-  // SHOULD failures are named as such, never hidden in a count (decisions/020); MAY failures are informational.
+  // SHOULD failures are named as such, never hidden in a count of "lower-level" ones (decisions/020): the
+  // standing words the verdict "conformant, with N SHOULD failures"; MAY failures are informational.
   const named =
     should > 0
-      ? `conformant, with ${plural(should, 'SHOULD failure')} (they fail the run with --fail-on should)${soft > should ? `; ${soft - should} lower-level requirement(s) failed (graded, not failing)` : ''}`
+      ? `${should} SHOULD requirement(s) failed: graded non-strict, they fail the run only with --fail-on should${soft > should ? `; ${soft - should} lower-level requirement(s) failed (graded, not failing)` : ''}`
       : `no failure at --fail-on ${failOn.toLowerCase()} or above; ${soft} lower-level requirement(s) failed (graded, not failing)`;
   return {
     verdict: 'conformant',

@@ -49,9 +49,18 @@ test('a receiver that verifies nothing is "conformant, with SHOULD failures and 
   const label = `conformant, with ${should} SHOULD failure${should === 1 ? '' : 's'} and 3 security findings`;
   expect(report.standing?.label).toBe(label);
   expect(report.verdictReason).toMatch(
-    /^conformant, with \d+ SHOULD failures? \(they fail the run with --fail-on should\)/,
+    /^\d+ SHOULD requirement\(s\) failed: graded non-strict, they fail the run only with --fail-on should/,
   );
   for (const id of SECURITY) expect(report.cases.find((c) => c.id === id)?.security).toBe(true);
+  // The document permits echoing without verifying: that case passed, with its finding (decisions/020).
+  expect(report.cases.find((c) => c.id === 'onenet.verify.forged-not-echoed')).toMatchObject({
+    outcome: 'passed',
+    grade: 'ok',
+    finding: 'a verification whose signature does not match the token was accepted',
+  });
+  expect(r.stdout).toContain('FINDING MAY onenet.verify.forged-not-echoed');
+  expect(r.file('report.md')).toContain('### Findings the document permits (1)');
+  expect(r.file('junit.xml')).toContain('<property name="finding" value="a verification whose signature');
 
   const badge = r.file('badge.svg');
   expect(badge).not.toContain('#2da44e');
