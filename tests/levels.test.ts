@@ -11,7 +11,7 @@ import { deviceRequirements } from '../specs/controlid/device-requirements.ts';
 import { senderRequirements } from '../specs/onenet/sender-requirements.ts';
 import type { Level, Registry, Requirement } from '../src/core/case.ts';
 import { PROFILES } from '../src/profiles.ts';
-import { ROOT } from './helpers.ts';
+import { pushcheck, ROOT } from './helpers.ts';
 
 /** The rules of decisions/020 and the level each gives. */
 const RULES: Record<string, Level> = {
@@ -131,5 +131,24 @@ test('the check catches a level changed on either side, a missing row, a wrong r
   const unpermitted = table.replace(row(echo), row(echo).replace('| permitted ', '| interpretation '));
   expect(mismatches(unpermitted, reqs)).toEqual([
     `${echo}: "permitted" in the table and in the registry disagree`,
+  ]);
+});
+
+test('`cases` marks the security cases ⚑ and the permitted ones, in the text and in --json', async () => {
+  const text = await pushcheck(['cases', '--profile', 'onenet']);
+  expect(text.code).toBe(0);
+  const line = (id: string) => text.stdout.split('\n').find((l) => l.startsWith(`${id} `)) ?? '';
+  expect(line('onenet.sign.forged-not-processed')).toContain('signed with another token ⚑');
+  expect(line('onenet.verify.forged-not-echoed')).toContain('⚑ (permitted: never fails)');
+  expect(line('onenet.ack.within-5s')).not.toContain('⚑');
+  const json = await pushcheck(['cases', '--profile', 'onenet', '--json']);
+  const rows = JSON.parse(json.stdout) as { id: string; security?: boolean; permitted?: string }[];
+  expect(rows.filter((r) => r.security).map((r) => r.id)).toEqual([
+    'onenet.verify.forged-not-echoed',
+    'onenet.sign.forged-not-processed',
+    'onenet.sign.tampered-not-processed',
+  ]);
+  expect(rows.filter((r) => r.permitted !== undefined).map((r) => r.id)).toEqual([
+    'onenet.verify.forged-not-echoed',
   ]);
 });
