@@ -12,6 +12,7 @@ import { onenetHandlers, reference } from '../../mocks/onenet/reference.ts';
 import { verifiesNothing } from '../../mocks/onenet/verifies-nothing.ts';
 import type { RequestHandler } from 'msw';
 import { toBadge } from '../../src/report/badge.ts';
+import { annotations } from '../../src/report/github.ts';
 import { type CaseReport, type RunReport, standingOf, verdictOf } from '../../src/report/model.ts';
 import { runServed, scratch, TOKEN } from '../helpers.ts';
 
@@ -136,7 +137,8 @@ function crafted(cases: CaseReport[], failOn: RunReport['failOn'] = 'MUST'): Run
     cases,
     failOn,
     summary: { total: cases.length, skipped: 0, passed: cases.filter((c) => c.outcome === 'passed').length },
-  } as RunReport;
+    gate: { newFailures: [], knownFailures: [], fixed: [] },
+  } as unknown as RunReport;
 }
 
 test('the standing words each verdict, counting SHOULD failures only below the gate and security findings always', () => {
@@ -163,6 +165,12 @@ test('the standing words each verdict, counting SHOULD failures only below the g
     securityFindings: ['a.b.e'],
   });
   expect(toBadge(permitted)).toContain('conformant* 3/3 · 1 security finding<');
+  // On GitHub, the finding is a warning titled as a security finding; the clean security case says nothing.
+  const notes = annotations(permitted, new Map(), '/');
+  expect(notes).toHaveLength(1);
+  expect(notes[0]).toMatch(
+    /^::warning title=SECURITY FINDING · OK MAY a\.b\.e%3A a\.b\.e::passed, with a finding/,
+  );
 
   const failed = crafted([
     kase('a.b.c', 'failed', 'MUST'),
