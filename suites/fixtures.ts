@@ -335,6 +335,8 @@ export function defineConformance<Body, R extends Registry & Preconditioned<R> =
     const annotation: Details['annotation'] = [{ type: ANNOTATE.id, description: id }];
     if (req.needs?.length) annotation.push({ type: ANNOTATE.needs, description: req.needs.join(',') });
     if (req.after?.length) annotation.push({ type: ANNOTATE.after, description: req.after.join(',') });
+    if (req.permitted !== undefined)
+      annotation.push({ type: ANNOTATE.permitted, description: req.permitted });
     const at = callerLocation();
     if (at !== undefined) annotation.push({ type: ANNOTATE.location, description: at });
     const title = `${id}: ${req.title}`;

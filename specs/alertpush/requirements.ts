@@ -76,7 +76,7 @@ export const requirements = {
   },
   'alertpush.token.bearer-syntax': {
     after: ['alertpush.token.within-5s'],
-    level: 'SHOULD',
+    level: 'MAY',
     title: 'issues tokens in the RFC 6750 bearer token syntax',
     text: 'The documents say nothing of the token\'s characters (the vendor\'s servers issue hex and alphanumerics). RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="; a token outside it (a colon, a comma, a space, non-ASCII) is not a valid bearer credential and strict HTTP stacks reject it.',
     source: {
@@ -116,6 +116,7 @@ export const requirements = {
   },
   'alertpush.auth.missing-refused': {
     level: 'SHOULD',
+    security: true,
     title: 'refuses an alert without an authorization header with 401 or 403',
     text: `${SILENT_ON_AUTH}. An alert without any authorization header is refused.`,
     source: { ...VERIFY, section: 'headers; RFC 6750 §3.1 (the answer)' },
@@ -124,6 +125,7 @@ export const requirements = {
   },
   'alertpush.auth.wrong-refused': {
     level: 'SHOULD',
+    security: true,
     title: 'refuses an alert carrying a token it never issued with 401 or 403',
     text: `${SILENT_ON_AUTH}. Bearer tokens it never issued (one of the same length and alphabet, the right one with its last character changed, and the right one cut short) are refused.`,
     source: { ...VERIFY, section: 'headers; RFC 6750 §3.1 (the answer)' },
@@ -132,6 +134,7 @@ export const requirements = {
   },
   'alertpush.auth.malformed-refused': {
     level: 'SHOULD',
+    security: true,
     title: 'refuses an alert whose authorization header is not "Bearer <token>" with 401 or 403',
     text: `${SILENT_ON_AUTH}. The box sends exactly "Bearer <token>"; the right token without a scheme, under another scheme (Basic), with trailing text, or an empty Bearer is refused.`,
     source: { ...VERIFY, section: 'headers (Bearer abcdefghijklmnopqrstuvwxyz); RFC 6750 §2.1, §3.1' },
@@ -140,6 +143,7 @@ export const requirements = {
   },
   'alertpush.auth.refused-not-processed': {
     level: 'SHOULD',
+    security: true,
     title: 'does not process the alerts it refuses',
     text: `${SILENT_ON_AUTH}. An alert refused for its token must leave no trace where the receiver records processed alerts.`,
     source: { ...VERIFY, section: 'headers (silent on refusal)' },
@@ -182,14 +186,14 @@ export const requirements = {
     needs: ['video-target'],
   },
   'alertpush.robust.bad-json': {
-    level: 'SHOULD',
+    level: 'MAY',
     title: 'answers an authorised body that is not JSON without a server error',
     text: "The documents are silent on bad input (the vendor's Flask demo would answer 500 from json.loads); pushcheck expects any complete answer below 500 (400 is usual), not a 5xx or a dropped connection.",
     source: { ...RECEIVER, section: 'http-server (silent on bad input)' },
     interpreted: true,
   },
   'alertpush.robust.bad-base64': {
-    level: 'SHOULD',
+    level: 'MAY',
     title: 'answers an alert whose image is not valid Base64 without a server error',
     text: "image is Base64 JPEG (the vendor's custom-api-demo README); the vendor's demo calls base64.b64decode on it, which raises on bad padding, and Flask answers 500. pushcheck expects any complete answer below 500 (400 is usual) to an image that is not Base64.",
     source: { ...RECEIVER, section: 'http-server (silent on bad input)' },

@@ -23,6 +23,8 @@ const EMPTY =
   'When the device has no command to execute, the server answers its poll with an empty response, which means there is nothing to perform.';
 const RESULT_EMPTY =
   'After executing a command, the device posts its result; an empty answer to the result ends the Push transaction.';
+const RESULT_LEVEL =
+  'The document says an empty response "is expected" here, where an idle poll\'s "must" be empty, and states no harm in another answer (the transaction closes either way: controlid.command.not-redelivered checks it), hence SHOULD (decisions/022).';
 const IDLE_READING =
   'Graded as a device reads it (the community server cited in the source): a zero-length body is the documented empty response; `{}` is what a community server (starseg/star-condomine) answers when idle and devices work with it, so it passes here and fails only controlid.poll.idle-zero-length; `null`, `[]`, whitespace or text are neither, and no public source says a device takes them for "no command". Any 2xx status: no source says what a device does with another.';
 const TIMEOUT =
@@ -116,21 +118,21 @@ export const requirements = {
     needs: ['state-hook'],
   },
   'controlid.result.response-empty': {
-    level: 'MUST',
+    level: 'SHOULD',
     title: 'answers a result with a response with an empty 2xx response',
-    text: `${RESULT_EMPTY} The result carries “response (string): Contains the response given by the API with the push execution” (an object, as in the document's example). Zero bytes of body, any 2xx.`,
+    text: `${RESULT_EMPTY} The result carries “response (string): Contains the response given by the API with the push execution” (an object, as in the document's example). Zero bytes of body, any 2xx. ${RESULT_LEVEL}`,
     source: at('Event: command result', RESULT_QUOTE),
     needs: ['state-hook'],
   },
   'controlid.result.error-empty': {
-    level: 'MUST',
+    level: 'SHOULD',
     title: 'answers a result with an error with an empty 2xx response',
-    text: `${RESULT_EMPTY} “error (string): Specifies the error that occurred during the push execution. Note that this parameter only exists if an error occurs.” Zero bytes of body, any 2xx.`,
+    text: `${RESULT_EMPTY} “error (string): Specifies the error that occurred during the push execution. Note that this parameter only exists if an error occurs.” Zero bytes of body, any 2xx. ${RESULT_LEVEL}`,
     source: at('Event: command result', RESULT_QUOTE),
     needs: ['state-hook'],
   },
   'controlid.result.malformed-no-5xx': {
-    level: 'SHOULD',
+    level: 'MAY',
     title: 'answers malformed results without a server error or a dropped connection',
     text: 'The document does not say what a server does with a result it cannot read. pushcheck sends a truncated JSON body, an empty body and JSON with neither response nor error, and expects each to get a complete answer below 500 (400 is usual).',
     source: at('Event: command result (silent on a result the server cannot read)'),
@@ -154,7 +156,7 @@ export const requirements = {
     source: { ...TIMEOUT_SOURCE, quote: EMPTY_QUOTE },
   },
   'controlid.timing.fast': {
-    level: 'SHOULD',
+    level: 'MAY',
     title: 'answers idle polls within 1 s in practice (median of 5)',
     text: 'Every command in a chain costs a poll and a result, and devices in the field poll every few seconds (push_request_period "5" in a community configuration). The documents set no figure; pushcheck expects the median of 5 idle polls within 1000 ms.',
     source: TIMEOUT_SOURCE,

@@ -27,7 +27,7 @@ const LOOKUP =
 
 export const requirements = {
   'eye4.alarm.acked': {
-    level: 'SHOULD',
+    level: 'MAY',
     title: 'acks a genuine alarm with a 2xx within 5 s',
     text: `When a device triggers an alarm, the Eye4 system notifies the customer's server at once. ${NO_ANSWER_SPEC}: pushcheck expects a 2xx within 5 s, as the platforms it knows require, so that an unknown retry policy is never triggered.`,
     source: at(
@@ -56,6 +56,7 @@ export const requirements = {
   },
   'eye4.guid.missing-not-processed': {
     level: 'SHOULD',
+    security: true,
     title: 'does not process an alarm without the guid header',
     text: `${GUID_RULE} The document lets the user judge the guid (“can”), which is the only defence it offers against forged alarms, hence SHOULD.`,
     source: at('V. Matters Needing Attention, 3', GUID),
@@ -64,6 +65,7 @@ export const requirements = {
   },
   'eye4.guid.wrong-not-processed': {
     level: 'SHOULD',
+    security: true,
     title: 'does not process an alarm whose guid is wrong, truncated or extended',
     text: `${GUID_RULE} The guid is fixed: an alarm whose guid differs in one character, lacks its last character or has one more is forged.`,
     source: at('V. Matters Needing Attention, 3', GUID),
@@ -133,7 +135,7 @@ export const requirements = {
     needs: ['eye4-api'],
   },
   'eye4.dedup.processed-once': {
-    level: 'SHOULD',
+    level: 'MAY',
     title: 'processes a duplicated alarm once',
     text: `${NO_ANSWER_SPEC}. A platform that retries resends the same alarm; the fileid “is uniquely labeled”, so the same alarm twice is one event.`,
     source: at(
@@ -144,14 +146,14 @@ export const requirements = {
     needs: ['observer'],
   },
   'eye4.robust.malformed-alarm': {
-    level: 'SHOULD',
+    level: 'MAY',
     title: 'answers malformed alarm bodies without a server error',
     text: 'The document is silent on bad input; an alarm body that is not JSON, is empty, lacks did, has a number for action, an array for payload, or payload text that is not JSON gets any complete answer below 500 (400 is usual), never a 5xx or a dropped connection.',
     source: at('2. Example of an Alarm Message Structure (silent on bad input)'),
     interpreted: true,
   },
   'eye4.robust.malformed-resource': {
-    level: 'SHOULD',
+    level: 'MAY',
     title: 'answers malformed resource bodies without a server error',
     text: 'The document is silent on bad input; a resource body that is not JSON, names no file (no key, Key or d009_id), or has a number for the key gets any complete answer below 500 (400 is usual), never a 5xx or a dropped connection.',
     source: at('3. Example of the Resource Message Structure (silent on bad input)'),

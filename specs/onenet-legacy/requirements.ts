@@ -69,16 +69,19 @@ export const requirements = {
   },
   'onenet-legacy.verify.signature-percent-encoded': {
     after: ['onenet-legacy.verify.echo-verbatim'],
-    level: 'SHOULD',
+    level: 'MAY',
     title: 'accepts a verification whose signature has +, / and = percent-encoded',
     text: 'The documents show the platform sending the signature raw; a receiver that decodes the query properly accepts %2B, %2F and %3D too, and keeps working behind a proxy that encodes the query.',
     source: { document: DEVELOP_MANUAL, section: 'URL验证 (silent on percent-encoding)', code: JAVA_UTIL },
     interpreted: true,
   },
   'onenet-legacy.verify.forged-not-echoed': {
-    level: 'SHOULD',
+    level: 'MAY',
+    security: true,
     title: 'does not echo a verification whose signature is forged',
-    text: `${VERIFY}; the receiver checks the signature first — but “如果用户不想验证，可选择跳过该过程，直接返回msg参数” (the Node.js demo just echoes), hence SHOULD`,
+    text: `${VERIFY}; the receiver checks the signature first — but “如果用户不想验证，可选择跳过该过程，直接返回msg参数” (the Node.js demo just echoes), so a receiver that echoes a forged verification does what the document permits: it passes, with a security finding (decisions/022)`,
+    permitted:
+      '如果用户不想验证，可选择跳过该过程，直接返回msg参数 (a user who does not want to verify may skip it and return msg directly)',
     source: { ...VERIFY_SOURCE, code: NODE_DEMO },
   },
   'onenet-legacy.push.datapoint-acked': acked('a datapoint push', 'type 1, {type, dev_id, ds_id, at, value}'),
@@ -142,6 +145,7 @@ export const requirements = {
   'onenet-legacy.sign.forged-not-processed': {
     after: ['onenet-legacy.ack.within-5s'],
     level: 'SHOULD',
+    security: true,
     title: 'does not process a push signed with another token',
     text: `${SIGNED}. The SDKs process msg only when the signature matches (PHP _handleRuleMsg returns FALSE otherwise); the Node.js demo does not check, hence SHOULD.`,
     source: SIGNED_SOURCE,
@@ -150,6 +154,7 @@ export const requirements = {
   'onenet-legacy.sign.tampered-not-processed': {
     after: ['onenet-legacy.ack.within-5s'],
     level: 'SHOULD',
+    security: true,
     title: 'does not process a push whose msg does not match its signature',
     text: `${SIGNED}: an msg changed after signing fails the check and is not to be trusted.`,
     source: SIGNED_SOURCE,
@@ -172,7 +177,7 @@ export const requirements = {
     needs: ['observer'],
   },
   'onenet-legacy.robust.bad-json': {
-    level: 'SHOULD',
+    level: 'MAY',
     title: 'answers a body that is not JSON without a server error',
     text: 'The documents are silent on bad input; pushcheck expects any complete answer below 500 (400 is usual), not a 5xx or a dropped connection.',
     source: SILENT,
@@ -180,7 +185,7 @@ export const requirements = {
   },
   'onenet-legacy.robust.missing-fields': {
     after: ['onenet-legacy.robust.bad-json'],
-    level: 'SHOULD',
+    level: 'MAY',
     title: 'answers a push without msg_signature and nonce without a server error',
     text: 'The body is {msg, msg_signature, nonce} (the legacy SDKs); a body without them gets any complete answer below 500 (400 is usual), not a 5xx.',
     source: PUSH_BODY,
@@ -188,7 +193,7 @@ export const requirements = {
   },
   'onenet-legacy.robust.wrong-types': {
     after: ['onenet-legacy.robust.bad-json'],
-    level: 'SHOULD',
+    level: 'MAY',
     title: 'answers a push whose msg (or enc_msg) and nonce have the wrong types without a server error',
     text: 'msg is a JSON object or array (the legacy SDKs), not a JSON string as in OneNET Studio; a Studio-shaped or mistyped body (in encrypted mode: enc_msg an object, not a string) gets any complete answer below 500 (400 is usual), not a 5xx.',
     source: PUSH_BODY,
@@ -196,7 +201,7 @@ export const requirements = {
   },
   'onenet-legacy.robust.empty-body': {
     after: ['onenet-legacy.robust.bad-json'],
-    level: 'SHOULD',
+    level: 'MAY',
     title: 'answers an empty POST without a server error',
     text: 'An empty body gets any complete answer below 500 (400 is usual), not a 5xx or a dropped connection.',
     source: SILENT,

@@ -83,16 +83,19 @@ export const requirements = {
   },
   'onenet.verify.signature-percent-encoded': {
     after: ['onenet.verify.echo-verbatim'],
-    level: 'SHOULD',
+    level: 'MAY',
     title: 'accepts a verification whose signature has +, / and = percent-encoded',
     text: 'The document does not say how the platform encodes the query; its procedure implies a raw signature. A receiver that decodes the query properly accepts %2B, %2F and %3D too, and keeps working if the platform (or a proxy) encodes the signature.',
     source: { ...VERIFY_SOURCE, section: '2. 实例验证 (silent on the encoding)' },
     interpreted: true,
   },
   'onenet.verify.forged-not-echoed': {
-    level: 'SHOULD',
+    level: 'MAY',
+    security: true,
     title: 'does not echo a verification whose signature is forged',
-    text: 'The server checks the signature before echoing; the document also allows skipping the check ("如果用户不想验证，可选择跳过该过程，直接返回msg参数"), hence SHOULD',
+    text: 'The server checks the signature before echoing; the document also allows skipping the check ("如果用户不想验证，可选择跳过该过程，直接返回msg参数"), so a receiver that echoes a forged verification does what the document permits: it passes, with a security finding (decisions/022)',
+    permitted:
+      '如果用户不想验证，可选择跳过该过程，直接返回msg参数 (a user who does not want to verify may skip it and return msg directly)',
     source: {
       ...VERIFY_SOURCE,
       quote: '应用服务器收到请求后，需要通过signature参数字段对请求进行校验',
@@ -142,6 +145,7 @@ export const requirements = {
   'onenet.sign.forged-not-processed': {
     after: ['onenet.ack.within-5s'],
     level: 'SHOULD',
+    security: true,
     title: 'does not process a push signed with another token',
     text: 'The signature lets the server check that the push comes from the platform; a push that fails the check is not to be trusted',
     source: SIGNATURE,
@@ -150,6 +154,7 @@ export const requirements = {
   'onenet.sign.tampered-not-processed': {
     after: ['onenet.ack.within-5s'],
     level: 'SHOULD',
+    security: true,
     title: 'does not process a push whose msg does not match its signature',
     text: 'The signature covers msg (A = token + nonce + msg), so an altered msg fails the check',
     source: { ...SIGNATURE, section: '2. 实例验证 (A = token + nonce + msg); 3. 消息推送' },
@@ -188,7 +193,7 @@ export const requirements = {
     needs: ['observer'],
   },
   'onenet.robust.bad-json': {
-    level: 'SHOULD',
+    level: 'MAY',
     title: 'answers a body that is not JSON without a server error',
     text: 'The document is silent on bad input; pushcheck expects any complete answer below 500 (400 is usual), not a 5xx or a dropped connection.',
     source: SILENT('3. 消息推送'),
@@ -196,7 +201,7 @@ export const requirements = {
   },
   'onenet.robust.missing-fields': {
     after: ['onenet.robust.bad-json'],
-    level: 'SHOULD',
+    level: 'MAY',
     title: 'answers a push with missing fields without a server error',
     text: 'The body has msg, nonce, signature, time and id (the OneNET HTTP push document §3); a body without them gets any complete answer below 500 (400 is usual), not a 5xx.',
     source: FIELDS,
@@ -204,14 +209,14 @@ export const requirements = {
   },
   'onenet.robust.wrong-types': {
     after: ['onenet.robust.bad-json'],
-    level: 'SHOULD',
+    level: 'MAY',
     title: 'answers a push with wrongly typed fields without a server error',
     text: 'msg is a string, time a long, id a string (the OneNET HTTP push document §3 table); other types get any complete answer below 500 (400 is usual), not a 5xx.',
     source: FIELDS,
     interpreted: true,
   },
   'onenet.robust.huge-body': {
-    level: 'SHOULD',
+    level: 'MAY',
     title: 'answers a 4 MiB body without a server error or a reset',
     text: 'The document sets no size limit; a receiver may refuse a huge body (413 is fine) but not fail with a 5xx or reset the connection.',
     source: SILENT('3. 消息推送'),
@@ -227,7 +232,7 @@ export const requirements = {
   },
   'onenet.robust.empty-body': {
     after: ['onenet.robust.bad-json'],
-    level: 'SHOULD',
+    level: 'MAY',
     title: 'answers an empty POST without a server error',
     text: 'An empty body gets any complete answer below 500 (400 is usual), not a 5xx or a dropped connection.',
     source: SILENT('3. 消息推送'),

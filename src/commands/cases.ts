@@ -57,9 +57,11 @@ export function cmdCases(args: string[]): number {
   const width = Math.max(...rows.map((r) => r.id.length));
   for (const r of rows) {
     console.log(
-      `${r.id.padEnd(width)}  ${r.level.padEnd(6)} ${r.interpreted ? '*' : ' '} ${r.title}  (${r.definedAt ?? 'no definition'})  [${citation(r.source)}${r.source.document.url ? ` ${r.source.document.url}` : ''}]`,
+      `${r.id.padEnd(width)}  ${r.level.padEnd(6)} ${r.interpreted ? '*' : ' '} ${r.title}${r.security ? ' ⚑' : ''}${r.permitted !== undefined ? ' (permitted: never fails)' : ''}  (${r.definedAt ?? 'no definition'})  [${citation(r.source)}${r.source.document.url ? ` ${r.source.document.url}` : ''}]`,
     );
   }
-  console.log(`\n${rows.length} cases; * = interpreted (the documents are silent; never above SHOULD)`);
+  console.log(
+    `\n${rows.length} cases; * = interpreted (the documents are silent; never above SHOULD); ⚑ = about authenticity: a failure is a security finding (decisions/022)`,
+  );
   return 0;
 }

@@ -11,6 +11,7 @@ import { integerOption, stringOption, usage } from '../core/errors.ts';
 import { runSuites, startPlaywright } from '../core/playwright.ts';
 import { reaper } from '../core/reaper.ts';
 import { PROFILES } from '../profiles.ts';
+import { standingOf } from '../report/model.ts';
 import { checkSpec, exitCodeOfReport, outputDir, profileNamed, runConfigOf } from './common.ts';
 
 /**
@@ -60,7 +61,7 @@ export async function cmdDemo(args: string[]): Promise<number> {
     console.log(`demo: ${configs.length} reference receivers of ${profiles.length} profile(s), side by side`);
     const reports = await runSuites(configs, parallel, playwright);
     console.log(
-      `\ndemo reports:\n${reports.map((r, i) => `  ${configs[i]?.reportDir}: ${r.verdict}`).join('\n')}`,
+      `\ndemo reports:\n${reports.map((r, i) => `  ${configs[i]?.reportDir}: ${standingOf(r).label}`).join('\n')}`,
     );
     return Math.max(...reports.map(exitCodeOfReport));
   } finally {

@@ -54,6 +54,17 @@ export interface Requirement {
    * (src/core/decided.ts). `defineConformance` checks the ids against the registry at compile time.
    */
   after?: readonly string[];
+  /**
+   * The case is about authenticity (a forged, tampered or unauthenticated message accepted; a replay): its
+   * failure, or its permitted finding, is a security finding wherever a report shows it (decisions/022).
+   */
+  security?: true;
+  /**
+   * The vendor document's words that explicitly permit what the case looks for (decisions/022): the case never
+   * fails; a receiver that does what the document permits passes, with a finding (a security finding when
+   * `security`).
+   */
+  permitted?: string;
 }
 
 /** A profile's requirements, keyed by stable case id `<profile>.<area>.<behaviour>`. */
@@ -92,6 +103,10 @@ export const ANNOTATE = {
   run: 'pushcheck.run',
   /** Where the case is written (`file:line`): Playwright's own location is where `conformance` registers it. */
   location: 'pushcheck.location',
+  /** The requirement's `permitted`: `fail()` then ends the case with a finding instead of a failure. */
+  permitted: 'pushcheck.permitted',
+  /** What a permitted case found (its `fail()` message). */
+  finding: 'pushcheck.finding',
 } as const;
 
 function attachJson(name: string, value: unknown): void {
@@ -118,9 +133,19 @@ export function recordObservation(observation: Record<string, unknown>): void {
   attachJson(ATTACH.observation, observation);
 }
 
-/** Fails the case with what was expected and what happened. */
+/**
+ * Fails the case with what was expected and what happened. A case whose requirement the document explicitly
+ * permits to go the other way (`permitted`) is never failed: it ends with a finding, which the reporter shows as
+ * "passed, with a finding" (decisions/022); Playwright's own reporters see it skipped, with the reason.
+ */
 export function fail(message: string, expected: string, actual: string): never {
   attachJson(ATTACH.verdict, { message, expected, actual });
+  const info = test.info();
+  const permitted = info.annotations.find((a) => a.type === ANNOTATE.permitted)?.description;
+  if (permitted !== undefined) {
+    info.annotations.push({ type: ANNOTATE.finding, description: message });
+    test.skip(true, `a finding, not a failure: the document permits it ("${permitted}"): ${message}`);
+  }
   throw new Error(`${message}\n  expected: ${expected}\n  actual:   ${actual}`);
 }
 

@@ -3,14 +3,14 @@
  * the facts of the run in, the verdict, the gate and the counts worked out from its cases.
  */
 import { PACKAGE_VERSION } from '../core/package.ts';
-import { gateOf, type RunReport, summarize, verdictOf } from './model.ts';
+import { gateOf, type RunReport, standingOf, summarize, verdictOf } from './model.ts';
 
 export const PUSHCHECK_VERSION = PACKAGE_VERSION;
 
 /** What a run's report is built from. */
 export interface RunFacts extends Omit<
   RunReport,
-  'pushcheck' | 'strict' | 'verdict' | 'verdictReason' | 'gate' | 'summary'
+  'pushcheck' | 'strict' | 'verdict' | 'verdictReason' | 'standing' | 'gate' | 'summary'
 > {
   /** The option that set `failOn`, for the verdict's reason ("--strict"); `--fail-on <level>` when absent. */
   flag?: string | undefined;
@@ -46,6 +46,7 @@ export function buildRunReport(f: RunFacts): RunReport {
     durationMs: f.durationMs,
     verdict,
     verdictReason: reason,
+    standing: standingOf({ verdict, cases: f.cases, failOn }),
     gate: gateOf(f.cases, failOn, f.expectations, { stopped: f.stopped, errors: f.errors }),
     summary: summarize(f.cases),
     errors: f.errors,

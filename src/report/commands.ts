@@ -42,7 +42,7 @@ export async function cmdReport(args: string[]): Promise<number> {
   for (const r of result.receivers) {
     const parts = r.shards > 0 ? ` (${r.shards} shards joined)` : '';
     console.log(
-      `  ${r.profile} ${r.label}: ${r.verdict}${parts} → ${shown(join(resolve(out), r.dir, 'index.html'))}`,
+      `  ${r.profile} ${r.label}: ${r.standing}${parts} → ${shown(join(resolve(out), r.dir, 'index.html'))}`,
     );
   }
   console.log(`matrix: ${shown(join(resolve(out), 'index.html'))}`);

@@ -5,7 +5,7 @@
  */
 import { appendFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import type { RunReport } from './model.ts';
+import { isSecurityFinding, type RunReport } from './model.ts';
 
 /** Where a case is written, for the annotation to point at. */
 export interface Location {
@@ -23,7 +23,8 @@ function property(s: string): string {
 
 /**
  * One workflow command per case worth a look: a new failure at a --fail-on level is an error, any other
- * failure or error a warning, a listed case that now passes a notice.
+ * failure or error a warning, a listed case that now passes a notice, a finding the document permits a warning
+ * (a security one) or a notice. A security finding's title starts "SECURITY FINDING".
  */
 export function annotations(r: RunReport, where: ReadonlyMap<string, Location>, root: string): string[] {
   const out: string[] = [];
@@ -37,6 +38,10 @@ export function annotations(r: RunReport, where: ReadonlyMap<string, Location>, 
     else if (r.gate.fixed.includes(c.id)) {
       kind = 'notice';
       message = 'listed in the expectations file but now passes: run `pushcheck expectations update`\n';
+    } else if (c.finding !== undefined) {
+      // What the document permits passed, with a finding (decisions/022): said, never failed.
+      kind = c.security ? 'warning' : 'notice';
+      message = `passed, with a finding the document permits: ${c.finding}\n`;
     }
     if (kind === undefined) continue;
     message += [c.reason, c.expected && `expected: ${c.expected}`, c.actual && `actual: ${c.actual}`, c.curl]
@@ -45,7 +50,7 @@ export function annotations(r: RunReport, where: ReadonlyMap<string, Location>, 
     const loc = where.get(c.id);
     const props = [
       ...(loc ? [`file=${property(relative(root, loc.file))}`, `line=${loc.line}`] : []),
-      `title=${property(`${c.grade.toUpperCase()} ${c.level} ${c.id}: ${c.title}${known.has(c.id) ? ' (known)' : ''}`)}`,
+      `title=${property(`${isSecurityFinding(c) ? 'SECURITY FINDING · ' : ''}${c.grade.toUpperCase()} ${c.level} ${c.id}: ${c.title}${known.has(c.id) ? ' (known)' : ''}`)}`,
     ];
     out.push(`::${kind} ${props.join(',')}::${data(message)}`);
   }

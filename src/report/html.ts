@@ -9,7 +9,7 @@ import { failuresByCause, headline, simplestRequests, withoutListed } from './ca
 import { basename } from 'node:path';
 import type { Outcome } from '../core/case.ts';
 import type { CaseReport, Grade, RunReport, WireEntry } from './model.ts';
-import { LEVELS, OUTCOMES } from './model.ts';
+import { isSecurityFinding, LEVELS, OUTCOMES, securityFindingsOf, standingOf } from './model.ts';
 
 /** Escapes text for HTML content and double-quoted attributes. */
 export function esc(s: string): string {
@@ -50,7 +50,7 @@ white-space:pre-wrap;word-break:break-all;margin:4px 0}table{border-collapse:col
 var(--line);padding:3px 8px;text-align:left;vertical-align:top}th{background:#f6f8fa}.num{text-align:right}
 .verdict{display:inline-block;padding:4px 10px;border-radius:4px;color:#fff;font-weight:600}
 .v-conformant,.g-pass{background:var(--ok)}.v-non-conformant,.g-fail{background:var(--failed)}
-.v-conformant-should{background:var(--should)}.v-incomplete,.g-incomplete{background:var(--muted)}
+.v-conformant-should{background:var(--should)}.verdict.t-qualified{background:var(--should)}.sec{color:#cf222e;font-weight:700}.v-incomplete,.g-incomplete{background:var(--muted)}
 .chip{display:inline-block;min-width:96px;
 text-align:center;padding:1px 6px;border-radius:3px;color:#fff;font-size:11px;font-weight:600}
 .ok{background:var(--ok)}.failed{background:var(--failed)}.non-strict{background:var(--non-strict)}
@@ -224,6 +224,10 @@ function caseArticle(c: CaseReport, r: RunReport): string {
     `<div class="source muted">Source: ${c.sourceUrl ? `<a href="${esc(c.sourceUrl)}" rel="noopener">${esc(c.source)}</a>` : esc(c.source)}${c.codeUrl ? ` · <a href="${esc(c.codeUrl)}" rel="noopener">code</a>` : ''}${c.interpreted ? ' · <b>interpreted</b> (the documents are silent; pushcheck decided, never above SHOULD)' : ''}${c.quote ? `<br><q>${esc(c.quote)}</q>${c.translation ? ` — ${esc(c.translation)}` : ''}` : ''}</div>`,
   ];
   if (c.reason) body.push(`<p class="reason"><b>${esc(c.outcome)}:</b> ${esc(c.reason)}</p>`);
+  // What the document permits passed, and what was found is said with its evidence (decisions/022).
+  if (c.finding !== undefined) {
+    body.push(`<p class="reason finding"><b>passed, with a finding:</b> ${esc(c.finding)}</p>`);
+  }
   if (c.expected !== undefined || c.actual !== undefined) {
     body.push(
       `<div class="ev"><b>expected</b><pre class="expected">${esc(c.expected ?? '')}</pre><b>actual</b><pre class="actual">${esc(c.actual ?? '')}</pre></div>`,
@@ -246,7 +250,7 @@ function caseArticle(c: CaseReport, r: RunReport): string {
   body.push(wireTable(c.wire, r.deadlineMs));
   if (c.exchanges?.length) body.push(`<h4>Requests and responses</h4>${exchangeDetails(c.exchanges)}`);
   if (c.curl) body.push(`<h4>Reproduce</h4><pre class="curl">${esc(c.curl)}</pre>`);
-  return `<article class="case" id="${esc(c.id)}" data-profile="${esc(r.profile)}" data-level="${c.level}" data-outcome="${c.outcome}" data-grade="${c.grade}"><details${bad ? ' open' : ''}><summary>${chip(c.grade)} <span class="lvl">${c.level}</span> <span class="id">${esc(c.id)}</span> ${esc(c.title)} <span class="muted">(${esc(fmtMs(c.durationMs))})</span>${c.known ? ' <span class="known">known</span>' : ''}</summary><div class="body">${body.join('')}</div></details></article>`;
+  return `<article class="case" id="${esc(c.id)}" data-profile="${esc(r.profile)}" data-level="${c.level}" data-outcome="${c.outcome}" data-grade="${c.grade}"><details${bad ? ' open' : ''}><summary>${chip(c.grade)} <span class="lvl">${c.level}</span> <span class="id">${esc(c.id)}</span>${isSecurityFinding(c) ? ' <span class="sec" title="security finding: a forged, tampered or unauthenticated message accepted">⚑ security finding</span>' : ''} ${esc(c.title)} <span class="muted">(${esc(fmtMs(c.durationMs))})</span>${c.known ? ' <span class="known">known</span>' : ''}</summary><div class="body">${body.join('')}</div></details></article>`;
 }
 
 /**
@@ -319,18 +323,12 @@ export function ordered(cases: readonly CaseReport[]): CaseReport[] {
 }
 
 /**
- * The verdict as the page words and colours it: a conformant run with SHOULD failures is never shown like a
- * clean pass. Worked out from the counts alone, so that the model's own wording can replace it.
+ * The verdict as the page words and colours it (the model's standing): a conformant run with SHOULD failures
+ * or security findings is never shown like a clean pass.
  */
 export function verdictWording(r: RunReport): { word: string; cls: string } {
-  const should = r.summary.byLevel.SHOULD.failed;
-  if (r.verdict === 'conformant' && should > 0) {
-    return {
-      word: `CONFORMANT, WITH ${should} SHOULD FAILURE${should === 1 ? '' : 'S'}`,
-      cls: 'v-conformant-should',
-    };
-  }
-  return { word: r.verdict.toUpperCase(), cls: `v-${r.verdict}` };
+  const standing = standingOf(r);
+  return { word: standing.label.toUpperCase(), cls: `v-${r.verdict} t-${standing.tone}` };
 }
 
 /** The counts behind the verdict, in words: "1 MUST and 2 SHOULD requirements failed; 96 passed, … of 107 cases". */
@@ -492,6 +490,8 @@ export function toHtml(r: RunReport): string {
   });
   const v = verdictWording(r);
   const title = r.label === r.target || publicUrl(r.target).includes(r.label) ? '' : ` · ${r.label}`;
+  // Authenticity cases that failed or passed with a finding (decisions/022), listed beside the verdict.
+  const security = securityFindingsOf(r.cases).map((c) => c.id);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
@@ -503,7 +503,7 @@ export function toHtml(r: RunReport): string {
 ${narrowed ? `<p id="narrowed" class="narrowed">${esc(narrowed)}</p>` : ''}
 ${r.verdict === 'incomplete' ? `<p class="muted">${esc(r.verdictReason)}.</p>` : ''}
 <p>CI gate: <span id="gate" class="verdict g-${g.result}">${esc(g.result.toUpperCase())}</span> ${esc(withoutListed(g.reason, g.newFailures, 'below'))}</p>
-${list('New failures', g.newFailures)}${list('Known failures (tolerated)', g.knownFailures)}${list('Listed but now passing', g.fixed)}
+${list('Security findings', security)}${list('New failures', g.newFailures)}${list('Known failures (tolerated)', g.knownFailures)}${list('Listed but now passing', g.fixed)}
 ${r.errors.length ? `<p class="known">pushcheck errors outside any case: ${esc(r.errors.join('; '))}</p>` : ''}
 <div class="facts"><table class="meta" id="meta">${meta.map(([k, val]) => `<tr><td>${esc(k)}</td><td>${esc(val)}</td></tr>`).join('')}</table>
 <div><table id="counts"><tr><th>level</th>${OUTCOMES.map((o) => `<th>${o}</th>`).join('')}</tr>${countRows.join('')}</table>

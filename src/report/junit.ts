@@ -2,9 +2,10 @@
  * JUnit XML of a run, for CI systems: one testcase per case, failures with expected, actual and the `curl`
  * line. A failure the expectations file lists is reported as skipped ("known failure"), as the gate treats it;
  * a failure below the --fail-on level stays a failure, since JUnit has no softer word for it. Each testcase
- * carries its requirement's source (citation, document URL, code URL) as properties.
+ * carries its requirement's source (citation, document URL, code URL) as properties, and an authenticity case a
+ * `security` property ("finding" or "passed"); a failed one's message starts "security finding:".
  */
-import type { RunReport } from './model.ts';
+import { isSecurityFinding, type RunReport } from './model.ts';
 
 function esc(s: string): string {
   // eslint-disable-next-line no-control-regex -- XML 1.0 forbids these characters
@@ -29,6 +30,11 @@ export function toJunit(r: RunReport): string {
     const props = [
       '      <properties>',
       `        <property name="source" value="${esc(c.source)}"/>`,
+      // Authenticity cases (decisions/022): CI systems can filter the security findings by this property.
+      ...(c.security
+        ? [`        <property name="security" value="${isSecurityFinding(c) ? 'finding' : 'passed'}"/>`]
+        : []),
+      ...(c.finding !== undefined ? [`        <property name="finding" value="${esc(c.finding)}"/>`] : []),
       ...(c.sourceUrl ? [`        <property name="source.url" value="${esc(c.sourceUrl)}"/>`] : []),
       ...(c.codeUrl ? [`        <property name="source.code" value="${esc(c.codeUrl)}"/>`] : []),
       '      </properties>',
@@ -52,7 +58,7 @@ export function toJunit(r: RunReport): string {
       lines.push(
         `${open}>`,
         ...props,
-        `      <failure type="${c.grade}" message="${esc(c.reason ?? 'failed')}">${esc(detail)}</failure>`,
+        `      <failure type="${c.grade}" message="${esc(`${c.security ? 'security finding: ' : ''}${c.reason ?? 'failed'}`)}">${esc(detail)}</failure>`,
         '    </testcase>',
       );
     } else {

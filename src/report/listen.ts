@@ -4,7 +4,7 @@
  */
 import { join, resolve } from 'node:path';
 import { buildRunReport } from './build.ts';
-import { type CaseReport, exitCodeOf } from './model.ts';
+import { type CaseReport, exitCodeOf, standingOf } from './model.ts';
 import { openCommand, writeReportFolder } from './write.ts';
 
 export interface ListenReport {
@@ -54,7 +54,7 @@ export function finishListen(r: ListenReport, print: (line: string) => void = co
     if (c.outcome === 'failed') print(`      expected: ${c.expected}\n      actual:   ${c.actual}`);
   }
   print(
-    `  verdict: ${report.verdict.toUpperCase()} (${report.verdictReason})\n  report: ${join(r.dir, 'report.json')}`,
+    `  verdict: ${standingOf(report).label.toUpperCase()} (${report.verdictReason})\n  report: ${join(r.dir, 'report.json')}`,
   );
   print(`  open: ${openCommand(resolve(r.dir, 'index.html'))}`);
   return exitCodeOf(report.gate);

@@ -1,7 +1,7 @@
 /** `report.md`: the run as a pull-request comment or a GitHub job summary (kept under GitHub's size limit). */
 import { type Cause, failuresByCause, headline, simplestRequests, withoutListed } from './causes.ts';
 import type { CaseReport, RunReport } from './model.ts';
-import { LEVELS, OUTCOMES } from './model.ts';
+import { LEVELS, OUTCOMES, securityFindingsOf, standingOf } from './model.ts';
 import { GRADE_LABEL } from './html.ts';
 
 /** GitHub refuses comments and summaries past 65,536 characters; details are cut well before. */
@@ -62,10 +62,13 @@ export function toMarkdown(r: RunReport): string {
   const s = r.summary;
   const g = r.gate;
   const listed = r.cases.filter((c) => c.outcome === 'failed' || c.outcome === 'error').map((c) => c.id);
+  const standing = standingOf(r);
+  // A qualified pass is never shown with the clean pass's tick (decisions/022).
+  const icon = standing.tone === 'qualified' ? '🟧' : ICON[g.result];
   const head = [
-    `## ${ICON[g.result]} pushcheck ${r.profile} · ${r.label}: ${r.verdict.toUpperCase()}`,
+    `## ${icon} pushcheck ${r.profile} · ${r.label}: ${standing.label.toUpperCase()}`,
     '',
-    `**Verdict:** ${r.verdict} (${withoutListed(r.verdictReason, listed, 'below')})  `,
+    `**Verdict:** ${standing.label} (${withoutListed(r.verdictReason, listed, 'below')})  `,
     `**CI gate:** ${g.result} (${withoutListed(g.reason, listed, 'below')}), failing on ${r.failOn} and above${g.expectations ? `, with ${g.expectations}` : ''}  `,
     `**Target:** \`${r.target}\`${r.mode ? ` (${r.mode})` : ''} · seed ${r.seed} · ${(r.durationMs / 1000).toFixed(1)} s${r.grep ? ` · only --grep ${r.grep}` : ''}${r.shard ? ` · shard ${r.shard.current}/${r.shard.total}` : ''}`,
     '',
@@ -81,6 +84,28 @@ export function toMarkdown(r: RunReport): string {
     head.push(
       `**Listed in the expectations file but now passing** (tighten it with \`pushcheck expectations update\`): ${g.fixed.map((id) => `\`${id}\``).join(', ')}`,
       '',
+    );
+  }
+  const findings = securityFindingsOf(r.cases);
+  if (findings.length) {
+    head.push(
+      `### ⚑ Security findings (${findings.length})`,
+      '',
+      'Forged, tampered or unauthenticated messages the receiver accepted:',
+      '',
+      ...findings.map(
+        (c) =>
+          `- ${c.level} \`${c.id}\`: ${cell(c.title)}${c.finding !== undefined ? ' (permitted by the document: passed, with this finding)' : ''}`,
+      ),
+      '',
+    );
+  }
+  const permitted = r.cases.filter((c) => c.finding !== undefined);
+  if (permitted.length) {
+    head.push(
+      `### Findings the document permits (${permitted.length})`,
+      '',
+      ...permitted.map((c) => failure({ ...c, reason: `passed, with a finding: ${c.finding ?? ''}` })),
     );
   }
   const bad = r.cases.filter((c) => c.outcome === 'failed' || c.outcome === 'error');

@@ -83,6 +83,13 @@ export interface CaseReport {
   known?: Expectation;
   /** Not assessed because this case (a precondition, `Requirement.after`) failed at the deadline first. */
   blockedBy?: string;
+  /** The requirement is about authenticity: its failure, or its finding, is a security finding (decisions/022). */
+  security?: true;
+  /**
+   * A case the document permits to go either way that found what it looks for: the case passed, and this says
+   * what was found (expected, actual and curl are kept as for a failure).
+   */
+  finding?: string;
 }
 
 export type Verdict = 'conformant' | 'non-conformant' | 'incomplete';
@@ -143,6 +150,12 @@ export interface RunReport {
   verdict: Verdict;
   /** Why the verdict is what it is, in one sentence. */
   verdictReason: string;
+  /**
+   * The verdict as every view words it, so that a conformant run with SHOULD failures or security findings
+   * never reads as a clean pass (absent in reports of pushcheck before 2026-12; {@link standingOf} works it
+   * out from the cases).
+   */
+  standing?: Standing;
   gate: Gate;
   summary: Counts & {
     total: number;
@@ -160,7 +173,10 @@ export function caseHead(
   id: string,
   req: Requirement,
   outcome: Outcome,
-): Pick<CaseReport, 'id' | 'title' | 'level' | 'interpreted' | 'outcome' | 'grade' | 'requirement'> &
+): Pick<
+  CaseReport,
+  'id' | 'title' | 'level' | 'interpreted' | 'outcome' | 'grade' | 'requirement' | 'security'
+> &
   SourceFields {
   return {
     id,
@@ -171,6 +187,7 @@ export function caseHead(
     grade: gradeOf(outcome, req.level),
     requirement: req.text,
     ...sourceFields(req.source),
+    ...(req.security ? { security: true as const } : {}),
   };
 }
 
@@ -254,12 +271,16 @@ export function verdictOf(
     return { verdict: 'incomplete', reason: `${but}${incomplete.reason}` };
   }
   const soft = cases.filter((c) => c.outcome === 'failed').length;
+  const should = ids('failed', 'SHOULD').length;
+  // SHOULD failures are named as such, never hidden in a count of "lower-level" ones (decisions/022): the
+  // standing words the verdict "conformant, with N SHOULD failures"; MAY failures are informational.
+  const named =
+    should > 0
+      ? `${should} SHOULD requirement(s) failed: graded non-strict, they fail the run only with --fail-on should${soft > should ? `; ${soft - should} lower-level requirement(s) failed (graded, not failing)` : ''}`
+      : `no failure at --fail-on ${failOn.toLowerCase()} or above; ${soft} lower-level requirement(s) failed (graded, not failing)`;
   return {
     verdict: 'conformant',
-    reason:
-      (soft > 0
-        ? `no failure at --fail-on ${failOn.toLowerCase()} or above; ${soft} lower-level requirement(s) failed (graded, not failing)`
-        : 'every assessed requirement passed') + subset,
+    reason: (soft > 0 ? named : 'every assessed requirement passed') + subset,
   };
 }
 
@@ -330,4 +351,67 @@ export function summarize(cases: readonly CaseReport[]): RunReport['summary'] {
       number
     >,
   };
+}
+
+/**
+ * How a verdict reads: `clean` (conformant, nothing failed below the gate, no security finding), `qualified`
+ * (conformant, with SHOULD failures or security findings: Autobahn's "non-strict"), `failed` (non-conformant)
+ * or `incomplete`. Each view colours by it: green, amber, red, brown.
+ */
+export type Tone = 'clean' | 'qualified' | 'failed' | 'incomplete';
+
+/** The verdict, qualified: what the badge, the terminal, report.md, index.html and the site say. */
+export interface Standing {
+  tone: Tone;
+  /** "conformant", "conformant, with 4 SHOULD failures and 3 security findings", "non-conformant", … */
+  label: string;
+  /** The badge's word: "conformant*" when qualified. */
+  short: string;
+  /** SHOULD failures the verdict does not count (the gate is MUST). */
+  shouldFailures: number;
+  /** The ids of the security findings (see {@link securityFindingsOf}). */
+  securityFindings: string[];
+}
+
+/** Whether a case is a security finding: an authenticity case that failed, or passed with a finding. */
+export function isSecurityFinding(c: CaseReport): boolean {
+  return c.security === true && (c.outcome === 'failed' || c.finding !== undefined);
+}
+
+/** The security findings of a run, in its case order: the views list them wherever they show the verdict. */
+export function securityFindingsOf(cases: readonly CaseReport[]): CaseReport[] {
+  return cases.filter(isSecurityFinding);
+}
+
+function plural(n: number, one: string): string {
+  return `${n} ${one}${n === 1 ? '' : 's'}`;
+}
+
+/** "4 SHOULD failures and 3 security findings", or "" when there are neither. */
+export function qualifiers(shouldFailures: number, findings: number): string {
+  const parts = [
+    ...(shouldFailures > 0 ? [plural(shouldFailures, 'SHOULD failure')] : []),
+    ...(findings > 0 ? [plural(findings, 'security finding')] : []),
+  ];
+  return parts.join(' and ');
+}
+
+/**
+ * The verdict of a report, qualified: a conformant run with SHOULD failures below the gate, or with security
+ * findings, is `qualified` ("conformant, with 4 SHOULD failures"), never worded or coloured as a clean pass.
+ */
+export function standingOf(r: Pick<RunReport, 'verdict' | 'cases' | 'failOn'>): Standing {
+  const securityFindings = securityFindingsOf(r.cases).map((c) => c.id);
+  const shouldFailures = r.cases.filter(
+    (c) => c.outcome === 'failed' && c.level === 'SHOULD' && !gates('SHOULD', r.failOn),
+  ).length;
+  const also = qualifiers(0, securityFindings.length);
+  const base = { shouldFailures, securityFindings };
+  if (r.verdict !== 'conformant') {
+    const tone = r.verdict === 'incomplete' ? 'incomplete' : 'failed';
+    return { ...base, tone, label: also ? `${r.verdict}, with ${also}` : r.verdict, short: r.verdict };
+  }
+  const q = qualifiers(shouldFailures, securityFindings.length);
+  if (!q) return { ...base, tone: 'clean', label: 'conformant', short: 'conformant' };
+  return { ...base, tone: 'qualified', label: `conformant, with ${q}`, short: 'conformant*' };
 }

@@ -31,6 +31,8 @@ import {
   exitCodeOf,
   caseHead,
   type RunReport,
+  securityFindingsOf,
+  standingOf,
   type WireEntry,
 } from './model.ts';
 import { openCommand, redactFolder, writeReportFolder } from './write.ts';
@@ -70,6 +72,8 @@ function outcomeOf(test: TestCase, result: TestResult): { outcome: Outcome; reas
   const note = (type: string) => result.annotations.find((a) => a.type === type)?.description;
   if (result.status === 'passed') return { outcome: 'passed' };
   if (result.status === 'skipped') {
+    // A case the document permits to go either way ended with a finding: passed (decisions/022).
+    if (note(ANNOTATE.finding) !== undefined) return { outcome: 'passed' };
     const na = note(ANNOTATE.notAssessed);
     if (na) return { outcome: 'not-assessed', reason: na };
     return { outcome: 'skipped', reason: note(ANNOTATE.notApplicable) ?? note('skip') ?? 'skipped' };
@@ -238,6 +242,7 @@ export default class PushcheckReporter implements Reporter {
     >;
     const observations = jsonAttachments(result, ATTACH.observation);
     const assessedBy = (observations as { observer?: string }[]).find((o) => o.observer)?.observer;
+    const finding = result.annotations.find((a) => a.type === ANNOTATE.finding)?.description;
     const known: Expectation | undefined = run.config.expectations?.entries[id];
     const blockedBy = result.annotations.find((a) => a.type === ANNOTATE.blockedBy)?.description;
     const report: CaseReport = {
@@ -250,16 +255,18 @@ export default class PushcheckReporter implements Reporter {
       ...(assessedBy !== undefined ? { assessedBy } : {}),
       ...(known ? { known: { outcome: known.outcome, reason: known.reason } } : {}),
       ...(outcome === 'not-assessed' && blockedBy !== undefined ? { blockedBy } : {}),
+      ...(finding !== undefined ? { finding } : {}),
     };
-    if (outcome === 'failed' || outcome === 'error') {
+    if (outcome === 'failed' || outcome === 'error' || finding !== undefined) {
       if (verdict) Object.assign(report, { expected: verdict.expected, actual: verdict.actual });
       report.exchanges = exchanges;
       const curl = exchanges.at(-1)?.curl;
       if (curl) report.curl = curl;
     }
     run.cases.push(report);
-    // A failure is printed once, in the summary, where the failures that share a cause are said together.
-    if (outcome === 'failed' || outcome === 'error') return;
+    // A failure is printed once, in the summary, where the failures that share a cause are said together;
+    // a finding too, with the security findings.
+    if (outcome === 'failed' || outcome === 'error' || finding !== undefined) return;
     const figures = Object.entries(metrics)
       .filter(([k]) => k.endsWith('Ms'))
       .map(([k, v]) => `${k.slice(0, -2)} ${v} ms`)
@@ -369,7 +376,23 @@ export default class PushcheckReporter implements Reporter {
         `  listed as failing in ${r.gate.expectations} but now passing: ${r.gate.fixed.join(', ')}; tighten the file with \`pushcheck expectations update --report ${run.config.reportDir}\``,
       );
     }
-    say(`  verdict: ${r.verdict.toUpperCase()} (${withoutListed(r.verdictReason, listed)})`);
+    // What the document permits passed, with its finding said here (decisions/022).
+    for (const k of r.cases) {
+      if (k.finding === undefined) continue;
+      say(`  FINDING ${k.level} ${k.id}: ${k.title} (passed: the document permits it)`);
+      details({ ...k, reason: k.finding }, '    ');
+    }
+    const findings = securityFindingsOf(r.cases);
+    if (findings.length > 0) {
+      say(`  security findings (${findings.length}): forged, tampered or unauthenticated messages accepted`);
+      for (const k of findings) {
+        say(
+          `    ! ${k.level} ${k.id}: ${k.title}${k.finding !== undefined ? ' (permitted by the document)' : ''}`,
+        );
+      }
+    }
+    // "CONFORMANT, WITH 4 SHOULD FAILURES": never the bare word of a clean pass (decisions/022).
+    say(`  verdict: ${standingOf(r).label.toUpperCase()} (${withoutListed(r.verdictReason, listed)})`);
     // An interrupted run's exit code is the signal's (128 + N), which pushcheck's own last line names.
     const exit = stopped === INTERRUPTED ? '' : `, exit ${exitCodeOf(r.gate)}`;
     say(`  gate: ${r.gate.result.toUpperCase()} (${withoutListed(r.gate.reason, listed)})${exit}`);

@@ -12,8 +12,10 @@ import {
   type CaseReport,
   gateOf,
   type Grade,
+  isSecurityFinding,
   LEVELS,
   type RunReport,
+  standingOf,
   summarize,
   verdictOf,
 } from './model.ts';
@@ -90,6 +92,7 @@ export function joinShards(parts: readonly RunReport[]): RunReport {
     durationMs: end - start,
     verdict: stopped ? 'incomplete' : verdict,
     verdictReason: stopped ? 'a part of the run stopped early' : reason,
+    standing: standingOf({ verdict: stopped ? 'incomplete' : verdict, cases, failOn: first.failOn }),
     gate: gateOf(cases, first.failOn, first.gate.expectations, {
       stopped: stopped ? 'stopped early in one of its parts' : undefined,
       errors,
@@ -158,18 +161,21 @@ function profileMatrix(profile: string, runs: { r: RunReport; dir: string }[]): 
   const labels = runs.map(({ r }) => r.label);
   const head = runs
     .map(({ r, dir }) => {
-      const v = verdictWording(r);
+      const s = standingOf(r);
       const twice = labels.filter((l) => l === r.label).length > 1;
       const narrowed = narrowedNote(r) ? ' · narrowed' : '';
-      return `<th class="rcv"><a href="${esc(dir)}/index.html" title="${esc(`${r.label}, ${when(r.startedAt)} UTC${narrowedNote(r) ? `: ${narrowedNote(r)}` : ''}`)}">${esc(r.label)}</a><br><span class="muted${twice ? ' twice' : ''}">${esc(when(r.startedAt))}</span><br><span class="verdict ${v.cls}">${esc(v.word.toLowerCase())}</span><br><span class="muted">${r.summary.passed}/${r.summary.total - r.summary.skipped}${narrowed}</span></th>`;
+      return `<th class="rcv"><a href="${esc(dir)}/index.html" title="${esc(`${r.label}, ${when(r.startedAt)} UTC${narrowedNote(r) ? `: ${narrowedNote(r)}` : ''}`)}">${esc(r.label)}</a><br><span class="muted${twice ? ' twice' : ''}">${esc(when(r.startedAt))}</span><br><span class="verdict v-${r.verdict} t-${s.tone}">${esc(s.label)}</span><br><span class="muted">${r.summary.passed}/${r.summary.total - r.summary.skipped}${narrowed}</span></th>`;
     })
     .join('');
   const body = cases.map((k) => {
     const cells = runs.map(({ r, dir }) => {
       const c = r.cases.find((x) => x.id === k.id);
       if (!c) return '<td class="cell"><span class="chip none">—</span></td>';
-      const tip = `${r.label}: ${GRADE_LABEL[c.grade]}${c.reason ? ` — ${c.reason}` : ''}`;
-      return `<td class="cell"><a href="${esc(dir)}/index.html#${esc(c.id)}" title="${esc(tip)}"><span class="chip ${c.grade}">${SHORT[c.grade]}</span></a></td>`;
+      const sec = isSecurityFinding(c);
+      const found = c.finding !== undefined ? ` — passed, with a finding: ${c.finding}` : '';
+      const tip = `${r.label}: ${sec ? 'security finding: ' : ''}${GRADE_LABEL[c.grade]}${c.reason ? ` — ${c.reason}` : ''}${found}`;
+      const flag = sec ? ' <span class="sec" title="security finding">⚑</span>' : '';
+      return `<td class="cell"><a href="${esc(dir)}/index.html#${esc(c.id)}" title="${esc(tip)}"><span class="chip ${c.grade}">${SHORT[c.grade]}</span>${flag}</a></td>`;
     });
     return `<tr class="row" data-profile="${esc(profile)}" data-level="${k.level}"><th class="case-id"><span class="lvl">${k.level}</span> <span class="id">${esc(k.id)}</span><br><span class="muted">${esc(k.title)}</span></th>${cells.join('')}</tr>`;
   });
@@ -204,10 +210,11 @@ function matrixPage(rows: RunReport[], dirs: string[], title: string): string {
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(title)}</title>
 <style>${STYLE}body{max-width:none}.rcv{font-weight:400;font-size:12px;min-width:120px;max-width:200px;word-break:break-word}
 .rcv .verdict{padding:1px 6px;font-size:11px}.cell{text-align:center;padding:2px}.cell .chip{min-width:0;font-size:10px}
+.verdict.t-qualified{background:#b35c00}.sec{color:#cf222e;font-weight:700}
 .case-id{font-weight:400;min-width:360px}.legend .chip{min-width:0}.twice{font-weight:600;color:#1f2328}</style></head>
 <body><h1>${esc(title)}</h1>
 <p>${rows.length} run(s) across ${profiles.length} profile(s): ${profiles.map((p) => `<a href="#profile-${esc(slug(p))}">${esc(p)}</a>`).join(', ')}. Grades as Autobahn|Testsuite gives them:</p>
-<p class="legend">${legend}, <span class="chip none">—</span> not run.</p>
+<p class="legend">${legend}, <span class="chip none">—</span> not run, <span class="sec">⚑</span> a security finding (a forged, tampered or unauthenticated message accepted). A conformant verdict with SHOULD failures or security findings (“conformant, with …”) is amber, never green.</p>
 ${bar}
 ${sections.join('\n')}
 ${script}
@@ -239,7 +246,15 @@ export function folderNames(rows: readonly RunReport[]): string[] {
 }
 
 export interface MergeResult {
-  receivers: { profile: string; label: string; dir: string; verdict: string; shards: number }[];
+  receivers: {
+    profile: string;
+    label: string;
+    dir: string;
+    verdict: string;
+    /** The verdict as worded ("conformant, with 4 SHOULD failures"). */
+    standing: string;
+    shards: number;
+  }[];
   files: number;
 }
 
@@ -276,6 +291,7 @@ export function mergeReports(
     label: r.label,
     dir: subdirs[i] ?? '',
     verdict: r.verdict,
+    standing: standingOf(r).label,
     shards: reports.filter((p) => p.shard && p.profile === r.profile && p.label === r.label).length,
   }));
   writeFileSync(join(out, 'index.json'), `${JSON.stringify({ title, receivers: index }, null, 2)}\n`);

@@ -169,10 +169,10 @@ test.describe('each faulty alert server', () => {
   });
 
   test('a SHOULD failure fails the run with --strict', async () => {
-    const r = await runAgainst(faultyBehaviour('colon-token'), {
+    const r = await runAgainst(faultyBehaviour('latest-token-only'), {
       extra: ['--strict', '--grep', 'alertpush\\.token'],
     });
-    expect(idsWith(r.report, 'failed')).toEqual(['alertpush.token.bearer-syntax']);
+    expect(idsWith(r.report, 'failed')).toEqual(['alertpush.token.earlier-still-valid']);
     expect(r.code).toBe(1);
   });
 });

@@ -84,10 +84,10 @@ test.describe('each faulty receiver', () => {
   });
 
   test('a SHOULD failure fails the run with --strict', async () => {
-    const r = await runAgainst(faultyBehaviour('doc-literal'), {
-      extra: ['--strict', '--grep', 'onenet\\.verify'],
+    const r = await runAgainst(faultyBehaviour('no-type-500'), {
+      extra: ['--strict', '--grep', 'onenet\\.robust\\.no-content-type'],
     });
-    expect(idsWith(r.report, 'failed')).toEqual(['onenet.verify.signature-percent-encoded']);
+    expect(idsWith(r.report, 'failed')).toEqual(['onenet.robust.no-content-type']);
     expect(r.code).toBe(1);
     expect(r.report?.verdictReason).toMatch(/SHOULD.*--strict/);
   });

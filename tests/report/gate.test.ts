@@ -15,6 +15,7 @@ import { only, runOnenet } from './helpers.ts';
 const ECHO = 'onenet.verify.echo-verbatim';
 const RAW = 'onenet.verify.signature-raw';
 const VERIFY = ['--grep', 'onenet\\.verify'];
+const NO_TYPE = ['--grep', 'onenet\\.robust\\.no-content-type'];
 
 function expectations(entries: Record<string, { outcome: string; reason: string }>): string {
   const file = join(scratch(), 'pushcheck.expectations.json');
@@ -79,19 +80,19 @@ test('a new failure fails the gate, and a listed case that now passes is reporte
 });
 
 test('--fail-on should fails on a SHOULD failure, which the default grades non-strict and lets pass', async () => {
-  const soft = await runOnenet(faultyBehaviour('doc-literal'), { extra: VERIFY });
+  const soft = await runOnenet(faultyBehaviour('no-type-500'), { extra: NO_TYPE });
   expect(soft.code, soft.stdout).toBe(0);
-  const c = soft.report?.cases.find((k) => k.id === 'onenet.verify.signature-percent-encoded');
+  const c = soft.report?.cases.find((k) => k.id === 'onenet.robust.no-content-type');
   expect(c).toMatchObject({ outcome: 'failed', level: 'SHOULD', grade: 'non-strict' });
   expect(soft.report).toMatchObject({ failOn: 'MUST', strict: false, verdict: 'conformant' });
 
-  const strict = await runOnenet(faultyBehaviour('doc-literal'), {
-    extra: [...VERIFY, '--fail-on', 'should'],
+  const strict = await runOnenet(faultyBehaviour('no-type-500'), {
+    extra: [...NO_TYPE, '--fail-on', 'should'],
   });
   expect(strict.code).toBe(1);
   expect(strict.report).toMatchObject({ failOn: 'SHOULD', strict: true, verdict: 'non-conformant' });
   expect(strict.report?.verdictReason).toMatch(/SHOULD requirement\(s\) failed \(--fail-on should\)/);
-  expect(strict.report?.gate.newFailures).toEqual(['onenet.verify.signature-percent-encoded']);
+  expect(strict.report?.gate.newFailures).toEqual(['onenet.robust.no-content-type']);
 });
 
 test('a capability the receiver does not offer is graded unimplemented', async () => {

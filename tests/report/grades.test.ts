@@ -38,7 +38,9 @@ test('--fail-on chooses the lowest failing level: must by default, should, may',
   });
   const should = [c('a', 'MUST', 'passed'), c('b', 'SHOULD', 'failed')];
   expect(verdictOf(should, 'MUST').verdict).toBe('conformant');
-  expect(verdictOf(should, 'MUST').reason).toMatch(/1 lower-level requirement/);
+  // A SHOULD failure is named as such in the reason, never counted away as "lower-level" (decisions/022).
+  expect(verdictOf(should, 'MUST').reason).toMatch(/^1 SHOULD requirement\(s\) failed: graded non-strict/);
+  expect(verdictOf(cases, 'MUST').reason).toMatch(/1 lower-level requirement/);
   expect(verdictOf(should, 'SHOULD', { flag: '--strict' }).reason).toBe(
     '1 SHOULD requirement(s) failed (--strict)',
   );

@@ -1,6 +1,6 @@
 /**
  * The HTML report in real Chromium (Debian's, driven by Playwright): a full-catalogue run against a receiver
- * with a MUST and two SHOULD defects, and one against the reference receiver. The failing page is checked for
+ * with a MUST and two MAY defects, and one against the reference receiver. The failing page is checked for
  * its order (failures first), its search box, its ack-latency chart (a log axis, the deadline marked, only acks
  * plotted) and a header a reader understands (no local path, no raw JSON); both pages are screenshotted into
  * the test's output folder. With PUSHCHECK_SCREENSHOTS=1 the test also refreshes docs/img/report-pass.png and
@@ -157,7 +157,7 @@ test('index.html of a failing run: failures first, a search box, a log-scale ack
 
     // The two robustness cases answered 500 alike: one cause, said once, with one curl line.
     await expect(page.locator('#causes .cause h3')).toHaveText([
-      '2 cases fail the same way (2 SHOULD): HTTP 500, a server error',
+      '2 cases fail the same way (2 MAY): HTTP 500, a server error',
     ]);
     await expect(page.locator('#causes .curl')).toHaveCount(1);
     await screenshot(page, testInfo, 'report-fail.png');
@@ -208,10 +208,10 @@ test('index.html of a failing run: failures first, a search box, a log-scale ack
     );
     await expect(echo.locator('table.wire tr')).toHaveCount(2);
     const robust = page.locator('article[id="onenet.robust.missing-fields"]');
-    await expect(robust.locator(':scope > details > summary')).toContainText('NON-STRICT');
+    await expect(robust.locator(':scope > details > summary')).toContainText('INFORMATIONAL');
     await expect(robust.locator('.actual')).toContainText('HTTP 500');
 
-    await page.selectOption('#f-level', 'SHOULD');
+    await page.selectOption('#f-level', 'MAY');
     await expect(page.locator('article.case:visible')).toHaveCount(2);
     await page.selectOption('#f-level', 'MUST');
     await expect(page.locator('#shown')).toHaveText(`1 of ${total} shown`);
