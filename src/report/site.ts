@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { usage } from '../core/errors.ts';
-import { esc, filterBar, GRADE_LABEL, narrowedNote, STYLE, verdictWording } from './html.ts';
+import { esc, filterBar, GRADE_LABEL, narrowedNote, STYLE } from './html.ts';
 import {
   type CaseReport,
   gateOf,
