@@ -5,8 +5,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir, userInfo } from 'node:os';
+import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { PACKAGE_VERSION } from './package.ts';
 import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 
 /**
@@ -158,7 +159,8 @@ export function checkSchemas(profile: string, specsDir = join(PACKAGE_ROOT, 'spe
 
 /**
  * Where {@link checkSchemas} records that a profile's schema files, byte for byte, passed its check under this
- * version of ajv: a file named by the digest of all three, in a folder of the user's own. The check (the
+ * version of pushcheck and of ajv: an empty file named by their digest, in the user's cache folder ($XDG_CACHE_HOME,
+ * else ~/.cache), never in the temporary folder, where a run leaves nothing. The check (the
  * meta-schema compiled, every schema compiled) costs half a second of CPU and a dozen MiB at every run's start;
  * a changed file has another digest and is checked again. Undefined when the files cannot be read (the check
  * then reports why).
@@ -168,12 +170,17 @@ function checkedStamp(profile: string, specsDir: string): string | undefined {
     const dir = join(specsDir, profile, 'schemas');
     const hash = createHash('sha256');
     const ajvVersion = (createRequire(import.meta.url)('ajv/package.json') as { version: string }).version;
-    hash.update(`ajv ${ajvVersion}\0${resolve(dir)}\0`);
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
-      hash.update(`${file}\0`).update(readFileSync(join(dir, file))).update('\0');
+    hash.update(`pushcheck ${PACKAGE_VERSION}\0ajv ${ajvVersion}\0${resolve(dir)}\0`);
+    for (const file of readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()) {
+      hash
+        .update(`${file}\0`)
+        .update(readFileSync(join(dir, file)))
+        .update('\0');
     }
-    const user = process.getuid?.() ?? userInfo().username;
-    return join(tmpdir(), `pushcheck-checked-specs-${user}`, hash.digest('hex'));
+    const cache = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
+    return join(cache, 'pushcheck', 'checked-specs', hash.digest('hex'));
   } catch {
     return undefined;
   }
