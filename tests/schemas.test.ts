@@ -67,3 +67,15 @@ test('every shipped spec compiles, and a validator is compiled once', () => {
   expect(onenet.validator('push.json')).toBe(validate);
   expect(validate({})).toBe(false);
 });
+
+test('a spec that passed the check is checked again once one of its files changes', () => {
+  const root = specsWith('a.json', '{"$id": "https://x/a.json", "type": "object"}');
+  checkSchemas('p', root);
+  // The second check of the same bytes is answered from the record of the first.
+  expect(() => checkSchemas('p', root)).not.toThrow();
+  writeFileSync(join(root, 'p', 'schemas', 'a.json'), '{"$id": "https://x/a.json", "type": "objet"}');
+  expect(() => checkSchemas('p', root)).toThrow(/a\.json (is not a valid schema|does not compile)/);
+  writeFileSync(join(root, 'p', 'schemas', 'b.json'), '{"$id": "https://x/b.json", "$ref": "nope.json"}');
+  writeFileSync(join(root, 'p', 'schemas', 'a.json'), '{"$id": "https://x/a.json", "type": "object"}');
+  expect(() => checkSchemas('p', root)).toThrow(/b\.json does not compile/);
+});

@@ -9,7 +9,7 @@ import { parseOptions } from '../core/args.ts';
 import { type RunConfig, redact } from '../core/config.ts';
 import { findConfigFile, planRuns } from '../core/config-file.ts';
 import { EXIT, integerOption, stringOption, UsageError, usage } from '../core/errors.ts';
-import { runSuites } from '../core/playwright.ts';
+import { runSuites, startPlaywright } from '../core/playwright.ts';
 import { preflightTarget } from '../core/preflight.ts';
 import type { OptionSpec, Profile } from '../core/profile.ts';
 import { SETUP_OPTIONS, setUpRun } from '../core/run-setup.ts';
@@ -104,14 +104,18 @@ async function cmdRunConfig(args: string[]): Promise<number> {
   const codes: number[] = [];
   if (together.length > 0) {
     const prepared: PreparedRun[] = [];
+    // Playwright loads while the runs are prepared, as for a single run.
+    const playwright = startPlaywright();
     try {
       for (const run of together) prepared.push(await prepareRun(run.args, run.secrets));
       const reports = await runSuites(
         prepared.map((p) => p.config),
         parallel,
+        playwright,
       );
       for (const [i, p] of prepared.entries()) codes.push(await afterSuite(p, reports[i] as RunReport));
     } finally {
+      playwright.kill();
       await Promise.all(prepared.map((p) => p.setup.close()));
     }
   }
@@ -222,11 +226,19 @@ export async function cmdRun(args: string[], extraSecrets: readonly string[] = [
   if (args.length === 0 || args[0] === '--config' || args[0]?.startsWith('--config=')) {
     return cmdRunConfig(args);
   }
-  const prepared = await prepareRun(args, extraSecrets);
+  // Playwright's runner loads (a second or so) while the run is validated, its receiver launched and its target
+  // checked. A sharded run starts it afterwards: the shard is an argument of the runner's command line.
+  const playwright = peek(args, 'shard') === undefined ? startPlaywright() : undefined;
   try {
-    const [report] = await runSuites([prepared.config]);
-    return await afterSuite(prepared, report as RunReport);
+    const prepared = await prepareRun(args, extraSecrets);
+    try {
+      const [report] = await runSuites([prepared.config], 1, playwright);
+      return await afterSuite(prepared, report as RunReport);
+    } finally {
+      await prepared.setup.close();
+    }
   } finally {
-    await prepared.setup.close();
+    // Stops a runner that never got its run (the run was refused, or its receiver did not start).
+    playwright?.kill();
   }
 }

@@ -77,12 +77,19 @@ export interface StartedPlaywright {
 const STOP_GRACE_MS = 10_000;
 
 /**
+ * Node's flags for the runner, which its workers inherit (Playwright forks them with the runner's flags). A
+ * young generation of at most 1 MiB per semi-space, not 16: the runner and each worker then hold some 10 to 30
+ * MiB less at their peak (a run's processes about 40 MiB in all), for some 5 to 8% more CPU time in the demo.
+ */
+export const RUNNER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=1'];
+
+/**
  * Starts Playwright's runner on pushcheck's config, to wait for its runs ({@link receiveRuns}): loading
  * Playwright takes its runner a second or so, which pushcheck spends starting receivers meanwhile.
  */
 export function startPlaywright(shard?: string): StartedPlaywright {
   const cli = createRequire(import.meta.url).resolve('@playwright/test/cli');
-  const args = [cli, 'test', '--config', PLAYWRIGHT_CONFIG];
+  const args = [...RUNNER_NODE_FLAGS, cli, 'test', '--config', PLAYWRIGHT_CONFIG];
   if (shard !== undefined) args.push('--shard', shard);
   // Its own process group: a Ctrl-C reaches pushcheck alone, which passes exactly one SIGINT on, so that
   // Playwright stops gracefully and the reporter still writes an (incomplete) report.

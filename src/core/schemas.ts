@@ -2,9 +2,12 @@
  * Loads a profile's JSON Schemas (2020-12) into one ajv instance, so every body pushcheck builds, and every
  * body the reference receivers accept, is checked against the same documents the specs publish.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { PACKAGE_VERSION } from './package.ts';
 import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 
 /**
@@ -141,8 +144,46 @@ function load(profile: string, specsDir: string, validateSchema: boolean): Schem
  * {@link SpecError}.
  */
 export function checkSchemas(profile: string, specsDir = join(PACKAGE_ROOT, 'specs')): void {
+  const stamp = checkedStamp(profile, specsDir);
+  if (stamp !== undefined && existsSync(stamp)) return;
   const schemas = load(profile, specsDir, true);
   for (const file of schemas.files) schemas.validator(file);
+  if (stamp === undefined) return;
+  try {
+    mkdirSync(dirname(stamp), { recursive: true, mode: 0o700 });
+    writeFileSync(stamp, '');
+  } catch {
+    // Unrecorded, the next run checks the same files again: slower, never wrong.
+  }
+}
+
+/**
+ * Where {@link checkSchemas} records that a profile's schema files, byte for byte, passed its check under this
+ * version of pushcheck and of ajv: an empty file named by their digest, in the user's cache folder ($XDG_CACHE_HOME,
+ * else ~/.cache), never in the temporary folder, where a run leaves nothing. The check (the
+ * meta-schema compiled, every schema compiled) costs half a second of CPU and a dozen MiB at every run's start;
+ * a changed file has another digest and is checked again. Undefined when the files cannot be read (the check
+ * then reports why).
+ */
+function checkedStamp(profile: string, specsDir: string): string | undefined {
+  try {
+    const dir = join(specsDir, profile, 'schemas');
+    const hash = createHash('sha256');
+    const ajvVersion = (createRequire(import.meta.url)('ajv/package.json') as { version: string }).version;
+    hash.update(`pushcheck ${PACKAGE_VERSION}\0ajv ${ajvVersion}\0${resolve(dir)}\0`);
+    for (const file of readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()) {
+      hash
+        .update(`${file}\0`)
+        .update(readFileSync(join(dir, file)))
+        .update('\0');
+    }
+    const cache = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
+    return join(cache, 'pushcheck', 'checked-specs', hash.digest('hex'));
+  } catch {
+    return undefined;
+  }
 }
 
 /** ajv's errors as one line each: "/data/status must be equal to one of the allowed values". */
