@@ -17,6 +17,7 @@ import {
   WORKERS_ENV,
 } from './src/core/config.ts';
 import { receiveRuns } from './src/core/playwright.ts';
+import { STATE_HOOK_NEED } from './src/core/state.ts';
 import { PROFILES } from './src/profiles.ts';
 
 // Started before its runs were known, the runner loaded Playwright meanwhile; now it waits for them.
@@ -27,15 +28,19 @@ const profiles = [...new Set(runs?.map((r) => r.profile))];
 const ext = extname(import.meta.filename);
 
 /**
- * Whether a run has a case that waits on the receiver's clock beside its other cases (Control iD's idle gap,
- * decisions/020): such a run adds a worker, which that case holds while it waits.
+ * Whether a run has a case that waits on the receiver's clock beside its other cases (Control iD's idle period,
+ * decisions/020) and can run it: such a run adds a worker, which that case holds while it waits.
  */
 function waitsBeside(run: RunConfig): boolean {
   const profile = PROFILES[run.profile];
   const grep = run.grep === undefined ? undefined : new RegExp(run.grep);
-  return (profile?.besideCases ?? []).some(
-    (id) => !grep || grep.test(`${id}: ${profile?.registry[id]?.title ?? ''}`),
-  );
+  return (profile?.besideCases ?? []).some((id) => {
+    const req = profile?.registry[id];
+    if (grep && !grep.test(`${id}: ${req?.title ?? ''}`)) return false;
+    return (req?.needs ?? []).every((need) =>
+      need === STATE_HOOK_NEED ? run.stateUrl !== undefined : !profile?.check?.(need, run.settings),
+    );
+  });
 }
 
 export default defineConfig({

@@ -51,7 +51,8 @@ export const faulty = {
   'global-queue': {
     defect: 'keeps one queue for all devices: whichever device polls first gets the next command',
     behaviour: { queueKey: () => 'all' },
-    caughtBy: ['controlid.command.device-isolated'],
+    // The idle case's other device, polling while the idle one waits, takes its command.
+    caughtBy: ['controlid.command.device-isolated', 'controlid.command.survives-idle-period'],
   },
   'device-id-as-double': {
     defect:

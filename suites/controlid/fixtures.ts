@@ -21,18 +21,18 @@ import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestInfo } from '@playwright/test';
 import { requirements } from '../../specs/controlid/requirements.ts';
-import { ANNOTATE, recordExchange } from '../../src/core/case.ts';
+import { ANNOTATE, recordExchange, type Registry } from '../../src/core/case.ts';
 import type { RunConfig } from '../../src/core/config.ts';
 import { createRng, type Rng } from '../../src/core/rng.ts';
 import { STATE_HOOK_NEED, stateHeld } from '../../src/core/state.ts';
 import { type Command, isSameCommand, randomLargeId } from '../../src/protocols/controlid/codec.ts';
 import { SimulatedDevice } from '../../src/protocols/controlid/device.ts';
 import { DeviceSender } from '../../src/protocols/controlid/sender.ts';
-import type { ControlIdSettings } from '../../src/protocols/controlid/profile.ts';
+import { type ControlIdSettings, controlidProfile } from '../../src/protocols/controlid/profile.ts';
 import { defineConformance, test as core } from '../fixtures.ts';
 
-/** The case that waits a period on the server's clock, beside the others. */
-export const IDLE_CASE = 'controlid.command.survives-idle-period';
+/** The cases that wait a period on the server's clock, beside the others (idle-period.spec.ts). */
+const BESIDE: readonly string[] = controlidProfile.besideCases ?? [];
 
 /** The devices of a run's idle case: the idle one, one polling meanwhile, and the keep probe's. */
 export interface IdleDevices {
@@ -52,8 +52,8 @@ export function idleDevices(run: Pick<RunConfig, 'seed' | 'runTag'>): IdleDevice
 
 /** Whether the run has the idle case (its --grep may leave it out). */
 function hasIdleCase(run: Pick<RunConfig, 'grep'>): boolean {
-  const title = `${IDLE_CASE}: ${requirements[IDLE_CASE].title}`;
-  return run.grep === undefined || new RegExp(run.grep).test(title);
+  const grep = run.grep === undefined ? undefined : new RegExp(run.grep);
+  return BESIDE.some((id) => !grep || grep.test(`${id}: ${(requirements as Registry)[id]?.title ?? ''}`));
 }
 
 /** The keep probe's command: a harmless read, never delivered unless the probe device polls. */
@@ -131,7 +131,7 @@ export const test = core.extend<{
     async ({ state, run, runIndex, deviceAs, needs: _ }, use, testInfo) => {
       if (state.url === undefined) return use(false);
       // The idle case runs beside the others: a reset of its own would take their queued commands.
-      if (testInfo.annotations.some((a) => a.type === ANNOTATE.id && a.description === IDLE_CASE)) {
+      if (testInfo.annotations.some((a) => a.type === ANNOTATE.id && BESIDE.includes(a.description ?? ''))) {
         return use(true);
       }
       const needed = testInfo.annotations.some(
