@@ -61,8 +61,11 @@ export interface Behaviour {
    * housekeeping); never when absent, as a correct server: a device is silent for a whole push_request_period.
    */
   idlePurgeMs?: number;
-  /** Whether the hook's reset keeps the commands of the devices in `keep` (a hook written before it forgets all). */
-  resetKeeps: boolean;
+  /**
+   * What the hook's reset does with `keep`: keeps those devices' commands; or, as hooks written before it,
+   * ignores it (forgets all) or refuses a reset with params (400).
+   */
+  resetKeep: 'keeps' | 'ignores' | 'refuses';
 }
 
 export const reference: Behaviour = {
@@ -77,7 +80,7 @@ export const reference: Behaviour = {
   records: true,
   pollDelayMs: 0,
   pollWorkMs: 0,
-  resetKeeps: true,
+  resetKeep: 'keeps',
 };
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -205,9 +208,12 @@ export function controlidHandlers(
       return HttpResponse.text('not JSON', { status: 400 });
     }
     if (!isProviderState(body)) return HttpResponse.text('unknown provider state', { status: 400 });
+    if (body.state === 'reset' && body.params && behaviour.resetKeep === 'refuses') {
+      return HttpResponse.text('a reset has no params', { status: 400 });
+    }
     sweep();
     if (body.state === 'reset') {
-      const kept = behaviour.resetKeeps ? (body.params?.keep ?? []) : [];
+      const kept = behaviour.resetKeep === 'keeps' ? (body.params?.keep ?? []) : [];
       const keep = new Set(kept.map((id) => behaviour.queueKey(id)));
       for (const key of queues.keys()) if (!keep.has(key)) queues.delete(key);
     } else {

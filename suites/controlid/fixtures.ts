@@ -146,9 +146,14 @@ export const test = core.extend<{
         if (!stateHeld(queued)) probed.set(runIndex, 'unknown');
       }
       const sentAt = Date.now();
-      if (needed) await state.set('reset', params);
-      // A case that does not need the hook still starts from a reset server, but a broken hook does not stop it.
-      else if (!stateHeld(await state.request('reset', params))) return use(false);
+      let reset = await state.request('reset', params);
+      // A hook written before `keep` may refuse params: the plain reset, whose effect the probe then shows.
+      if (params && !stateHeld(reset)) reset = await state.request('reset');
+      if (!stateHeld(reset)) {
+        if (needed) await state.set('reset');
+        // A case that does not need the hook still starts from a reset server, but a broken hook does not stop it.
+        return use(false);
+      }
       const answeredAt = Date.now();
       if (devices) {
         if (!probed.has(runIndex)) {

@@ -81,16 +81,20 @@ test('a server that forgets the commands of devices idle for half a period fails
   expect(r.stdout).toContain(`FAILED MUST ${ID}`);
 });
 
-test('a hook whose reset forgets the idle device still never fails a correct server', async () => {
-  const r = await runAgainst({ ...reference, resetKeeps: false });
-  const c = caseOf(r);
-  // A second gap, once the other cases are done, or not assessed: never failed.
-  expect(['passed', 'not-assessed'], r.stdout).toContain(c?.outcome);
-  expect(idsWith(r.report, 'failed')).toEqual([]);
-});
+for (const resetKeep of ['ignores', 'refuses'] as const) {
+  test(`a hook that ${resetKeep} "keep" never fails a correct server, and leaves the other cases as they were`, async () => {
+    const r = await runAgainst({ ...reference, resetKeep });
+    const c = caseOf(r);
+    // A second gap, once the other cases are done, or not assessed: never failed.
+    expect(['passed', 'not-assessed'], r.stdout).toContain(c?.outcome);
+    expect(idsWith(r.report, 'failed')).toEqual([]);
+    const others = (r.report?.cases ?? []).filter((k) => k.id !== ID);
+    expect(others.filter((k) => k.outcome !== 'passed').map((k) => k.id)).toEqual([]);
+  });
+}
 
 test('with such a hook, a purging server is still caught, by the case alone', async () => {
-  const r = await runAgainst({ ...purging, resetKeeps: false }, ['--grep', 'idle-period']);
+  const r = await runAgainst({ ...purging, resetKeep: 'ignores' }, ['--grep', 'idle-period']);
   expect(r.code, r.stdout + r.stderr).toBe(1);
   expect(idsWith(r.report, 'failed')).toEqual([ID]);
 });
