@@ -9,8 +9,15 @@
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { defineConfig } from '@playwright/test';
-import { artifactsScratch, CASE_TIMEOUT_MS, runConfigs, WORKERS_ENV } from './src/core/config.ts';
+import {
+  artifactsScratch,
+  CASE_TIMEOUT_MS,
+  type RunConfig,
+  runConfigs,
+  WORKERS_ENV,
+} from './src/core/config.ts';
 import { receiveRuns } from './src/core/playwright.ts';
+import { STATE_HOOK_NEED } from './src/core/state.ts';
 import { PROFILES } from './src/profiles.ts';
 
 // Started before its runs were known, the runner loaded Playwright meanwhile; now it waits for them.
@@ -19,6 +26,22 @@ const runs = runConfigs();
 const profiles = [...new Set(runs?.map((r) => r.profile))];
 // `.ts` from source, `.js` compiled (dist/playwright.config.js, beside the compiled suites and reporter).
 const ext = extname(import.meta.filename);
+
+/**
+ * Whether a run has a case that waits on the receiver's clock beside its other cases (Control iD's idle period,
+ * decisions/020) and can run it: such a run adds a worker, which that case holds while it waits.
+ */
+function waitsBeside(run: RunConfig): boolean {
+  const profile = PROFILES[run.profile];
+  const grep = run.grep === undefined ? undefined : new RegExp(run.grep);
+  return (profile?.besideCases ?? []).some((id) => {
+    const req = profile?.registry[id];
+    if (grep && !grep.test(`${id}: ${req?.title ?? ''}`)) return false;
+    return (req?.needs ?? []).every((need) =>
+      need === STATE_HOOK_NEED ? run.stateUrl !== undefined : !profile?.check?.(need, run.settings),
+    );
+  });
+}
 
 export default defineConfig({
   forbidOnly: !!process.env.CI,
@@ -51,7 +74,10 @@ export default defineConfig({
         { name: 'self', testDir: 'tests', testMatch: '**/*.test.ts', fullyParallel: true, timeout: 180_000 },
       ],
   // Runs against different receivers may overlap (the demo's do): their cases mostly wait on the network.
-  workers: runs ? Math.max(1, Math.min(runs.length, Number(process.env[WORKERS_ENV] ?? 1) || 1)) : 2,
+  workers: runs
+    ? Math.max(1, Math.min(runs.length, Number(process.env[WORKERS_ENV] ?? 1) || 1)) +
+      runs.filter(waitsBeside).length
+    : 2,
   // The self-test runs the real CLI some two hundred times; CI allows 90 minutes in all.
   globalTimeout: runs ? 20 * 60_000 : 60 * 60_000,
 });

@@ -312,17 +312,20 @@ function callerLocation(): string | undefined {
  * Returns `conformance(id, body)`, which registers the case `id` of `profile` with `test`, once per run of the
  * profile in this process (a demo has several). Each copy sits in a group titled by its run, with the run's
  * index as its `runIndex` and the run's lock, so that two cases never meet the same receiver at once, while
- * cases of other runs go on in other workers. A run's `grep` keeps only the cases whose title matches, and its
- * deadline sets their time limit. The title is the id and the requirement's title; the id, what the case needs,
- * the run and where the case is written are annotated, for the `needs` fixture and the reporter. `Body` is the
- * case function type of the profile's `test`, so cases see the profile's fixtures. Without runs (listing the
- * cases), each case is registered once.
+ * cases of other runs go on in other workers; `opts.lock` gives the cases it registers another lock of the
+ * run's instead, for cases that wait on the receiver's clock beside the others (decisions/020). A run's `grep`
+ * keeps only the cases whose title matches, and its deadline sets their time limit. The title is the id and
+ * the requirement's title; the id, what the case needs, the run and where the case is written are annotated,
+ * for the `needs` fixture and the reporter. `Body` is the case function type of the profile's `test`, so cases
+ * see the profile's fixtures. Without runs (listing the cases), each case is registered once.
  */
 export function defineConformance<Body, R extends Registry & Preconditioned<R> = Registry>(
   test: CaseRegistrar<Body>,
   profile: string,
   registry: R,
+  opts: { lock?: (runIndex: number) => string } = {},
 ) {
+  const lockOf = opts.lock ?? runLock;
   const runs = runConfigs();
   const slots = (runs ?? []).flatMap((run, index) =>
     run.profile === profile
@@ -346,7 +349,7 @@ export function defineConformance<Body, R extends Registry & Preconditioned<R> =
     }
     for (const { run, index, grep } of slots) {
       if (grep && !grep.test(title)) continue;
-      test.describe(runTitle(runs, index), { lock: runLock(index) }, () => {
+      test.describe(runTitle(runs, index), { lock: lockOf(index) }, () => {
         test.use({ runIndex: index });
         base.describe.configure({ timeout: caseTimeoutMs(run) });
         test(

@@ -17,6 +17,8 @@ export interface FaultyReceiver {
   mode?: AuthMode;
   /** Why other cases fail too, where the defect is not confined to what `caughtBy` tests. */
   collateral?: string;
+  /** Options the self-test runs it with, where the defaults would make it slow (a shorter token interval). */
+  runWith?: readonly string[];
 }
 
 export const faulty = {
@@ -49,6 +51,16 @@ export const faulty = {
     defect: 'invalidates every earlier token when it issues a new one',
     behaviour: { keepsEarlierTokens: false },
     caughtBy: ['alertpush.token.earlier-still-valid'],
+    collateral:
+      'the other cases fetch tokens while the interval case waits, so the token it holds is invalidated too',
+  },
+  'short-lived-tokens': {
+    defect:
+      'issues tokens that expire after 2 s (a short-lived JWT), though the box sends each until its next refresh',
+    behaviour: { tokenLifetimeMs: 2000 },
+    caughtBy: ['alertpush.token.valid-for-interval'],
+    // Its catching case alone, over an interval past the 2 s.
+    runWith: ['--token-interval', '3', '--grep', 'valid-for-interval'],
   },
   'expects-raw-token': {
     defect: 'compares the whole authorization header with the token, forgetting the "Bearer " scheme',

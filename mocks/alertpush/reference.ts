@@ -50,6 +50,8 @@ export interface Behaviour {
   tokenDelayMs: number;
   /** Whether tokens issued before the latest one stay valid (for their lifetime). */
   keepsEarlierTokens: boolean;
+  /** How long an issued token stays valid. */
+  tokenLifetimeMs: number;
   /** Whether the authorization header (null when absent) carries one of the `valid` tokens. */
   authorized(header: string | null, valid: readonly string[]): boolean;
   /** The status of a refusal. */
@@ -87,6 +89,7 @@ export const reference: Behaviour = {
   tokenAnswer: (token) => ({ body: token, contentType: 'text/plain; charset=utf-8' }),
   tokenDelayMs: 0,
   keepsEarlierTokens: true,
+  tokenLifetimeMs: TOKEN_LIFETIME_MS,
   authorized(header, valid) {
     const token = bearerToken(header);
     return token !== undefined && valid.includes(token);
@@ -145,7 +148,7 @@ export function alertpushHandlers(opts: ReceiverOptions, behaviour: Behaviour = 
   const validTokens = (): string[] => {
     if (opts.mode === 'fixed') return opts.bearer !== undefined ? [opts.bearer] : [];
     const now = Date.now();
-    const live = issued.filter((t) => now - t.at < TOKEN_LIFETIME_MS);
+    const live = issued.filter((t) => now - t.at < behaviour.tokenLifetimeMs);
     return (behaviour.keepsEarlierTokens ? live : live.slice(-1)).map((t) => t.token);
   };
 

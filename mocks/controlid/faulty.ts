@@ -51,7 +51,8 @@ export const faulty = {
   'global-queue': {
     defect: 'keeps one queue for all devices: whichever device polls first gets the next command',
     behaviour: { queueKey: () => 'all' },
-    caughtBy: ['controlid.command.device-isolated'],
+    // The idle case's other device, polling while the idle one waits, takes its command.
+    caughtBy: ['controlid.command.device-isolated', 'controlid.command.survives-idle-period'],
   },
   'device-id-as-double': {
     defect:
@@ -115,6 +116,14 @@ export const faulty = {
     behaviour: { pollWorkMs: 100 },
     caughtBy: ['controlid.poll.concurrent-devices'],
     runWith: ['--request-timeout', '3000'],
+  },
+  'purges-idle-devices': {
+    defect:
+      'forgets the queued commands of a device that has not polled for 10 s ("offline" housekeeping), though devices poll once a period (60 s by default)',
+    behaviour: { idlePurgeMs: 10_000 },
+    caughtBy: ['controlid.command.survives-idle-period'],
+    // Its catching case alone, over a period past its 10 s.
+    runWith: ['--period', '12', '--grep', 'idle-period'],
   },
 } as const satisfies Record<string, FaultyServer>;
 

@@ -56,6 +56,16 @@ export interface Behaviour {
   pollDelayMs: number;
   /** Milliseconds of work per poll, one poll at a time (a single-threaded server). */
   pollWorkMs: number;
+  /**
+   * Forgets the undelivered commands of a device that has not polled for this long, at any request ("offline"
+   * housekeeping); never when absent, as a correct server: a device is silent for a whole push_request_period.
+   */
+  idlePurgeMs?: number;
+  /**
+   * What the hook's reset does with `keep`: keeps those devices' commands; or, as hooks written before it,
+   * ignores it (forgets all) or refuses a reset with params (400).
+   */
+  resetKeep: 'keeps' | 'ignores' | 'refuses';
 }
 
 export const reference: Behaviour = {
@@ -70,6 +80,7 @@ export const reference: Behaviour = {
   records: true,
   pollDelayMs: 0,
   pollWorkMs: 0,
+  resetKeep: 'keeps',
 };
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -84,7 +95,13 @@ function isResult(value: unknown): boolean {
 
 function isProviderState(value: unknown): value is ProviderState {
   if (!isObject(value)) return false;
-  if (value.state === 'reset') return true;
+  if (value.state === 'reset') {
+    const keep = isObject(value.params) ? value.params.keep : undefined;
+    return (
+      value.params === undefined ||
+      (Array.isArray(keep) && keep.every((id) => typeof id === 'string' && isInt64(id)))
+    );
+  }
   const p = value.params;
   return (
     value.state === 'command queued' &&
@@ -103,6 +120,8 @@ export function controlidHandlers(
   const path = (opts.path ?? DEFAULT_PATH).replace(/\/+$/, '');
   const enrolled = new Set(opts.enrolled ?? []);
   const queues = new Map<string, Queued[]>();
+  /** When each queue's device last polled, or had its first command queued if it never has. */
+  const lastSeen = new Map<string, number>();
   let serverUuids = 0;
   let turn: Promise<unknown> = Promise.resolve();
 
@@ -117,6 +136,18 @@ export function controlidHandlers(
     return id !== null && isInt64(id) ? id : undefined;
   };
 
+  function sweep(): void {
+    const limit = behaviour.idlePurgeMs;
+    if (limit === undefined) return;
+    for (const [key, queue] of queues) {
+      if (Date.now() - (lastSeen.get(key) ?? 0) <= limit) continue;
+      queues.set(
+        key,
+        queue.filter((q) => q.sentWith !== undefined),
+      );
+    }
+  }
+
   async function poll(request: Request): Promise<Response> {
     if (behaviour.pollWorkMs > 0) {
       const mine = turn.then(() => delay(behaviour.pollWorkMs));
@@ -126,6 +157,8 @@ export function controlidHandlers(
     if (behaviour.pollDelayMs > 0) await delay(behaviour.pollDelayMs);
     const deviceId = deviceIdOf(request);
     if (deviceId === undefined) return HttpResponse.text('deviceId must be an int64', { status: 400 });
+    sweep();
+    lastSeen.set(behaviour.queueKey(deviceId), Date.now());
     const queue = queueOf(deviceId);
     const pending = queue.filter((q) => q.sentWith === undefined);
     const picked = behaviour.pick(pending);
@@ -175,8 +208,19 @@ export function controlidHandlers(
       return HttpResponse.text('not JSON', { status: 400 });
     }
     if (!isProviderState(body)) return HttpResponse.text('unknown provider state', { status: 400 });
-    if (body.state === 'reset') queues.clear();
-    else queueOf(body.params.deviceId).push({ command: body.params.command });
+    if (body.state === 'reset' && body.params && behaviour.resetKeep === 'refuses') {
+      return HttpResponse.text('a reset has no params', { status: 400 });
+    }
+    sweep();
+    if (body.state === 'reset') {
+      const kept = behaviour.resetKeep === 'keeps' ? (body.params?.keep ?? []) : [];
+      const keep = new Set(kept.map((id) => behaviour.queueKey(id)));
+      for (const key of queues.keys()) if (!keep.has(key)) queues.delete(key);
+    } else {
+      const key = behaviour.queueKey(body.params.deviceId);
+      if (!lastSeen.has(key)) lastSeen.set(key, Date.now());
+      queueOf(body.params.deviceId).push({ command: body.params.command });
+    }
     return new HttpResponse(null, { status: 204 });
   }
 

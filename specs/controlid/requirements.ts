@@ -27,6 +27,8 @@ const RESULT_LEVEL =
   'The document says an empty response "is expected" here, where an idle poll\'s "must" be empty, and states no harm in another answer (the transaction closes either way: controlid.command.not-redelivered checks it), hence SHOULD (decisions/022).';
 const IDLE_READING =
   'Graded as a device reads it (the community server cited in the source): a zero-length body is the documented empty response; `{}` is what a community server (starseg/star-condomine) answers when idle and devices work with it, so it passes here and fails only controlid.poll.idle-zero-length; `null`, `[]`, whitespace or text are neither, and no public source says a device takes them for "no command". Any 2xx status: no source says what a device does with another.';
+const PERIOD =
+  'The device polls periodically: push_server.push_request_period (s) — community docs report the default "60" (the community server cited in the source); the vendor document gives no figure.';
 const TIMEOUT =
   'push_server.push_request_timeout (ms) — community docs report the default "15000" (the community server cited in the source): the device gives up on a request after it.';
 
@@ -105,6 +107,20 @@ export const requirements = {
     title: 'does not deliver a command again after its result',
     text: `${RESULT_EMPTY} Once the result has closed the transaction, the next poll must not hand out the same command again.`,
     source: at('Introduction to Push; Event: command result', RESULT_QUOTE),
+    needs: ['state-hook'],
+  },
+  'controlid.command.survives-idle-period': {
+    level: 'MUST',
+    title:
+      "delivers a command queued while its device is idle at the device's next poll, a full period later",
+    text: `${PERIOD} A command queued between two polls waits a whole period for the device, so a server that forgets the commands of a device it has not heard from for less than that loses them ("offline" housekeeping). pushcheck polls as a fresh device, queues a command for it, lets other devices poll meanwhile and the device not at all for --period seconds, then polls as the device: the command must be delivered. The gap is a case's own; it runs beside the other cases on device ids of its own, and the report gives its length.`,
+    source: {
+      ...at(
+        'Introduction to Push; Event: command searches on the server',
+        'In communication through Push, the device proactively searches for commands to be executed through HTTP requests periodically sent to the external server it is configured for. […] Otherwise, the server must answer the command to be performed and the corresponding parameters.',
+      ),
+      code: COMMUNITY_SERVER,
+    },
     needs: ['state-hook'],
   },
   'controlid.command.octet-stream-base64': {

@@ -92,6 +92,11 @@ export interface Profile<S = unknown> {
   /** The run's deadline when the receiver's configuration sets it (Control iD's `--request-timeout`). */
   deadlineOf?(settings: S): number;
   /**
+   * The ids of the cases that wait on the receiver's clock (Control iD's idle gap): they hold a lock of their
+   * own and go beside the run's other cases, and a run that has any adds a worker for them (decisions/020).
+   */
+  besideCases?: readonly string[];
+  /**
    * Turns the parsed options (with the environment as fallback for secrets) into the settings the cases read,
    * which must survive JSON. Throws `UsageError` (src/core/errors.ts) with a sentence for people.
    */

@@ -68,6 +68,8 @@ async function runAgainst(
     const o = server.origin;
     const args = ['run', '--profile', 'alertpush', '--target', `${o}${PATHS.alert}`];
     args.push('--report', join(dir, 'report'), '--seed', '7', '--observe-timeout', '1500');
+    // A short token interval: the interval case waits one, beside the others (decisions/020).
+    args.push('--token-interval', '2');
     if (mode === 'token-url')
       args.push('--token-url', `${o}${PATHS.token}?arg1=${TOKEN_QUERY_SECRET}&arg2=x`);
     if (mode === 'fixed') args.push('--bearer', BEARER);
@@ -143,12 +145,14 @@ test.describe('each faulty alert server', () => {
     faulty,
     // The breaker, once tripped, refuses every alert for a minute: it is judged on the whole robustness area.
     // The slow token endpoint gives the first request no answer within 5 s, which the preflight stops.
-    argsFor: (name) =>
+    argsFor: (name, f) =>
       name === 'breaker-on-bad-image'
         ? ['--grep', 'alertpush\\.robust']
         : name === 'slow-token'
           ? ['--no-preflight']
-          : [],
+          : 'runWith' in f
+            ? [...f.runWith]
+            : [],
     curl: false,
     run: (name, f, extra, runner) =>
       runAgainst(faultyBehaviour(name as FaultyName), {

@@ -22,6 +22,8 @@ test('an independent correct push server passes every case with --strict', async
       '--report',
       join(dir, 'report'),
       '--strict',
+      '--period',
+      '2',
     );
     const r = await pushcheck(args, join(dir, 'report'));
     expect(r.code, r.stdout + r.stderr).toBe(0);

@@ -43,7 +43,8 @@ async function runAgainst(behaviour: Behaviour, opts: RunOptions = {}): Promise<
   return runServed(
     controlidHandlers({ observeFile, enrolled: [DEFAULT_DEVICE_ID] }, behaviour),
     (origin) => [
-      ...['--profile', 'controlid', '--target', `${origin}/api`, '--seed', '11'],
+      // A short push_request_period: the idle case waits one, beside the others (tests/controlid/idle.test.ts).
+      ...['--profile', 'controlid', '--target', `${origin}/api`, '--seed', '11', '--period', '2'],
       ...(opts.stateHook !== false ? ['--state-url', `${origin}${hook}`] : []),
     ],
     { dir, observeFile },

@@ -79,10 +79,11 @@ export async function startIndependentPushServer(logFile: string): Promise<Indep
       if (req.method === 'POST' && url.pathname === '/hooks/provider-state') {
         const state = JSON.parse((await readBody(req)) ?? '') as {
           state?: string;
-          params?: { deviceId?: string; command?: unknown };
+          params?: { deviceId?: string; command?: unknown; keep?: string[] };
         };
-        if (state.state === 'reset') queues.clear();
-        else if (state.state === 'command queued' && typeof state.params?.deviceId === 'string') {
+        if (state.state === 'reset') {
+          for (const id of queues.keys()) if (!state.params?.keep?.includes(id)) queues.delete(id);
+        } else if (state.state === 'command queued' && typeof state.params?.deviceId === 'string') {
           queueOf(state.params.deviceId).push({ json: JSON.stringify(state.params.command) });
         } else return empty(res, 422);
         return empty(res);

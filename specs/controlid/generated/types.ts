@@ -191,6 +191,14 @@ export interface components {
          *       "state": "reset"
          *     }
          * @example {
+         *       "state": "reset",
+         *       "params": {
+         *         "keep": [
+         *           "9007199254740995"
+         *         ]
+         *       }
+         *     }
+         * @example {
          *       "state": "command queued",
          *       "params": {
          *         "deviceId": "9007199254740993",
@@ -207,10 +215,14 @@ export interface components {
          */
         "provider-state": {
             /**
-             * @description Forget every command queued through this hook, delivered or not.
+             * @description Forget every command queued through this hook, delivered or not, except those of the devices in params.keep.
              * @constant
              */
             state: "reset";
+            params?: {
+                /** @description Devices whose commands the reset keeps: those of the case that waits a push_request_period beside the others (controlid.command.survives-idle-period), sent while the run has it. */
+                keep: string[];
+            };
         } | {
             /**
              * @description Queue command for the device, behind any command already queued for it.

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import type { FaultyName } from '../../../mocks/alertpush/faulty.ts';
 import type { AuthMode } from '../../../mocks/alertpush/reference.ts';
 import { requirements } from '../../../specs/alertpush/requirements.ts';
-import { stringOption, usage } from '../../core/errors.ts';
+import { integerOption, stringOption, usage } from '../../core/errors.ts';
 import type { DemoTarget, OptionValues, Profile } from '../../core/profile.ts';
 import { sendCommand } from './send.ts';
 import { bearer, TOKEN_DEADLINE_MS } from './token.ts';
@@ -21,7 +21,14 @@ export interface AlertPushSettings {
   videoTarget?: string;
   /** A folder where the receiver saves the images it decodes. */
   imageDir?: string;
+  /** The token script's refresh interval (s): how long the interval case holds a token before using it. */
+  tokenIntervalS: number;
 }
+
+/** headers_demo.py's `interval = 60 * 10`, in seconds. */
+const TOKEN_INTERVAL_S = 600;
+/** The interval the demo's case waits: its receivers are pushcheck's own. */
+const DEMO_TOKEN_INTERVAL_S = 3;
 
 export { TOKEN_DEADLINE_MS } from './token.ts';
 
@@ -73,14 +80,19 @@ export const alertpushProfile: Profile<AlertPushSettings> = {
     bearer: { type: 'string' },
     'video-target': { type: 'string' },
     'image-dir': { type: 'string' },
+    'token-interval': { type: 'string' },
   },
   help: `  --token-url URL      token script mode: the token endpoint (get_headers_url); the box GETs it and
                        sends "authorization: Bearer <body>" with every alert
   --bearer TOKEN       fixed-token mode (headers_demo2.py): the constant token (or env PUSHCHECK_BEARER)
   --video-target URL   where video alerts go (e.g. http://host:10000/video); video cases skipped without
-  --image-dir DIR      a folder your server saves decoded alert images in; checks the exact JPEG bytes`,
+  --image-dir DIR      a folder your server saves decoded alert images in; checks the exact JPEG bytes
+  --token-interval S   the token script's refresh interval (default ${TOKEN_INTERVAL_S}): one case holds a token
+                       that long before sending it; it runs beside the other cases, but a token-url
+                       run lasts at least one interval`,
   // The box's only documented timeout: the token request's 5 s. Alerts get ALERT_DEADLINE_MS (suites).
   deadlineMs: TOKEN_DEADLINE_MS,
+  besideCases: ['alertpush.token.valid-for-interval'],
   configure(values, env) {
     const tokenUrlValue = stringOption(values['token-url']);
     const tokenUrl = tokenUrlValue === undefined ? undefined : httpUrl(tokenUrlValue, 'token-url');
@@ -103,6 +115,8 @@ export const alertpushProfile: Profile<AlertPushSettings> = {
       ...(bearer !== undefined ? { bearer } : {}),
       ...(videoTarget !== undefined ? { videoTarget } : {}),
       ...(imageValue !== undefined ? { imageDir: resolve(imageValue) } : {}),
+      // A run has 20 minutes in all (playwright.config.ts).
+      tokenIntervalS: integerOption(values['token-interval'], 'token-interval', TOKEN_INTERVAL_S, 1, 600),
     };
   },
   secrets: (s) => [...(s.bearer !== undefined ? [s.bearer] : []), ...queryValues(s.tokenUrl)],
@@ -184,6 +198,7 @@ export const alertpushProfile: Profile<AlertPushSettings> = {
           ...(bearer !== undefined ? { bearer } : {}),
           videoTarget: `${server.origin}${PATHS.video}`,
           imageDir,
+          tokenIntervalS: DEMO_TOKEN_INTERVAL_S,
         },
         observeFile,
         close: () => server.close(),

@@ -6,7 +6,7 @@ import { integerOption, stringOption, timeScaleOption, usage } from '../../core/
 import type { ProfileCommand } from '../../core/profile.ts';
 import { createRng } from '../../core/rng.ts';
 import { DEFAULT_REQUEST_PERIOD_S } from './codec.ts';
-import { baseUrlOption, deviceIdOption, requestTimeoutOption } from './options.ts';
+import { baseUrlOption, deviceIdOption, periodOption, requestTimeoutOption } from './options.ts';
 
 /** Stops on Ctrl-C or SIGTERM. */
 function interrupted(): Promise<void> {
@@ -14,11 +14,6 @@ function interrupted(): Promise<void> {
     process.once('SIGINT', () => done());
     process.once('SIGTERM', () => done());
   });
-}
-
-/** push_request_period in seconds: whole seconds, as the device's configuration holds it. */
-function periodOption(value: unknown): number {
-  return integerOption(value, 'period', DEFAULT_REQUEST_PERIOD_S, 1, 86_400);
 }
 
 export const sendCommand: ProfileCommand = {

@@ -1,7 +1,7 @@
 /** The options a Control iD device is configured with, shared by `run`, `emulate`, `send` and `listen`. */
 import { integerOption, stringOption, usage } from '../../core/errors.ts';
 import type { OptionValues } from '../../core/profile.ts';
-import { DEFAULT_REQUEST_TIMEOUT_MS, isInt64 } from './codec.ts';
+import { DEFAULT_REQUEST_PERIOD_S, DEFAULT_REQUEST_TIMEOUT_MS, isInt64 } from './codec.ts';
 
 /**
  * Above 2^53, where a double cannot tell it from its neighbour 9007199254740992: the default makes a server
@@ -25,6 +25,17 @@ export function requestTimeoutOption(values: OptionValues): number {
     600_000,
   );
 }
+
+/** push_request_period in seconds: whole seconds, as the device's configuration holds it. */
+export function periodOption(value: unknown, max = 86_400): number {
+  return integerOption(value, 'period', DEFAULT_REQUEST_PERIOD_S, 1, max);
+}
+
+/**
+ * The longest `--period` a conformance run waits out: its idle case waits one period, and a run has 20
+ * minutes in all (playwright.config.ts).
+ */
+export const MAX_RUN_PERIOD_S = 600;
 
 /** A base URL for the device (push_remote_address): /push and /result are appended to it. */
 export function baseUrlOption(value: unknown, option: string): string {

@@ -7,8 +7,15 @@ import { integerOption, stringOption } from '../../core/errors.ts';
 import type { Profile } from '../../core/profile.ts';
 import { listenCommand, sendCommand } from './commands.ts';
 import { emulateCommand } from './emulate.ts';
-import { DEFAULT_REQUEST_TIMEOUT_MS } from './codec.ts';
-import { baseUrlOption, DEFAULT_DEVICE_ID, deviceIdOption, requestTimeoutOption } from './options.ts';
+import { DEFAULT_REQUEST_PERIOD_S, DEFAULT_REQUEST_TIMEOUT_MS } from './codec.ts';
+import {
+  baseUrlOption,
+  DEFAULT_DEVICE_ID,
+  deviceIdOption,
+  MAX_RUN_PERIOD_S,
+  periodOption,
+  requestTimeoutOption,
+} from './options.ts';
 
 export { baseUrlOption, DEFAULT_DEVICE_ID, deviceIdOption, requestTimeoutOption } from './options.ts';
 
@@ -20,7 +27,12 @@ export interface ControlIdSettings {
   requestTimeoutMs: number;
   /** Devices polling at once in the concurrency case. */
   devices: number;
+  /** push_request_period (s): how long the idle case leaves its device without a poll (decisions/020). */
+  periodS: number;
 }
+
+/** The period the demo's idle case waits: its receivers are pushcheck's own, whose clock needs no minute. */
+const DEMO_PERIOD_S = 3;
 
 const DEVICES = 50;
 
@@ -32,21 +44,27 @@ export const controlidProfile: Profile<ControlIdSettings> = {
     'device-id': { type: 'string' },
     'request-timeout': { type: 'string' },
     devices: { type: 'string' },
+    period: { type: 'string' },
   },
   help: `  --target URL         the push server's base URL (push_remote_address): pushcheck polls URL/push
   --device-id N        the int64 id pushcheck polls as (default ${DEFAULT_DEVICE_ID}, above 2^53 on purpose)
   --state-url URL      (common) your server's provider-state hook, to queue commands: see the
                        "reset" and "command queued" states in specs/controlid/openapi.yaml
   --request-timeout MS the device's push_request_timeout (default ${DEFAULT_REQUEST_TIMEOUT_MS})
-  --devices N          devices polling at once in the concurrency case (default ${DEVICES})`,
+  --devices N          devices polling at once in the concurrency case (default ${DEVICES})
+  --period S           the device's push_request_period (default ${DEFAULT_REQUEST_PERIOD_S}): the idle case leaves a
+                       device that long without a poll before it must get its command; it runs beside
+                       the other cases, but a run lasts at least one period`,
   deadlineMs: DEFAULT_REQUEST_TIMEOUT_MS,
   deadlineOf: (s) => s.requestTimeoutMs,
+  besideCases: ['controlid.command.survives-idle-period'],
   configure(values) {
     baseUrlOption(values.target, '--target');
     return {
       deviceId: deviceIdOption(values),
       requestTimeoutMs: requestTimeoutOption(values),
       devices: integerOption(values.devices, 'devices', DEVICES, 1, 500),
+      periodS: periodOption(values.period, MAX_RUN_PERIOD_S),
     };
   },
   secrets: () => [],
@@ -80,6 +98,7 @@ export const controlidProfile: Profile<ControlIdSettings> = {
           deviceId: DEFAULT_DEVICE_ID,
           requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
           devices: DEVICES,
+          periodS: DEMO_PERIOD_S,
         },
         observeFile,
         stateUrl: `${server.origin}${DEFAULT_STATE_PATH}`,
