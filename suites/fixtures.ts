@@ -313,7 +313,7 @@ function callerLocation(): string | undefined {
  * profile in this process (a demo has several). Each copy sits in a group titled by its run, with the run's
  * index as its `runIndex` and the run's lock, so that two cases never meet the same receiver at once, while
  * cases of other runs go on in other workers; `opts.lock` gives the cases it registers another lock of the
- * run's instead, for cases that wait on the receiver's clock beside the others (decisions/020). A run's `grep`
+ * run's instead, for cases that wait on the receiver's clock beside the others (decisions/023). A run's `grep`
  * keeps only the cases whose title matches, and its deadline sets their time limit. The title is the id and
  * the requirement's title; the id, what the case needs, the run and where the case is written are annotated,
  * for the `needs` fixture and the reporter. `Body` is the case function type of the profile's `test`, so cases

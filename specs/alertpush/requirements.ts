@@ -98,10 +98,10 @@ export const requirements = {
   'alertpush.token.valid-for-interval': {
     level: 'SHOULD',
     title: 'still accepts a token a whole refresh interval after issuing it',
-    text: "interval: interval for refreshing headers (seconds) … interval = 60 * 10 — the box fetches a token and sends it with every alert until its next refresh, 600 s later in the script the documents give. The documents do not say how long a token lives; a server whose tokens expire sooner (a 5-minute JWT) refuses the box's alerts for the rest of each interval. pushcheck fetches a token, waits --token-interval seconds (the box's interval, 600 by default), and sends an alert with it. The wait is a case's own: it runs beside the other cases, and the report gives its length.",
+    text: "interval: interval for refreshing headers (seconds) … interval = 60 * 10 — the box fetches a token and sends it with every alert until its next refresh, 600 s later in the script the documents give. The documents do not say how long a token lives; a server whose tokens expire sooner (a 5-minute JWT) refuses the box's alerts for the rest of each interval. pushcheck fetches a token, waits --token-interval seconds (the box's interval: 600 in the vendor's script; without the option the case is not assessed), and sends an alert with it. The wait is a case's own: it runs beside the other cases, and the report gives its length.",
     source: INTERVAL,
     interpreted: true,
-    needs: ['token-url'],
+    needs: ['token-url', 'token-interval'],
   },
   'alertpush.auth.fetched-token-accepted': {
     level: 'MUST',

@@ -29,6 +29,8 @@ export type Need =
   | 'token-url'
   | 'video-target'
   | 'image-dir'
+  // alertpush: the token refresh interval to hold a token for (minutes of real time, so asked for).
+  | 'token-interval'
   // Eye4: the run's API mock, which the resource cases look a device's files up in.
   | 'eye4-api';
 

@@ -93,7 +93,7 @@ export interface Profile<S = unknown> {
   deadlineOf?(settings: S): number;
   /**
    * The ids of the cases that wait on the receiver's clock (Control iD's idle gap): they hold a lock of their
-   * own and go beside the run's other cases, and a run that has any adds a worker for them (decisions/020).
+   * own and go beside the run's other cases, and a run that has any adds a worker for them (decisions/023).
    */
   besideCases?: readonly string[];
   /**

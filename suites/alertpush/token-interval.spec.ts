@@ -2,7 +2,7 @@
  * A token held for the box's whole refresh interval (alertpush.token.valid-for-interval): the box sends the token
  * it fetched until its next refresh, 600 s later in headers_demo.py. The wait is the server's clock, which
  * cannot be compressed, so the case holds a lock of its own and runs beside the run's other cases, in a worker
- * the run adds for it (decisions/020).
+ * the run adds for it (decisions/023).
  */
 import { describeResponse, fail, notAssessed, recordMetrics } from '../../src/core/case.ts';
 import { caseTimeoutMs, runLock } from '../../src/core/config.ts';
@@ -19,7 +19,8 @@ const conformance = defineConformance<Parameters<typeof test>[2], typeof require
 );
 
 conformance('alertpush.token.valid-for-interval', async ({ box, run }, testInfo) => {
-  const { tokenIntervalS } = run.settings as AlertPushSettings;
+  // Set: the case needs 'token-interval', which the profile grants only when --token-interval was given.
+  const tokenIntervalS = (run.settings as AlertPushSettings).tokenIntervalS ?? 0;
   const intervalMs = tokenIntervalS * 1000;
   // The interval is the case's own wait; the usual limit covers the requests around it.
   testInfo.setTimeout(intervalMs + caseTimeoutMs(run));

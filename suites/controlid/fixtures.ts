@@ -15,7 +15,7 @@
  * sends no reset: while its run has it, every other case's reset asks the hook to keep those devices' commands
  * (`keep`), proves once per worker that the hook does ({@link KeepProbe}), and logs when it was sent
  * ({@link resetLog}), so that a command lost in the gap is blamed on the server only when no reset could have
- * taken it (decisions/020).
+ * taken it (decisions/023).
  */
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -2,7 +2,7 @@
  * A command queued while its device is idle (controlid.command.survives-idle-period): the device polls, then is
  * silent for a whole push_request_period while other devices poll, and must get the command at its next poll.
  * The wait is the server's clock, which cannot be compressed, so the case holds a lock of its own and runs
- * beside the run's other cases, on device ids of its own, in a worker the run adds for it (decisions/020).
+ * beside the run's other cases, on device ids of its own, in a worker the run adds for it (decisions/023).
  */
 import { describeResponse, fail, notAssessed, recordMetrics } from '../../src/core/case.ts';
 import { caseTimeoutMs, runLock } from '../../src/core/config.ts';

@@ -18,7 +18,7 @@ test('an independent correct alert server passes with --strict (token script)', 
   try {
     const o = server.origin;
     const args = ['run', '--profile', 'alertpush', '--target', `${o}/alert`, '--token-url', `${o}/token`];
-    // A short token interval: the interval case waits one, beside the others (decisions/020).
+    // A short token interval: the interval case waits one, beside the others (decisions/023).
     args.push('--token-interval', '2');
     args.push('--video-target', `${o}/video`, '--image-dir', imageDir, '--observe-file', observeFile);
     args.push('--report', join(dir, 'report'), '--strict');

@@ -68,7 +68,7 @@ async function runAgainst(
     const o = server.origin;
     const args = ['run', '--profile', 'alertpush', '--target', `${o}${PATHS.alert}`];
     args.push('--report', join(dir, 'report'), '--seed', '7', '--observe-timeout', '1500');
-    // A short token interval: the interval case waits one, beside the others (decisions/020).
+    // A short token interval: the interval case waits one, beside the others (decisions/023).
     args.push('--token-interval', '2');
     if (mode === 'token-url')
       args.push('--token-url', `${o}${PATHS.token}?arg1=${TOKEN_QUERY_SECRET}&arg2=x`);

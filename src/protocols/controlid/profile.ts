@@ -27,7 +27,7 @@ export interface ControlIdSettings {
   requestTimeoutMs: number;
   /** Devices polling at once in the concurrency case. */
   devices: number;
-  /** push_request_period (s): how long the idle case leaves its device without a poll (decisions/020). */
+  /** push_request_period (s): how long the idle case leaves its device without a poll (decisions/023). */
   periodS: number;
 }
 
