@@ -5,6 +5,7 @@
  */
 import { appendFileSync } from 'node:fs';
 import { delay, HttpResponse, http, type RequestHandler } from 'msw';
+import { BadInputAnswers } from '../bad-input.ts';
 import type { components } from '../../specs/controlid/generated/types.ts';
 import { isInt64 } from '../../src/protocols/controlid/codec.ts';
 
@@ -56,6 +57,11 @@ export interface Behaviour {
   pollDelayMs: number;
   /** Milliseconds of work per poll, one poll at a time (a single-threaded server). */
   pollWorkMs: number;
+  /**
+   * Whether a result body that is not JSON throws out of the handler (a JSON.parse left unguarded) and takes the
+   * server down: that request and every later one get a closed connection.
+   */
+  crashOnNotJson: boolean;
 }
 
 export const reference: Behaviour = {
@@ -70,6 +76,7 @@ export const reference: Behaviour = {
   records: true,
   pollDelayMs: 0,
   pollWorkMs: 0,
+  crashOnNotJson: false,
 };
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -104,6 +111,7 @@ export function controlidHandlers(
   const enrolled = new Set(opts.enrolled ?? []);
   const queues = new Map<string, Queued[]>();
   let serverUuids = 0;
+  const crash = new BadInputAnswers();
   let turn: Promise<unknown> = Promise.resolve();
 
   const queueOf = (deviceId: string): Queued[] => {
@@ -148,12 +156,23 @@ export function controlidHandlers(
     try {
       body = JSON.parse(await request.text());
     } catch {
+      if (behaviour.crashOnNotJson) return crash.answer('crash', 'the result is not JSON');
       return HttpResponse.text('the result is not JSON', { status: behaviour.malformedResultStatus });
     }
     if (!isResult(body)) {
       return HttpResponse.text('a result has response or error', { status: behaviour.malformedResultStatus });
     }
     const uuid = new URL(request.url).searchParams.get('uuid');
+    let line: string;
+    try {
+      line = `${JSON.stringify({ deviceId, uuid, result: body })}\n`;
+    } catch (err) {
+      // Nested deeper than JSON.stringify can write (the fuzzer's deep arrays): it cannot be stored.
+      if (!(err instanceof RangeError)) throw err;
+      return HttpResponse.text('the result is nested too deeply to record', {
+        status: behaviour.malformedResultStatus,
+      });
+    }
     const queue = queueOf(deviceId);
     const sent = queue.filter((q) => q.sentWith !== undefined);
     const closed = uuid === null ? sent.slice(0, 1) : sent.filter((q) => q.sentWith === uuid);
@@ -162,7 +181,7 @@ export function controlidHandlers(
       if (behaviour.onResult === 'requeue') queue.push({ command: q.command });
     }
     if (behaviour.records && opts.observeFile !== undefined) {
-      appendFileSync(opts.observeFile, `${JSON.stringify({ deviceId, uuid, result: body })}\n`);
+      appendFileSync(opts.observeFile, line);
     }
     return new HttpResponse(behaviour.resultBody, { status: 200 });
   }
@@ -181,6 +200,7 @@ export function controlidHandlers(
   }
 
   return [
+    http.all('*', crash.whenCrashed),
     http.get(`${path}/push`, ({ request }) => poll(request)),
     http.post(`${path}/result`, ({ request }) => result(request)),
     http.post(opts.statePath ?? DEFAULT_STATE_PATH, ({ request }) => state(request)),

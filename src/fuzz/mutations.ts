@@ -2,7 +2,8 @@
  * Structural mutations of a valid message, as fast-check arbitraries: each mutation is a small value (which
  * field, which kind of damage, how much) that fast-check can shrink toward the least damage that still shows
  * a failure. Applying one to a valid message gives the bytes and headers to send. Nothing here knows a
- * protocol: a profile's fuzz hook supplies the valid message (src/core/profile.ts).
+ * protocol: a profile's fuzz hook supplies the valid message (src/core/profile.ts), and the headers it sends
+ * besides Content-Type (Eye4's guid, an alert's bearer token) are the ones the header mutations damage.
  */
 import fc from 'fast-check';
 import type { FuzzMessage } from '../core/profile.ts';
@@ -16,7 +17,8 @@ export type Mutation =
   | { kind: 'invalid-utf8'; field: number; bytes: number }
   | { kind: 'content-type'; value: number }
   | { kind: 'truncated'; keep: number }
-  | { kind: 'duplicate-key'; field: number; value: fc.JsonValue };
+  | { kind: 'duplicate-key'; field: number; value: fc.JsonValue }
+  | { kind: 'header'; field: number; damage: number; length: number };
 
 /** The largest huge string (above the 1 MiB most receivers cap a body at, so both sides of a cap are tried). */
 export const HUGE_MAX = 2 * 1024 * 1024;
@@ -34,6 +36,21 @@ export const CONTENT_TYPES = [
   'application/xml',
   'application/json; charset=latin1',
 ] as const;
+/**
+ * What a header mutation does to a header's value, in words that never quote it (a header may carry a
+ * secret; the curl line is redacted, and no damage keeps only part of a secret, which redaction would miss).
+ */
+export const HEADER_DAMAGE = [
+  'left out',
+  'sent empty',
+  'replaced by a wrong value of the same length (its scheme, if any, kept)',
+  'followed by extra characters',
+  'replaced by a long value',
+  'followed by a byte that is not ASCII',
+] as const;
+/** The longest header value tried: past the 8 KiB many servers allow a header, within Node's 16 KiB head. */
+export const HEADER_MAX = 12 * 1024;
+
 /** Values of each JSON type; a wrong-type mutation takes the first whose type differs from the field's. */
 const TYPED_VALUES: readonly fc.JsonValue[] = [0, true, null, 'x', [], {}, -1.5e308, ['x'], { a: 1 }];
 
@@ -67,6 +84,12 @@ export const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     field,
     depth: fc.integer({ min: 2, max: DEPTH_MAX }),
   }),
+  fc.record({
+    kind: fc.constant('header' as const),
+    field,
+    damage: fc.nat({ max: HEADER_DAMAGE.length - 1 }),
+    length: fc.integer({ min: 256, max: HEADER_MAX }),
+  }),
 );
 
 /** A mutated message, ready to send. */
@@ -92,6 +115,34 @@ function serializeWith(obj: Record<string, unknown>, key: string, insert: string
   return JSON.stringify({ ...obj, [key]: marker }).replace(JSON.stringify(marker), () => insert);
 }
 
+/** The headers of `base` a header mutation may damage: all but Content-Type. */
+function protocolHeaders(base: FuzzMessage): string[] {
+  return Object.keys(base.headers).filter((k) => k.toLowerCase() !== 'content-type');
+}
+
+/** `value` damaged as `HEADER_DAMAGE[damage]` says; undefined for a header left out. */
+function damagedHeader(value: string, damage: number, length: number): string | undefined {
+  switch (damage) {
+    case 0:
+      return undefined;
+    case 1:
+      return '';
+    case 2: {
+      // An authorization scheme ("Bearer ") stays, so that the credential itself is what is wrong. The
+      // replacement is one repeated character: nothing of the genuine value can be read back from it.
+      const [, scheme = '', credential = value] = /^([A-Za-z]+ +)(.+)$/.exec(value) ?? [];
+      return scheme + (credential.startsWith('x') ? 'y' : 'x').repeat(credential.length);
+    }
+    case 3:
+      return `${value}X`;
+    case 4:
+      return 'A'.repeat(length);
+    default:
+      // Node sends header values as latin1: this is the single byte 0xe9.
+      return `${value}\u00e9`;
+  }
+}
+
 /** Applies `m` to `base`. A body that is not a JSON object gets the byte-level mutations only. */
 export function applyMutation(base: FuzzMessage, m: Mutation): Mutated {
   const headers = { ...base.headers };
@@ -110,6 +161,11 @@ export function applyMutation(base: FuzzMessage, m: Mutation): Mutated {
     body: typeof body === 'string' ? Buffer.from(body, 'utf8') : body,
     what,
   });
+  const appendedByte = (): Mutated =>
+    done(
+      Buffer.concat([Buffer.from(text, 'utf8'), Buffer.from([0xff])]),
+      'the valid body followed by a 0xff byte',
+    );
   const k = 'field' in m ? key(m.field) : undefined;
   switch (m.kind) {
     case 'content-type': {
@@ -129,6 +185,22 @@ export function applyMutation(base: FuzzMessage, m: Mutation): Mutated {
       const keep = m.keep % Math.max(1, bytes.length);
       return done(bytes.subarray(0, keep), `the valid body cut after ${keep} of ${bytes.length} bytes`);
     }
+    case 'header': {
+      const names = protocolHeaders(base);
+      const name = names[m.field % Math.max(1, names.length)];
+      // A message with no header of its protocol gets the byte-level fallback below.
+      if (name === undefined) return appendedByte();
+      const value = damagedHeader(headers[name] ?? '', m.damage, m.length);
+      const rest = Object.fromEntries(Object.entries(headers).filter(([k]) => k !== name));
+      const what = HEADER_DAMAGE[m.damage] ?? HEADER_DAMAGE[HEADER_DAMAGE.length - 1];
+      return {
+        ...done(
+          text,
+          `the valid message with header "${name}" ${what}${m.damage === 4 ? ` (${m.length} characters)` : ''}`,
+        ),
+        headers: value === undefined ? rest : { ...rest, [name]: value },
+      };
+    }
   }
   if (obj && m.kind === 'extra') {
     const name = m.key in obj ? `${m.key}_extra` : m.key;
@@ -137,10 +209,7 @@ export function applyMutation(base: FuzzMessage, m: Mutation): Mutated {
       `an extra field "${name}": ${JSON.stringify(m.value)}`,
     );
   }
-  if (!obj || k === undefined) {
-    const bytes = Buffer.from(text, 'utf8');
-    return done(Buffer.concat([bytes, Buffer.from([0xff])]), 'the valid body followed by a 0xff byte');
-  }
+  if (!obj || k === undefined) return appendedByte();
   switch (m.kind) {
     case 'missing': {
       const rest = { ...obj };

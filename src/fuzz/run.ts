@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { describeResponse } from '../core/case.ts';
 import { redact } from '../core/config.ts';
 import { type Exchange, send } from '../core/http.ts';
-import type { FuzzHook, FuzzMessage } from '../core/profile.ts';
+import type { FuzzHook, FuzzMessage, FuzzProbe } from '../core/profile.ts';
 import { createRng } from '../core/rng.ts';
 import { applyMutation, type Mutated, type Mutation, mutation } from './mutations.ts';
 
@@ -103,13 +103,37 @@ function badAnswer(ex: Exchange): string | undefined {
   return `the mutated message got ${describeResponse(ex)}; expected any complete answer below 500`;
 }
 
-/** Runs the fuzz; writes `fuzz.json` (and, on a failure, `fuzz-input.bin`) to the report folder. */
+/**
+ * Runs the fuzz; writes `fuzz.json` (and, on a failure, `fuzz-input.bin`) to the report folder. What the
+ * profile's hook sets up first (`open`) is undone however the fuzz ends.
+ */
 export async function runFuzz<S>(opts: FuzzOptions<S>): Promise<FuzzReport> {
   const started = performance.now();
-  const url = (m: FuzzMessage): string => `${opts.target}${m.path ?? ''}`;
+  const session = await opts.hook.open?.(opts.target, opts.settings, {
+    runTag: opts.runTag,
+    deadlineMs: opts.deadlineMs,
+  });
+  try {
+    return await fuzzWith(
+      session
+        ? { ...opts, settings: session.settings, secrets: [...opts.secrets, ...session.secrets] }
+        : opts,
+      started,
+    );
+  } finally {
+    await session?.close();
+  }
+}
+
+async function fuzzWith<S>(opts: FuzzOptions<S>, started: number): Promise<FuzzReport> {
+  // A path ("/result?…") joins the target with one slash, whether or not the target ends with one.
+  const url = (m: FuzzMessage | FuzzProbe): string =>
+    m.path?.startsWith('/') ? `${opts.target.replace(/\/+$/, '')}${m.path}` : `${opts.target}${m.path ?? ''}`;
   // Valid messages come from their own stream, so probes do not shift the inputs fast-check replays.
   const rng = createRng(opts.seed, 'fuzz');
   const valid = (): FuzzMessage => opts.hook.valid(opts.settings, { runTag: opts.runTag, rng });
+  const probe = (): FuzzProbe | FuzzMessage =>
+    opts.hook.probe?.(opts.settings, { runTag: opts.runTag, rng }) ?? valid();
   let first: Attempt | undefined;
   let last: Attempt | undefined;
 
@@ -126,17 +150,20 @@ export async function runFuzz<S>(opts: FuzzOptions<S>): Promise<FuzzReport> {
     });
     let failure = badAnswer(ex);
     if (failure === undefined) {
-      const probe = valid();
+      const live = probe();
       const ack = await send({
-        method: probe.method,
-        url: url(probe),
-        headers: probe.headers,
-        body: probe.body,
+        method: live.method,
+        url: url(live),
+        headers: live.headers,
+        ...(live.body !== undefined ? { body: live.body } : {}),
         deadlineMs: opts.deadlineMs,
         label: 'liveness probe',
       });
       if (!opts.hook.acked(ack)) {
-        failure = `after it, a valid message was not acked: ${describeResponse(ack)}`;
+        failure =
+          'what' in live
+            ? `after it, ${live.what} got ${describeResponse(ack)}`
+            : `after it, a valid message was not acked: ${describeResponse(ack)}`;
       }
     }
     if (failure !== undefined) {

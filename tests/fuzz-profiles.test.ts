@@ -1,0 +1,296 @@
+/**
+ * The fuzzer on every profile: each profile's hook gives valid messages its reference receiver acks after
+ * every input (no finding), and a receiver of that profile that dies on a body that is not JSON is found,
+ * shrunk to a few bytes, with its secrets redacted. The header mutations damage the protocol's own headers
+ * (Eye4's guid, an alert's bearer token) without ever writing the secret they carry.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import type { RequestHandler } from 'msw';
+import { alertpushHandlers, PATHS } from '../mocks/alertpush/reference.ts';
+import { faultyBehaviour as alertpushFaulty } from '../mocks/alertpush/faulty.ts';
+import { controlidHandlers, DEFAULT_PATH } from '../mocks/controlid/reference.ts';
+import { faultyBehaviour as controlidFaulty } from '../mocks/controlid/faulty.ts';
+import { serveEkuiper } from '../mocks/ekuiper/ekuiper.ts';
+import { faultyBehaviour as ekuiperFaulty } from '../mocks/ekuiper/faulty.ts';
+import { httppushHandlers } from '../mocks/ekuiper/reference.ts';
+import { faultyBehaviour as eye4Faulty } from '../mocks/eye4/faulty.ts';
+import { ALARM_PATH, eye4Handlers } from '../mocks/eye4/reference.ts';
+import { faultyBehaviour as legacyFaulty } from '../mocks/onenet-legacy/faulty.ts';
+import { legacyHandlers } from '../mocks/onenet-legacy/reference.ts';
+import { serve } from '../mocks/serve.ts';
+import type { Profile } from '../src/core/profile.ts';
+import { createRng } from '../src/core/rng.ts';
+import { applyMutation, HEADER_DAMAGE } from '../src/fuzz/mutations.ts';
+import { type FuzzReport, runFuzz } from '../src/fuzz/run.ts';
+import { PROFILES } from '../src/profiles.ts';
+import { DEFAULT_DEVICE_ID } from '../src/protocols/controlid/options.ts';
+import { scratch, TOKEN } from './helpers.ts';
+
+const GUID = 'fuzz-guid-3b9d7e21c4';
+const BEARER = 'fuzz-bearer-0c5e8a17f2d94b36';
+const AES = 'GIdLEZo+zLrMpKPzlc337if8TgzmFii1F5NKLsFC/FM';
+
+/** A receiver to fuzz: its handlers, the target under its origin, the run's options. */
+interface Subject {
+  profile: string;
+  label: string;
+  /** `observeFile` records what it processed, as the demo's receivers do (the fuzz must not break that). */
+  handlers(crash: boolean, observeFile: string): RequestHandler[];
+  path: string;
+  /** The run's options, as `pushcheck run` would take them (besides --target). */
+  options(origin: string): Record<string, string>;
+  secrets: string[];
+}
+
+const SUBJECTS: Subject[] = [
+  {
+    profile: 'onenet-legacy',
+    label: 'plain',
+    handlers: (crash, observeFile) =>
+      legacyHandlers({ token: TOKEN, observeFile }, crash ? legacyFaulty('crash-on-malformed') : undefined),
+    path: '/onenet-legacy',
+    options: () => ({ token: TOKEN }),
+    secrets: [TOKEN],
+  },
+  {
+    profile: 'onenet-legacy',
+    label: 'encrypted',
+    handlers: (crash, observeFile) =>
+      legacyHandlers(
+        { token: TOKEN, encodingAesKey: AES, observeFile },
+        crash ? legacyFaulty('crash-on-malformed') : undefined,
+      ),
+    path: '/onenet-legacy',
+    options: () => ({ token: TOKEN, 'aes-key': AES }),
+    secrets: [TOKEN, AES],
+  },
+  {
+    profile: 'ekuiper',
+    label: 'v2 POST',
+    handlers: (crash, observeFile) =>
+      httppushHandlers(
+        { version: 2, method: 'POST', observeFile },
+        crash ? ekuiperFaulty('crash-on-malformed') : undefined,
+      ),
+    path: '/api/data',
+    options: () => ({}),
+    secrets: [],
+  },
+  {
+    profile: 'ekuiper',
+    label: 'v1 PUT',
+    handlers: (crash, observeFile) =>
+      httppushHandlers(
+        { version: 1, method: 'PUT', observeFile },
+        crash ? ekuiperFaulty('crash-on-malformed') : undefined,
+      ),
+    path: '/api/data',
+    options: () => ({ method: 'PUT', 'ekuiper-version': '1' }),
+    secrets: [],
+  },
+  {
+    profile: 'controlid',
+    label: 'push server',
+    handlers: (crash, observeFile) =>
+      controlidHandlers(
+        { enrolled: [DEFAULT_DEVICE_ID], observeFile },
+        crash ? controlidFaulty('crash-on-malformed') : undefined,
+      ),
+    path: DEFAULT_PATH,
+    options: () => ({}),
+    secrets: [],
+  },
+  {
+    profile: 'eye4',
+    label: 'alarms',
+    handlers: (crash, observeFile) =>
+      eye4Handlers({ guid: GUID, observeFile }, crash ? eye4Faulty('crash-on-malformed') : undefined),
+    path: ALARM_PATH,
+    options: () => ({ guid: GUID }),
+    secrets: [GUID],
+  },
+  {
+    profile: 'alertpush',
+    label: 'fixed token',
+    handlers: (crash, observeFile) =>
+      alertpushHandlers(
+        { mode: 'fixed', bearer: BEARER, observeFile },
+        crash ? alertpushFaulty('crash-on-malformed') : undefined,
+      ),
+    path: PATHS.alert,
+    options: () => ({ bearer: BEARER }),
+    secrets: [BEARER],
+  },
+  {
+    profile: 'alertpush',
+    label: 'token script',
+    handlers: (crash, observeFile) =>
+      alertpushHandlers(
+        { mode: 'token-url', observeFile },
+        crash ? alertpushFaulty('crash-on-malformed') : undefined,
+      ),
+    path: PATHS.alert,
+    options: (origin) => ({ 'token-url': `${origin}${PATHS.token}?arg1=fuzz-credential-77` }),
+    // The token the fuzz fetched is redacted too: the test cannot know it, so it checks the bearer header.
+    secrets: ['fuzz-credential-77'],
+  },
+];
+
+function profileOf(name: string): Profile {
+  const p = PROFILES[name];
+  if (!p) throw new Error(`no profile ${name}`);
+  return p as Profile;
+}
+
+async function fuzz(
+  profile: Profile,
+  settings: unknown,
+  target: string,
+  inputs: number,
+  seed = 5,
+): Promise<FuzzReport> {
+  return runFuzz({
+    hook: profile.fuzz,
+    settings,
+    target,
+    seed,
+    runTag: '5151',
+    inputs,
+    deadlineMs: 5000,
+    reportDir: scratch(),
+    secrets: profile.secrets(settings),
+  });
+}
+
+/** Everything a finding writes, for the redaction checks. */
+function written(r: FuzzReport): string {
+  return JSON.stringify(r.finding);
+}
+
+for (const s of SUBJECTS) {
+  test.describe(`${s.profile} (${s.label})`, () => {
+    test('the reference receiver acks after every input: no finding', async () => {
+      const server = await serve(s.handlers(false, join(scratch(), 'observed.log')));
+      try {
+        const profile = profileOf(s.profile);
+        const settings = profile.configure(
+          { target: `${server.origin}${s.path}`, ...s.options(server.origin) },
+          {},
+        );
+        const r = await fuzz(profile, settings, `${server.origin}${s.path}`, 25);
+        expect(r.finding, JSON.stringify(r.finding)).toBeNull();
+        expect(r.ran).toBe(25);
+      } finally {
+        await server.close();
+      }
+    });
+
+    test('a receiver that dies on a body that is not JSON is found, shrunk, and no secret is written', async () => {
+      const server = await serve(s.handlers(true, join(scratch(), 'observed.log')));
+      try {
+        const profile = profileOf(s.profile);
+        const settings = profile.configure(
+          { target: `${server.origin}${s.path}`, ...s.options(server.origin) },
+          {},
+        );
+        const r = await fuzz(profile, settings, `${server.origin}${s.path}`, 100);
+        const f = r.finding;
+        expect(f, JSON.stringify(r)).not.toBeNull();
+        if (!f) return;
+        // The dead receiver closes the connection: on the input itself, or on the probe after it.
+        expect(f.failure).toMatch(/closed|reset|socket hang up|ECONNRESET|not acked|got/);
+        // Shrunk to a few bytes of a cut body (the first failing input may be far larger).
+        expect(f.input, f.firstInput).toMatch(/cut after \d+ of|0xff|invalid UTF-8/);
+        expect(f.bodyBytes, f.input).toBeLessThan(64);
+        expect(readFileSync(f.bodyFile).length).toBe(f.bodyBytes);
+        for (const secret of s.secrets) expect(written(r)).not.toContain(secret);
+        if (s.label === 'token script') expect(f.curl).toMatch(/authorization: Bearer \[REDACTED\]/i);
+      } finally {
+        await server.close();
+      }
+    });
+  });
+}
+
+test('ekuiper through the REST API: the fuzz makes its own stream and rule, and removes them after', async () => {
+  const mock = await serveEkuiper({ version: 2 });
+  try {
+    const profile = profileOf('ekuiper');
+    const settings = profile.configure({ 'ekuiper-api': mock.api.origin, method: 'PUT' }, {});
+    const r = await fuzz(profile, settings, `${mock.data.origin}/api/data`, 15);
+    expect(r.finding, JSON.stringify(r.finding)).toBeNull();
+    expect(r.ran).toBe(15);
+    // Removed: the data server no longer routes the path.
+    const after = await fetch(`${mock.data.origin}/api/data`, { method: 'PUT', body: '{}' });
+    expect(after.status).toBe(404);
+  } finally {
+    await mock.close();
+  }
+});
+
+test('the header mutations damage the protocol headers and never write a secret they carry', () => {
+  const eye4 = profileOf('eye4');
+  const alert = profileOf('alertpush');
+  const rng = () => ({ runTag: '1', rng: createRng(3, 'headers') });
+  const alarm = eye4.fuzz.valid(eye4.configure({ guid: GUID }, {}), rng());
+  const push = alert.fuzz.valid(alert.configure({ bearer: BEARER }, {}), rng());
+  expect(alarm.headers.guid).toBe(GUID);
+  for (let damage = 0; damage < HEADER_DAMAGE.length; damage++) {
+    const a = applyMutation(alarm, { kind: 'header', field: 0, damage, length: 300 });
+    const b = applyMutation(push, { kind: 'header', field: 0, damage, length: 300 });
+    expect(a.body.toString()).toBe(alarm.body);
+    expect(a.what).toContain('header "guid"');
+    expect(b.what).toContain('header "authorization"');
+    for (const m of [a, b]) {
+      expect(m.what).not.toContain(GUID);
+      expect(m.what).not.toContain(BEARER);
+      // Content-Type is never what a header mutation damages.
+      expect(m.headers['content-type']).toMatch(/^application\/json/);
+    }
+    // The damaged value is never the genuine one, nor a part of it that redaction would miss.
+    const value = a.headers.guid;
+    expect(value).not.toBe(GUID);
+    if (value && !value.startsWith(GUID)) expect(GUID).not.toContain(value.slice(0, 6));
+  }
+  expect(
+    applyMutation(alarm, { kind: 'header', field: 0, damage: 0, length: 300 }).headers,
+  ).not.toHaveProperty('guid');
+  // A wrong credential keeps its scheme, so that it is the token a receiver must refuse.
+  const wrong = applyMutation(push, { kind: 'header', field: 0, damage: 2, length: 300 }).headers
+    .authorization;
+  expect(wrong).toMatch(/^Bearer x+$/);
+  expect(wrong).toHaveLength(`Bearer ${BEARER}`.length);
+  // A message with no header of its own (OneNET's) gets a byte-level mutation instead.
+  const legacy = profileOf('onenet-legacy');
+  const plain = legacy.fuzz.valid(legacy.configure({ token: TOKEN }, {}), rng());
+  expect(applyMutation(plain, { kind: 'header', field: 0, damage: 0, length: 300 }).what).toBe(
+    'the valid body followed by a 0xff byte',
+  );
+});
+
+test('a receiver that fails with 500 on a missing guid is found by a header mutation', async () => {
+  const server = await serve(
+    eye4Handlers(
+      { guid: GUID },
+      {
+        ...eye4Faulty('guid-optional'),
+        guidAccepted: (header, guid) => {
+          if (header === null) throw new Error('guid header missing');
+          return header === guid;
+        },
+      },
+    ),
+  );
+  try {
+    const profile = profileOf('eye4');
+    const settings = profile.configure({ guid: GUID }, {});
+    const r = await fuzz(profile, settings, `${server.origin}${ALARM_PATH}`, 100);
+    expect(r.finding?.input).toBe('the valid message with header "guid" left out');
+    expect(r.finding?.failure).toMatch(/HTTP 500/);
+    expect(written(r)).not.toContain(GUID);
+  } finally {
+    await server.close();
+  }
+});
