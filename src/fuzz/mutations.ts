@@ -161,6 +161,11 @@ export function applyMutation(base: FuzzMessage, m: Mutation): Mutated {
     body: typeof body === 'string' ? Buffer.from(body, 'utf8') : body,
     what,
   });
+  const cut = (n: number): Mutated => {
+    const bytes = Buffer.from(text, 'utf8');
+    const keep = n % Math.max(1, bytes.length);
+    return done(bytes.subarray(0, keep), `the valid body cut after ${keep} of ${bytes.length} bytes`);
+  };
   const appendedByte = (): Mutated =>
     done(
       Buffer.concat([Buffer.from(text, 'utf8'), Buffer.from([0xff])]),
@@ -180,16 +185,14 @@ export function applyMutation(base: FuzzMessage, m: Mutation): Mutated {
         headers: { ...withoutContentType(headers), 'content-type': ct },
       };
     }
-    case 'truncated': {
-      const bytes = Buffer.from(text, 'utf8');
-      const keep = m.keep % Math.max(1, bytes.length);
-      return done(bytes.subarray(0, keep), `the valid body cut after ${keep} of ${bytes.length} bytes`);
-    }
+    case 'truncated':
+      return cut(m.keep);
     case 'header': {
       const names = protocolHeaders(base);
       const name = names[m.field % Math.max(1, names.length)];
-      // A message with no header of its protocol gets the byte-level fallback below.
-      if (name === undefined) return appendedByte();
+      // A message with no header of its protocol (OneNET's) gets its body cut instead, after `field` bytes,
+      // which shrinks to the fewest that still show a failure.
+      if (name === undefined) return cut(m.field);
       const value = damagedHeader(headers[name] ?? '', m.damage, m.length);
       const rest = Object.fromEntries(Object.entries(headers).filter(([k]) => k !== name));
       const what = HEADER_DAMAGE[m.damage] ?? HEADER_DAMAGE[HEADER_DAMAGE.length - 1];
