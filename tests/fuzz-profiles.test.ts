@@ -23,10 +23,10 @@ import { serve } from '../mocks/serve.ts';
 import type { Profile } from '../src/core/profile.ts';
 import { createRng } from '../src/core/rng.ts';
 import { applyMutation, HEADER_DAMAGE } from '../src/fuzz/mutations.ts';
-import { type FuzzReport, runFuzz } from '../src/fuzz/run.ts';
+import { type FuzzReport, fuzzLines, runFuzz } from '../src/fuzz/run.ts';
 import { PROFILES } from '../src/profiles.ts';
 import { DEFAULT_DEVICE_ID } from '../src/protocols/controlid/options.ts';
-import { scratch, TOKEN } from './helpers.ts';
+import { pushcheck, scratch, TOKEN } from './helpers.ts';
 
 const GUID = 'fuzz-guid-3b9d7e21c4';
 const BEARER = 'fuzz-bearer-0c5e8a17f2d94b36';
@@ -290,6 +290,60 @@ test('a receiver that fails with 500 on a missing guid is found by a header muta
     expect(r.finding?.input).toBe('the valid message with header "guid" left out');
     expect(r.finding?.failure).toMatch(/HTTP 500/);
     expect(written(r)).not.toContain(GUID);
+  } finally {
+    await server.close();
+  }
+});
+
+test('when what the receiver needs first cannot be set up, the fuzz is not run and says why', async () => {
+  // The token endpoint answers JSON, which the box would send as the token itself.
+  const server = await serve(alertpushHandlers({ mode: 'token-url' }, alertpushFaulty('json-token')));
+  try {
+    const profile = profileOf('alertpush');
+    const settings = profile.configure(
+      { target: `${server.origin}${PATHS.alert}`, 'token-url': `${server.origin}${PATHS.token}` },
+      {},
+    );
+    const r = await fuzz(profile, settings, `${server.origin}${PATHS.alert}`, 10);
+    expect(r.ran).toBe(0);
+    expect(r.finding).toBeNull();
+    expect(r.notRun).toMatch(/^the fuzz needs a token from --token-url and got none \(the body is JSON/);
+    expect(fuzzLines(r)).toEqual([`fuzz: not run: ${r.notRun}`]);
+  } finally {
+    await server.close();
+  }
+});
+
+test('--fuzz through the CLI on another profile: a finding on a crashing Eye4 receiver, the guid redacted', async () => {
+  const dir = scratch();
+  const server = await serve(eye4Handlers({ guid: GUID }, eye4Faulty('crash-on-malformed')));
+  try {
+    const args = ['run', '--profile', 'eye4', '--target', `${server.origin}${ALARM_PATH}`, '--guid', GUID];
+    args.push('--report', dir, '--grep', 'eye4\\.alarm\\.acked', '--fuzz', '20', '--seed', '3', '--strict');
+    const r = await pushcheck(args, dir);
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/fuzz: FAILED after \d+ of 20 inputs/);
+    expect(r.stdout).toMatch(/reproduce: curl .*-H 'guid: \[REDACTED\]' --data-binary @/);
+    expect(r.stdout + r.stderr).not.toContain(GUID);
+    expect(readFileSync(join(dir, 'fuzz.json'), 'utf8')).not.toContain(GUID);
+  } finally {
+    await server.close();
+  }
+});
+
+test('--fuzz through the CLI that cannot run: a passing run is incomplete (exit 3), in one sentence', async () => {
+  const dir = scratch();
+  const server = await serve(alertpushHandlers({ mode: 'token-url' }, alertpushFaulty('json-token')));
+  try {
+    const args = ['run', '--profile', 'alertpush', '--target', `${server.origin}${PATHS.alert}`];
+    args.push('--token-url', `${server.origin}${PATHS.token}`, '--report', dir);
+    args.push('--grep', 'alertpush\\.auth\\.missing-refused', '--fuzz', '5', '--no-preflight');
+    const r = await pushcheck(args, dir);
+    expect(r.report?.verdict, r.stdout).toBe('conformant');
+    expect(r.stdout).toMatch(
+      /^fuzz: not run: the fuzz needs a token from --token-url and got none \(.+\): see the alertpush\.token cases$/m,
+    );
+    expect(r.code, r.stdout + r.stderr).toBe(3);
   } finally {
     await server.close();
   }

@@ -207,6 +207,9 @@ async function afterSuite({ profile, config, fuzz }: PreparedRun, report: RunRep
   const { fuzzLines, runFuzz } = await import('../fuzz/run.ts');
   const fuzzed = await runFuzz({ ...config, hook: profile.fuzz, inputs: fuzz });
   for (const line of fuzzLines(fuzzed)) console.log(line);
+  // Asked for and not run (what the receiver needs first could not be set up): a passing run lacks an
+  // assessment it was asked for; a failing one stays failed.
+  if (fuzzed.notRun !== undefined) return code === EXIT.conformant ? EXIT.incomplete : code;
   // Answers to malformed input are SHOULD requirements (decisions/004): a finding fails only a strict run.
   return fuzzed.finding && config.strict ? Math.max(code, EXIT.nonConformant) : code;
 }

@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { describeResponse } from '../core/case.ts';
 import { redact } from '../core/config.ts';
 import { type Exchange, send } from '../core/http.ts';
-import type { FuzzHook, FuzzMessage, FuzzProbe } from '../core/profile.ts';
+import type { FuzzHook, FuzzMessage, FuzzProbe, FuzzSession } from '../core/profile.ts';
 import { createRng } from '../core/rng.ts';
 import { applyMutation, type Mutated, type Mutation, mutation } from './mutations.ts';
 
@@ -56,6 +56,10 @@ export interface FuzzReport {
   interrupted: boolean;
   durationMs: number;
   finding: FuzzFinding | null;
+  /** Why no input was sent: what the receiver needs first could not be set up (a sentence). */
+  notRun?: string;
+  /** What the fuzz set up and could not remove after (a sentence). */
+  cleanup?: string;
 }
 
 interface Attempt {
@@ -109,20 +113,48 @@ function badAnswer(ex: Exchange): string | undefined {
  */
 export async function runFuzz<S>(opts: FuzzOptions<S>): Promise<FuzzReport> {
   const started = performance.now();
-  const session = await opts.hook.open?.(opts.target, opts.settings, {
-    runTag: opts.runTag,
-    deadlineMs: opts.deadlineMs,
-  });
+  let session: FuzzSession<S> | undefined;
   try {
-    return await fuzzWith(
+    session = await opts.hook.open?.(opts.target, opts.settings, {
+      runTag: opts.runTag,
+      deadlineMs: opts.deadlineMs,
+    });
+  } catch (err) {
+    // What the receiver needed could not be set up (no token, no stream): no input was sent.
+    return written(opts, {
+      seed: opts.seed,
+      requested: opts.inputs,
+      ran: 0,
+      interrupted: false,
+      durationMs: Math.round(performance.now() - started),
+      finding: null,
+      notRun: redact((err as Error).message, opts.secrets),
+    });
+  }
+  let report: FuzzReport | undefined;
+  try {
+    report = await fuzzWith(
       session
         ? { ...opts, settings: session.settings, secrets: [...opts.secrets, ...session.secrets] }
         : opts,
       started,
     );
   } finally {
-    await session?.close();
+    try {
+      await session?.close();
+    } catch (err) {
+      // The fuzz ran; what it set up stays behind, which the report says.
+      if (report)
+        report = written(opts, { ...report, cleanup: redact((err as Error).message, opts.secrets) });
+    }
   }
+  return report;
+}
+
+/** Writes `report` to `fuzz.json` in the report folder, and returns it. */
+function written<S>(opts: FuzzOptions<S>, report: FuzzReport): FuzzReport {
+  writeFileSync(join(opts.reportDir, 'fuzz.json'), `${JSON.stringify(report, null, 2)}\n`);
+  return report;
 }
 
 async function fuzzWith<S>(opts: FuzzOptions<S>, started: number): Promise<FuzzReport> {
@@ -207,15 +239,16 @@ async function fuzzWith<S>(opts: FuzzOptions<S>, started: number): Promise<FuzzR
     durationMs: Math.round(performance.now() - started),
     finding,
   };
-  writeFileSync(join(opts.reportDir, 'fuzz.json'), `${JSON.stringify(report, null, 2)}\n`);
-  return report;
+  return written(opts, report);
 }
 
 /** The terminal lines of a fuzz report. */
 export function fuzzLines(r: FuzzReport): string[] {
   const ran = `${r.ran} of ${r.requested} inputs in ${(r.durationMs / 1000).toFixed(1)} s (seed ${r.seed})`;
   const cut = r.interrupted ? `; stopped at the ${FUZZ_BUDGET_MS / 1000} s budget` : '';
-  if (!r.finding) return [`fuzz: no failure in ${ran}${cut}`];
+  if (r.notRun !== undefined) return [`fuzz: not run: ${r.notRun}`];
+  const cleanup = r.cleanup !== undefined ? [`  after it: ${r.cleanup}`] : [];
+  if (!r.finding) return [`fuzz: no failure in ${ran}${cut}`, ...cleanup];
   const f = r.finding;
   return [
     `fuzz: FAILED after ${ran}${cut}`,
@@ -225,5 +258,6 @@ export function fuzzLines(r: FuzzReport): string[] {
     ...(f.firstInput !== f.input
       ? [`  first failing input: ${f.firstInput} (a receiver that stays broken fails every later input too)`]
       : []),
+    ...cleanup,
   ];
 }
