@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import type { RequestHandler } from 'msw';
+import { HttpResponse, http, type RequestHandler } from 'msw';
 import { alertpushHandlers, PATHS } from '../mocks/alertpush/reference.ts';
 import { faultyBehaviour as alertpushFaulty } from '../mocks/alertpush/faulty.ts';
 import { controlidHandlers, DEFAULT_PATH } from '../mocks/controlid/reference.ts';
@@ -20,10 +20,11 @@ import { ALARM_PATH, eye4Handlers } from '../mocks/eye4/reference.ts';
 import { faultyBehaviour as legacyFaulty } from '../mocks/onenet-legacy/faulty.ts';
 import { legacyHandlers } from '../mocks/onenet-legacy/reference.ts';
 import { serve } from '../mocks/serve.ts';
+import { send } from '../src/core/http.ts';
 import type { Profile } from '../src/core/profile.ts';
 import { createRng } from '../src/core/rng.ts';
 import { applyMutation, HEADER_DAMAGE } from '../src/fuzz/mutations.ts';
-import { type FuzzReport, fuzzLines, runFuzz } from '../src/fuzz/run.ts';
+import { badAnswer, type FuzzReport, fuzzLines, runFuzz } from '../src/fuzz/run.ts';
 import { PROFILES } from '../src/profiles.ts';
 import { DEFAULT_DEVICE_ID } from '../src/protocols/controlid/options.ts';
 import { pushcheck, scratch, TOKEN } from './helpers.ts';
@@ -346,5 +347,46 @@ test('--fuzz through the CLI that cannot run: a passing run is incomplete (exit 
     expect(r.code, r.stdout + r.stderr).toBe(3);
   } finally {
     await server.close();
+  }
+});
+
+test('the body mutations reach the fields nested in a top-level object, where a protocol keeps what is read', () => {
+  const eye4 = profileOf('eye4');
+  const settings = eye4.configure({ guid: GUID }, {});
+  const rng = createRng(8, 'nested');
+  // A motion alarm whose payload is an object: it has a fileid.
+  let alarm = eye4.fuzz.valid(settings, { runTag: '1', rng });
+  while (!alarm.body.includes('"fileid"')) alarm = eye4.fuzz.valid(settings, { runTag: '1', rng });
+  const payload = (JSON.parse(alarm.body) as { payload: Record<string, unknown> }).payload;
+  const all = Array.from({ length: 64 }, (_, field) => applyMutation(alarm, { kind: 'missing', field }));
+  const noFileid = all.find((m) => m.what === 'field "payload.fileid" left out');
+  expect(noFileid, all.map((m) => m.what).join('\n')).toBeDefined();
+  const parsed = JSON.parse(noFileid?.body.toString() ?? '{}') as { payload: Record<string, unknown> };
+  expect(parsed.payload).toEqual(Object.fromEntries(Object.entries(payload).filter(([k]) => k !== 'fileid')));
+  const field = all.indexOf(noFileid as (typeof all)[number]);
+  const dup = applyMutation(alarm, { kind: 'duplicate-key', field, value: 5 }).body.toString();
+  expect(dup).toContain(`"fileid":${JSON.stringify(payload.fileid)},"fileid":5`);
+  expect((JSON.parse(dup) as { payload: { fileid: unknown } }).payload.fileid).toBe(5);
+  const deep = applyMutation(alarm, { kind: 'deep-nesting', field, depth: 50 });
+  expect(deep.what).toBe('field "payload.fileid" replaced by arrays nested 50 deep');
+  expect(deep.body.toString()).toContain(`"fileid":${'['.repeat(50)}`);
+  const typed = applyMutation(alarm, { kind: 'wrong-type', field, type: 0 });
+  expect((JSON.parse(typed.body.toString()) as { payload: { fileid: unknown } }).payload.fileid).toBe(0);
+  const bad = applyMutation(alarm, { kind: 'invalid-utf8', field, bytes: 0 }).body;
+  expect(() => new TextDecoder('utf-8', { fatal: true }).decode(bad)).toThrow();
+});
+
+test('an answer below 500 whose body is past the read limit is no finding; a 500 with such a body is', async () => {
+  const big = 'x'.repeat(2 * 1024 * 1024);
+  for (const status of [200, 500]) {
+    const server = await serve([http.post('/echo', () => new HttpResponse(big, { status }))]);
+    try {
+      const ex = await send({ method: 'POST', url: `${server.origin}/echo`, body: '{}', deadlineMs: 5000 });
+      expect(ex.response?.truncated).toBe(true);
+      if (status === 200) expect(badAnswer(ex)).toBeUndefined();
+      else expect(badAnswer(ex)).toMatch(/expected any complete answer below 500$/);
+    } finally {
+      await server.close();
+    }
   }
 });

@@ -196,7 +196,14 @@ export function eye4Handlers(opts: ReceiverOptions, behaviour: Behaviour = refer
       return HttpResponse.text('payload.fileid is required', { status: 400 });
     }
     if (behaviour.ackDelayMs > 0) await delay(behaviour.ackDelayMs);
-    const key = behaviour.alarmKey(body, payload);
+    let key: string;
+    try {
+      key = behaviour.alarmKey(body, payload);
+    } catch (err) {
+      // A payload nested deeper than JSON.stringify can write (the fuzzer's deep arrays) has no key.
+      if (!(err instanceof RangeError)) throw err;
+      return HttpResponse.text('payload is nested too deeply', { status: 400 });
+    }
     if (behaviour.dedupe && seen.has(key)) return HttpResponse.text('ok (duplicate)');
     seen.add(key);
     if (fileid === undefined) {

@@ -108,11 +108,42 @@ function withoutContentType(headers: Record<string, string>): Record<string, str
   return Object.fromEntries(Object.entries(headers).filter(([k]) => k.toLowerCase() !== 'content-type'));
 }
 
-/** The JSON text of `obj` with `insert` (already JSON text) as the value of `key`. */
-function serializeWith(obj: Record<string, unknown>, key: string, insert: string): string {
-  const marker = `__pushcheck_fuzz_${key.length}__`;
+/**
+ * The fields a mutation picks from: each top-level field, then each field of a top-level object, where a
+ * protocol keeps what its receivers read (Eye4's payload.fileid, a legacy msg's type, an alert's device.id).
+ */
+function fieldPaths(obj: Record<string, unknown>): string[][] {
+  const nested = Object.entries(obj).flatMap(([k, v]) =>
+    typeOf(v) === 'object' ? Object.keys(v as Record<string, unknown>).map((c) => [k, c]) : [],
+  );
+  return [...Object.keys(obj).map((k) => [k]), ...nested];
+}
+
+function getAt(obj: Record<string, unknown>, path: readonly string[]): unknown {
+  return path.reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], obj);
+}
+
+const REMOVE = Symbol('remove');
+
+/** A copy of `obj` with the field at `path` set to `value`, or left out for {@link REMOVE}. */
+function setAt(
+  obj: Record<string, unknown>,
+  path: readonly string[],
+  value: unknown,
+): Record<string, unknown> {
+  const [head = '', ...rest] = path;
+  const copy = { ...obj };
+  if (rest.length > 0) copy[head] = setAt(copy[head] as Record<string, unknown>, rest, value);
+  else if (value === REMOVE) delete copy[head];
+  else copy[head] = value;
+  return copy;
+}
+
+/** The JSON text of `obj` with `insert` (already JSON text) as the value of the field at `path`. */
+function serializeWith(obj: Record<string, unknown>, path: readonly string[], insert: string): string {
+  const marker = '__pushcheck_fuzz_marker__';
   // A replacer function, so that a `$` in the inserted text is not read as a replacement pattern.
-  return JSON.stringify({ ...obj, [key]: marker }).replace(JSON.stringify(marker), () => insert);
+  return JSON.stringify(setAt(obj, path, marker)).replace(JSON.stringify(marker), () => insert);
 }
 
 /** The headers of `base` a header mutation may damage: all but Content-Type. */
@@ -154,8 +185,8 @@ export function applyMutation(base: FuzzMessage, m: Mutation): Mutated {
     parsed = undefined;
   }
   const obj = typeOf(parsed) === 'object' ? (parsed as Record<string, unknown>) : undefined;
-  const keys = obj ? Object.keys(obj) : [];
-  const key = (i: number): string | undefined => keys[i % Math.max(1, keys.length)];
+  const paths = obj ? fieldPaths(obj) : [];
+  const key = (i: number): string[] | undefined => paths[i % Math.max(1, paths.length)];
   const done = (body: string | Buffer, what: string): Mutated => ({
     headers,
     body: typeof body === 'string' ? Buffer.from(body, 'utf8') : body,
@@ -213,34 +244,33 @@ export function applyMutation(base: FuzzMessage, m: Mutation): Mutated {
     );
   }
   if (!obj || k === undefined) return appendedByte();
+  const name = k.join('.');
+  const current = getAt(obj, k);
   switch (m.kind) {
-    case 'missing': {
-      const rest = { ...obj };
-      delete rest[k];
-      return done(JSON.stringify(rest), `field "${k}" left out`);
-    }
+    case 'missing':
+      return done(JSON.stringify(setAt(obj, k, REMOVE)), `field "${name}" left out`);
     case 'wrong-type': {
-      const candidates = TYPED_VALUES.filter((v) => typeOf(v) !== typeOf(obj[k]));
+      const candidates = TYPED_VALUES.filter((v) => typeOf(v) !== typeOf(current));
       const value = candidates[m.type % candidates.length] ?? null;
       return done(
-        JSON.stringify({ ...obj, [k]: value }),
-        `field "${k}" (${typeOf(obj[k])}) replaced by ${typeOf(value)} ${JSON.stringify(value)}`,
+        JSON.stringify(setAt(obj, k, value)),
+        `field "${name}" (${typeOf(current)}) replaced by ${typeOf(value)} ${JSON.stringify(value)}`,
       );
     }
     case 'huge-string':
       return done(
-        JSON.stringify({ ...obj, [k]: 'A'.repeat(m.length) }),
-        `field "${k}" replaced by a string of ${m.length} characters`,
+        JSON.stringify(setAt(obj, k, 'A'.repeat(m.length))),
+        `field "${name}" replaced by a string of ${m.length} characters`,
       );
     case 'deep-nesting':
       return done(
         serializeWith(obj, k, '['.repeat(m.depth) + ']'.repeat(m.depth)),
-        `field "${k}" replaced by arrays nested ${m.depth} deep`,
+        `field "${name}" replaced by arrays nested ${m.depth} deep`,
       );
     case 'invalid-utf8': {
       const bad = Buffer.from(INVALID_UTF8[m.bytes] ?? [0xff]);
       const hex = [...bad].map((b) => b.toString(16)).join(' ');
-      const value = obj[k];
+      const value = current;
       // A raw U+0001 (JSON.stringify escapes every control character, so it occurs nowhere else) marks where
       // the invalid bytes go: at the end of the field's string, or as the whole of a new string.
       const inString = typeof value === 'string' && value.length > 0;
@@ -250,17 +280,18 @@ export function applyMutation(base: FuzzMessage, m: Mutation): Mutated {
       return done(
         Buffer.concat([raw.subarray(0, i), bad, raw.subarray(i + 1)]),
         inString
-          ? `invalid UTF-8 (${hex}) at the end of field "${k}"`
-          : `field "${k}" replaced by a string of invalid UTF-8 (${hex})`,
+          ? `invalid UTF-8 (${hex}) at the end of field "${name}"`
+          : `field "${name}" replaced by a string of invalid UTF-8 (${hex})`,
       );
     }
     case 'extra':
       throw new Error('unreachable: an extra field is added above');
     case 'duplicate-key': {
-      const json = JSON.stringify(obj);
+      // The key again right after its value, in the same object: a parser keeps one or the other.
+      const again = `${JSON.stringify(current)},${JSON.stringify(k[k.length - 1])}:${JSON.stringify(m.value)}`;
       return done(
-        `${json.slice(0, -1)},${JSON.stringify(k)}:${JSON.stringify(m.value)}}`,
-        `field "${k}" repeated, the second time as ${JSON.stringify(m.value)}`,
+        serializeWith(obj, k, again),
+        `field "${name}" repeated, the second time as ${JSON.stringify(m.value)}`,
       );
     }
   }
