@@ -188,7 +188,7 @@ for (const s of SUBJECTS) {
       }
     });
 
-    test('a receiver that dies on a body that is not JSON is found, shrunk, and no secret is written', async () => {
+    test('a receiver that dies on a body that is not JSON is found, its input reproduces it, no secret is written', async () => {
       const server = await serve(s.handlers(true, join(scratch(), 'observed.log')));
       try {
         const profile = profileOf(s.profile);
@@ -200,14 +200,39 @@ for (const s of SUBJECTS) {
         const f = r.finding;
         expect(f, JSON.stringify(r)).not.toBeNull();
         if (!f) return;
-        // The dead receiver closes the connection: on the input itself, or on the probe after it.
-        expect(f.failure).toMatch(/closed|reset|socket hang up|ECONNRESET|not acked|got/);
-        // Shrunk to a few bytes of a cut body (the first failing input may be far larger).
-        expect(f.input, f.firstInput).toMatch(/cut after \d+ of|0xff|invalid UTF-8/);
-        expect(f.bodyBytes, f.input).toBeLessThan(64);
+        // The input itself gets a closed connection; the receiver stays dead, so shrinking could show
+        // nothing, and the finding is the first failing input: a cut body, which is not JSON.
+        expect(f.failure).toMatch(/^the mutated message got no usable response: connection (reset|closed)/);
+        expect(f.stoppedAnswering).toBe(true);
+        expect(f.shrinks).toBe(0);
+        expect(f.input).toBe(f.firstInput);
+        expect(f.input).toMatch(/^the valid body cut after \d+ of \d+ bytes$/);
         expect(readFileSync(f.bodyFile).length).toBe(f.bodyBytes);
         for (const secret of s.secrets) expect(written(r)).not.toContain(secret);
-        if (s.label === 'token script') expect(f.curl).toMatch(/authorization: Bearer \[REDACTED\]/i);
+        if (s.label === 'token script') {
+          expect(f.curl).toMatch(/authorization: Bearer \[REDACTED\]/i);
+          return;
+        }
+        // The written bytes, sent as the curl line says (its redacted header filled in), kill a fresh one.
+        const fresh = await serve(s.handlers(true, join(scratch(), 'observed.log')));
+        try {
+          const curlUrl = /'(http:[^']+)'$/.exec(f.curl)?.[1] ?? '';
+          const headers = Object.fromEntries(
+            [...f.curl.matchAll(/-H '([^:']+): ?([^']*)'/g)]
+              .filter((m) => m[2])
+              .map((m) => [m[1] ?? '', (m[2] ?? '').replace('[REDACTED]', s.secrets[0] ?? '')]),
+          );
+          const ex = await send({
+            method: /-X (\w+)/.exec(f.curl)?.[1] as 'POST',
+            url: curlUrl.replace(server.origin, fresh.origin),
+            headers,
+            body: readFileSync(f.bodyFile),
+            deadlineMs: 5000,
+          });
+          expect(ex.error, JSON.stringify(ex.response?.status)).toMatch(/reset|closed/);
+        } finally {
+          await fresh.close();
+        }
       } finally {
         await server.close();
       }

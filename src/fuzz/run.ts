@@ -46,6 +46,11 @@ export interface FuzzFinding {
   /** The first failing input, before shrinking: a receiver that stays broken fails every later input. */
   firstInput: string;
   firstFailure: string;
+  /**
+   * The receiver no longer answered once the fuzz ended: every input after the first failing one met a dead
+   * receiver, so shrinking showed nothing and the input reported (and written) is the first failing one.
+   */
+  stoppedAnswering: boolean;
 }
 
 export interface FuzzReport {
@@ -173,6 +178,18 @@ async function fuzzWith<S>(opts: FuzzOptions<S>, started: number): Promise<FuzzR
     opts.hook.probe?.(opts.settings, { runTag: opts.runTag, rng }) ?? valid();
   let first: Attempt | undefined;
   let last: Attempt | undefined;
+  const liveness = async (): Promise<{ live: FuzzProbe | FuzzMessage; ack: Exchange }> => {
+    const live = probe();
+    const ack = await send({
+      method: live.method,
+      url: url(live),
+      headers: live.headers,
+      ...(live.body !== undefined ? { body: live.body } : {}),
+      deadlineMs: opts.deadlineMs,
+      label: 'liveness probe',
+    });
+    return { live, ack };
+  };
 
   const property = fc.asyncProperty(mutation, async (m: Mutation) => {
     const message = valid();
@@ -187,15 +204,7 @@ async function fuzzWith<S>(opts: FuzzOptions<S>, started: number): Promise<FuzzR
     });
     let failure = badAnswer(ex);
     if (failure === undefined) {
-      const live = probe();
-      const ack = await send({
-        method: live.method,
-        url: url(live),
-        headers: live.headers,
-        ...(live.body !== undefined ? { body: live.body } : {}),
-        deadlineMs: opts.deadlineMs,
-        label: 'liveness probe',
-      });
+      const { live, ack } = await liveness();
       if (!opts.hook.acked(ack)) {
         failure =
           'what' in live
@@ -220,20 +229,24 @@ async function fuzzWith<S>(opts: FuzzOptions<S>, started: number): Promise<FuzzR
 
   let finding: FuzzFinding | null = null;
   if (details.failed && last !== undefined && first !== undefined) {
+    // A receiver that died fails every input after the one that killed it, the shrinker's too.
+    const stoppedAnswering = !opts.hook.acked((await liveness()).ack);
+    const shown = stoppedAnswering ? first : last;
     const bodyFile = join(opts.reportDir, 'fuzz-input.bin');
-    writeFileSync(bodyFile, last.mutated.body);
+    writeFileSync(bodyFile, shown.mutated.body);
     finding = {
-      input: last.mutated.what,
-      failure: redact(last.failure, opts.secrets),
+      input: shown.mutated.what,
+      failure: redact(shown.failure, opts.secrets),
       curl: redact(
-        curlFor(url(last.message), last.message, last.mutated, bodyFile, opts.deadlineMs),
+        curlFor(url(shown.message), shown.message, shown.mutated, bodyFile, opts.deadlineMs),
         opts.secrets,
       ),
       bodyFile,
-      bodyBytes: last.mutated.body.length,
-      shrinks: details.numShrinks,
+      bodyBytes: shown.mutated.body.length,
+      shrinks: stoppedAnswering ? 0 : details.numShrinks,
       firstInput: first.mutated.what,
       firstFailure: redact(first.failure, opts.secrets),
+      stoppedAnswering,
     };
   }
   const report: FuzzReport = {
@@ -255,6 +268,16 @@ export function fuzzLines(r: FuzzReport): string[] {
   const cleanup = r.cleanup !== undefined ? [`  after it: ${r.cleanup}`] : [];
   if (!r.finding) return [`fuzz: no failure in ${ran}${cut}`, ...cleanup];
   const f = r.finding;
+  if (f.stoppedAnswering) {
+    return [
+      `fuzz: FAILED after ${ran}${cut}`,
+      `  failing input: ${f.input}`,
+      `  ${f.failure}`,
+      '  the receiver stopped answering after it, so no smaller input could be tried: restart it to reproduce',
+      `  reproduce: ${f.curl}`,
+      ...cleanup,
+    ];
+  }
   return [
     `fuzz: FAILED after ${ran}${cut}`,
     `  smallest failing input (${f.shrinks} shrinks): ${f.input}`,
