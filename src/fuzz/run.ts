@@ -1,8 +1,9 @@
 /**
  * The fuzzer (`pushcheck run --fuzz N`): N structural mutations of valid messages, each followed by a
- * liveness probe (a fresh valid message must still be acked). A failure is shrunk by fast-check to the least
- * damage that still shows it, and reported with the exact bytes and a `curl` line. Seeded by the run's
- * `--seed`, bounded in time, and protocol-agnostic: the profile's fuzz hook gives the valid messages.
+ * liveness probe (a fresh valid message must still be acked, or the profile's own probe answered). A failure
+ * is shrunk by fast-check to the least damage that still shows it (unless the receiver stopped answering,
+ * when nothing smaller can be tried), and reported with the exact bytes and a `curl` line. Seeded by the
+ * run's `--seed`, bounded in time, and protocol-agnostic: the profile's fuzz hook gives the valid messages.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
