@@ -194,6 +194,17 @@ export function alertpushHandlers(opts: ReceiverOptions, behaviour: Behaviour = 
       return badInput('not-an-alert', `not ${kind === 'alert' ? 'an alert' : 'a video alert'}`);
     }
     const alert = body as Alert | VideoAlert;
+    // As the vendor's Flask demo does, the answer is the alert without its (large) evidence; one nested
+    // deeper than JSON.stringify can write (the fuzzer's deep arrays) is refused before anything is kept.
+    let echo: string;
+    try {
+      echo = JSON.stringify(
+        Object.fromEntries(Object.entries(alert).filter(([k]) => k !== 'image' && k !== 'video')),
+      );
+    } catch (err) {
+      if (!(err instanceof RangeError)) throw err;
+      return badInput('not-an-alert', `the ${kind} is nested too deeply`);
+    }
     const text = 'image' in alert ? alert.image : alert.video;
     const bytes = behaviour.decode(text);
     if (bytes === undefined) {
@@ -211,10 +222,7 @@ export function alertpushHandlers(opts: ReceiverOptions, behaviour: Behaviour = 
       record({ kind, id: alert.id, alert_time: alert.alert_time, alg: alert.alg.name, bytes: bytes.length });
     }
     if (!authorized) return refused();
-    // As the vendor's Flask demo does: the alert without its (large) evidence.
-    return HttpResponse.json(
-      Object.fromEntries(Object.entries(alert).filter(([k]) => k !== 'image' && k !== 'video')),
-    );
+    return new HttpResponse(echo, { headers: { 'content-type': 'application/json' } });
   }
 
   const handlers: RequestHandler[] = [

@@ -125,6 +125,13 @@ export const faulty = {
     // Its catching case alone, over a period past its 10 s.
     runWith: ['--period', '12', '--grep', 'idle-period'],
   },
+  'crash-on-malformed': {
+    defect:
+      'dies on a result body that is not JSON (an unguarded JSON.parse): every later poll and result gets a closed connection',
+    behaviour: { crashOnNotJson: true },
+    caughtBy: ['controlid.result.malformed-no-5xx'],
+    collateral: 'a dead server fails every case that runs after it died',
+  },
 } as const satisfies Record<string, FaultyServer>;
 
 export type FaultyName = keyof typeof faulty;

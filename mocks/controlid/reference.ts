@@ -5,6 +5,7 @@
  */
 import { appendFileSync } from 'node:fs';
 import { delay, HttpResponse, http, type RequestHandler } from 'msw';
+import { BadInputAnswers } from '../bad-input.ts';
 import type { components } from '../../specs/controlid/generated/types.ts';
 import { isInt64 } from '../../src/protocols/controlid/codec.ts';
 
@@ -66,6 +67,11 @@ export interface Behaviour {
    * ignores it (forgets all) or refuses a reset with params (400).
    */
   resetKeep: 'keeps' | 'ignores' | 'refuses';
+  /**
+   * Whether a result body that is not JSON throws out of the handler (a JSON.parse left unguarded) and takes the
+   * server down: that request and every later one get a closed connection.
+   */
+  crashOnNotJson: boolean;
 }
 
 export const reference: Behaviour = {
@@ -81,6 +87,7 @@ export const reference: Behaviour = {
   pollDelayMs: 0,
   pollWorkMs: 0,
   resetKeep: 'keeps',
+  crashOnNotJson: false,
 };
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -123,6 +130,7 @@ export function controlidHandlers(
   /** When each queue's device last polled, or had its first command queued if it never has. */
   const lastSeen = new Map<string, number>();
   let serverUuids = 0;
+  const crash = new BadInputAnswers();
   let turn: Promise<unknown> = Promise.resolve();
 
   const queueOf = (deviceId: string): Queued[] => {
@@ -181,12 +189,23 @@ export function controlidHandlers(
     try {
       body = JSON.parse(await request.text());
     } catch {
+      if (behaviour.crashOnNotJson) return crash.answer('crash', 'the result is not JSON');
       return HttpResponse.text('the result is not JSON', { status: behaviour.malformedResultStatus });
     }
     if (!isResult(body)) {
       return HttpResponse.text('a result has response or error', { status: behaviour.malformedResultStatus });
     }
     const uuid = new URL(request.url).searchParams.get('uuid');
+    let line: string;
+    try {
+      line = `${JSON.stringify({ deviceId, uuid, result: body })}\n`;
+    } catch (err) {
+      // Nested deeper than JSON.stringify can write (the fuzzer's deep arrays): it cannot be stored.
+      if (!(err instanceof RangeError)) throw err;
+      return HttpResponse.text('the result is nested too deeply to record', {
+        status: behaviour.malformedResultStatus,
+      });
+    }
     const queue = queueOf(deviceId);
     const sent = queue.filter((q) => q.sentWith !== undefined);
     const closed = uuid === null ? sent.slice(0, 1) : sent.filter((q) => q.sentWith === uuid);
@@ -195,7 +214,7 @@ export function controlidHandlers(
       if (behaviour.onResult === 'requeue') queue.push({ command: q.command });
     }
     if (behaviour.records && opts.observeFile !== undefined) {
-      appendFileSync(opts.observeFile, `${JSON.stringify({ deviceId, uuid, result: body })}\n`);
+      appendFileSync(opts.observeFile, line);
     }
     return new HttpResponse(behaviour.resultBody, { status: 200 });
   }
@@ -225,6 +244,7 @@ export function controlidHandlers(
   }
 
   return [
+    http.all('*', crash.whenCrashed),
     http.get(`${path}/push`, ({ request }) => poll(request)),
     http.post(`${path}/result`, ({ request }) => result(request)),
     http.post(opts.statePath ?? DEFAULT_STATE_PATH, ({ request }) => state(request)),

@@ -102,6 +102,13 @@ export const faulty = {
     behaviour: { forwards: false },
     caughtBy: ['ekuiper.rule.data-reached'],
   },
+  'crash-on-malformed': {
+    defect:
+      'parses the body in the handler without catching the error: malformed JSON takes it down, and every later push gets a closed connection',
+    behaviour: { crashOnNotJson: true },
+    caughtBy: ['ekuiper.decode.malformed-json'],
+    collateral: 'a dead endpoint fails every case that runs after it died',
+  },
 } as const satisfies Record<string, FaultyEndpoint>;
 
 export type FaultyName = keyof typeof faulty;

@@ -5,6 +5,7 @@
  */
 import { appendFileSync } from 'node:fs';
 import { delay, HttpResponse, http, type RequestHandler } from 'msw';
+import { BadInputAnswers } from '../bad-input.ts';
 import type { components } from '../../specs/ekuiper/generated/types.ts';
 import type { EkuiperVersion, PushMethod } from '../../src/protocols/ekuiper/messages.ts';
 
@@ -37,6 +38,11 @@ export interface Behaviour {
   workMs: number;
   /** Whether accepted data is handed to the rule. */
   forwards: boolean;
+  /**
+   * Whether a body that is not JSON throws out of the handler, which parses it before answering, (a JSON.parse left unguarded) and takes the
+   * server down: that request and every later one get a closed connection.
+   */
+  crashOnNotJson: boolean;
 }
 
 /**
@@ -74,6 +80,15 @@ export function decodeRows(body: string): Decoded {
   return { error: 'only an object or an array of objects decodes into rows' };
 }
 
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const reference: Behaviour = {
   routed: (configured) => [configured],
   anyPath: false,
@@ -87,6 +102,7 @@ export const reference: Behaviour = {
   okBody: 'ok',
   workMs: 0,
   forwards: true,
+  crashOnNotJson: false,
 };
 
 /** Called with each row an accepted push yields: the rule's input. */
@@ -95,6 +111,7 @@ export type Deliver = (row: PushObject, endpoint: Endpoint) => void;
 /** One endpoint of eKuiper's data server, answering as `behaviour` says. */
 export class PushEndpoints {
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly crash = new BadInputAnswers();
 
   constructor(
     private readonly version: EkuiperVersion,
@@ -108,6 +125,8 @@ export class PushEndpoints {
     endpoints: readonly Endpoint[],
     lingering: ReadonlySet<string> = new Set(),
   ): Promise<Response> {
+    const dead = this.crash.whenCrashed();
+    if (dead) return dead;
     const path = new URL(request.url).pathname;
     const endpoint =
       endpoints.find((e) => e.path === path) ??
@@ -135,11 +154,24 @@ export class PushEndpoints {
       this.queue = turn;
       await turn;
     }
+    if (this.behaviour.crashOnNotJson && !isJson(body)) {
+      return this.crash.answer('crash', 'body is not JSON');
+    }
     const refusal = this.behaviour.answer(body, this.version);
     if (refusal) return HttpResponse.text(refusal.text, { status: refusal.status });
     if (this.behaviour.forwards) {
       const decoded = decodeRows(body);
-      if ('rows' in decoded) for (const row of decoded.rows) this.deliver(row, endpoint);
+      if ('rows' in decoded) {
+        for (const row of decoded.rows) {
+          try {
+            this.deliver(row, endpoint);
+          } catch (err) {
+            // A row nested deeper than JSON.stringify can write (the fuzzer's deep arrays): the rule cannot
+            // take it, an ingest error invisible over HTTP, as eKuiper's decoder's depth limit is.
+            if (!(err instanceof RangeError)) throw err;
+          }
+        }
+      }
     }
     return HttpResponse.text(this.behaviour.okBody);
   }

@@ -137,6 +137,13 @@ export const faulty = {
     },
     caughtBy: ['eye4.robust.malformed-resource'],
   },
+  'crash-on-malformed': {
+    defect:
+      'dies on an alarm body that is not JSON (an unguarded JSON.parse): every later request gets a closed connection',
+    behaviour: { crashOnNotJson: true },
+    caughtBy: ['eye4.robust.malformed-alarm'],
+    collateral: 'a dead receiver fails every case that runs after it died',
+  },
 } as const satisfies Record<string, FaultyReceiver>;
 
 export type FaultyName = keyof typeof faulty;

@@ -5,6 +5,7 @@
  */
 import { appendFileSync } from 'node:fs';
 import { delay, HttpResponse, http, type RequestHandler } from 'msw';
+import { BadInputAnswers } from '../bad-input.ts';
 import type { components } from '../../specs/eye4/generated/types.ts';
 
 type Alarm = components['schemas']['Alarm'];
@@ -61,6 +62,11 @@ export interface Behaviour {
   records: boolean;
   /** Milliseconds before answering an alarm. */
   ackDelayMs: number;
+  /**
+   * Whether a body that is not JSON throws out of the handler (a JSON.parse left unguarded) and takes the
+   * server down: that request and every later one get a closed connection.
+   */
+  crashOnNotJson: boolean;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -105,6 +111,7 @@ export const reference: Behaviour = {
   expiredStatus: 200,
   records: true,
   ackDelayMs: 0,
+  crashOnNotJson: false,
 };
 
 function isAlarm(v: unknown): v is Alarm {
@@ -128,6 +135,7 @@ export function eye4Handlers(opts: ReceiverOptions, behaviour: Behaviour = refer
   const alarms = new Map<string, { did: string; action: string; recorded: boolean }>();
   /** Resource messages that came before their alarm. */
   const early = new Set<string>();
+  const crash = new BadInputAnswers();
 
   const log = (entry: Record<string, unknown>): void => {
     if (opts.observeFile !== undefined) appendFileSync(opts.observeFile, `${JSON.stringify(entry)}\n`);
@@ -167,7 +175,9 @@ export function eye4Handlers(opts: ReceiverOptions, behaviour: Behaviour = refer
     try {
       return JSON.parse(text) as unknown;
     } catch {
-      return HttpResponse.text('body is not JSON', { status: 400 });
+      return behaviour.crashOnNotJson
+        ? crash.answer('crash', 'body is not JSON')
+        : HttpResponse.text('body is not JSON', { status: 400 });
     }
   }
 
@@ -186,7 +196,14 @@ export function eye4Handlers(opts: ReceiverOptions, behaviour: Behaviour = refer
       return HttpResponse.text('payload.fileid is required', { status: 400 });
     }
     if (behaviour.ackDelayMs > 0) await delay(behaviour.ackDelayMs);
-    const key = behaviour.alarmKey(body, payload);
+    let key: string;
+    try {
+      key = behaviour.alarmKey(body, payload);
+    } catch (err) {
+      // A payload nested deeper than JSON.stringify can write (the fuzzer's deep arrays) has no key.
+      if (!(err instanceof RangeError)) throw err;
+      return HttpResponse.text('payload is nested too deeply', { status: 400 });
+    }
     if (behaviour.dedupe && seen.has(key)) return HttpResponse.text('ok (duplicate)');
     seen.add(key);
     if (fileid === undefined) {
@@ -233,6 +250,7 @@ export function eye4Handlers(opts: ReceiverOptions, behaviour: Behaviour = refer
   }
 
   return [
+    http.all('*', crash.whenCrashed),
     http.post(alarmPath, ({ request }) => receiveAlarm(request)),
     http.post(resourcePath, ({ request }) => receiveResource(request)),
   ];

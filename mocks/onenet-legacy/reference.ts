@@ -166,10 +166,18 @@ export function legacyHandlers(opts: ReceiverOptions, behaviour: Behaviour = ref
       await turn;
     }
     if (behaviour.ackDelayMs > 0) await delay(behaviour.ackDelayMs);
-    const genuine =
-      'enc_msg' in push
-        ? behaviour.verifyEncrypted(opts.token, push)
-        : behaviour.verifyPlain(opts.token, push);
+    let genuine: boolean;
+    try {
+      genuine =
+        'enc_msg' in push
+          ? behaviour.verifyEncrypted(opts.token, push)
+          : behaviour.verifyPlain(opts.token, push);
+    } catch (err) {
+      // A msg nested deeper than JSON.stringify can write has no compact JSON to verify (PHP's json_encode
+      // gives up at depth 512 likewise): bad input, not a server error.
+      if (!(err instanceof RangeError)) throw err;
+      return bad('not-a-push', 'msg is nested too deeply to verify');
+    }
     if (!genuine) return HttpResponse.text('signature check failed', { status: behaviour.forgeryStatus });
     if (seen.has(`${push.nonce}:${push.msg_signature}`)) {
       if (!behaviour.dedupe && behaviour.redeliveryStatus === 200) return process(push);

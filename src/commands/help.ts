@@ -59,9 +59,9 @@ const RUN_OPTIONS = `Options of run, for every profile:
   --observe-timeout MS how long processing may take to show in the observer (default 3000)
   --no-preflight       run the cases even when the platform's first request finds a wrong target
                        (a 404, bytes that are not HTTP, or no answer within the deadline: exit 2)
-  --fuzz N             after the cases, N malformed inputs, each followed by a valid message that must
-                       still be acked; a failure is shrunk and shown with its curl line (--strict: it
-                       fails the run)`;
+  --fuzz N             after the cases, N malformed inputs, each followed by a liveness probe (a valid
+                       message that must still be acked; controlid: a device's poll); a failure is
+                       shrunk and shown with its curl line (--strict: it fails the run)`;
 
 /** The profiles `args` name (by `--profile P`, or as the first word), or all of them. */
 function profilesOf(args: readonly string[], positional: boolean) {

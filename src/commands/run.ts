@@ -171,8 +171,6 @@ async function prepareRun(args: string[], extraSecrets: readonly string[]): Prom
   const observeTimeoutMs = integerOption(values['observe-timeout'], 'observe-timeout', 3000, 1, 30_000);
   const reporting = reportRunConfig(values);
   const fuzz = values.fuzz === undefined ? undefined : integerOption(values.fuzz, 'fuzz', 0, 1, 100_000);
-  if (fuzz !== undefined && !profile.fuzz)
-    usage(`the ${profile.name} profile has no fuzzer yet; run without --fuzz`);
   checkSpec(profile.name);
   if (stateUrl !== undefined) checkSpec('provider-state');
   // Launches the receiver, if asked: from here on, it is stopped however the run ends.
@@ -212,11 +210,14 @@ async function prepareRun(args: string[], extraSecrets: readonly string[]): Prom
 /** The run's exit code, once its suite has reported; runs the fuzzer after it when asked. */
 async function afterSuite({ profile, config, fuzz }: PreparedRun, report: RunReport): Promise<number> {
   const code = exitCodeOfReport(report);
-  if (fuzz === undefined || !profile.fuzz) return code;
+  if (fuzz === undefined) return code;
   // Loaded here: the fuzzer pulls in fast-check and the case model (Playwright), which no other command needs.
   const { fuzzLines, runFuzz } = await import('../fuzz/run.ts');
   const fuzzed = await runFuzz({ ...config, hook: profile.fuzz, inputs: fuzz });
   for (const line of fuzzLines(fuzzed)) console.log(line);
+  // Asked for and not run (what the receiver needs first could not be set up): a passing run lacks an
+  // assessment it was asked for; a failing one stays failed.
+  if (fuzzed.notRun !== undefined) return code === EXIT.conformant ? EXIT.incomplete : code;
   // Answers to malformed input are SHOULD requirements (decisions/004): a finding fails only a strict run.
   return fuzzed.finding && config.strict ? Math.max(code, EXIT.nonConformant) : code;
 }

@@ -28,12 +28,39 @@ export interface FuzzMessage {
   body: string;
 }
 
+/** The liveness probe, when it is not a valid message: a request the receiver must still answer as `acked` says. */
+export interface FuzzProbe {
+  /** What it is, as a finding names it: "a device's poll (GET /push)". */
+  what: string;
+  method: 'GET' | 'POST' | 'PUT';
+  /** Appended to the target (a path and query); none for the target itself. */
+  path?: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/** What the fuzz needs set up around it (an eKuiper stream, an alert server's token), and how to undo it. */
+export interface FuzzSession<S> {
+  /** The settings the fuzz runs with: the run's, with what the set-up learnt (a token) added. */
+  settings: S;
+  /** Secrets the set-up learnt, redacted in the findings like the run's. */
+  secrets: string[];
+  close(): Promise<void>;
+}
+
 /** What a profile gives the fuzzer: `pushcheck run --fuzz N` works for every profile that has one. */
 export interface FuzzHook<S> {
   /** A fresh valid message (signed, encrypted as the settings say), its values drawn from `rng`. */
   valid(settings: S, ctx: { runTag: string; rng: Rng }): FuzzMessage;
-  /** Whether `ex`, the answer to a valid message, is the protocol's ack. */
+  /** Whether `ex`, the answer to a valid message (or to the probe, when the profile has one), is the ack. */
   acked(ex: Exchange): boolean;
+  /**
+   * The liveness probe after each input, when the protocol allows a better one than a valid message (a
+   * device's poll, which changes nothing on the server). Without it, a fresh valid message is the probe.
+   */
+  probe?(settings: S, ctx: { runTag: string; rng: Rng }): FuzzProbe;
+  /** Sets up what the receiver needs before the first input; undone once the fuzz ends, however it ends. */
+  open?(target: string, settings: S, ctx: { runTag: string; deadlineMs: number }): Promise<FuzzSession<S>>;
 }
 
 /**
@@ -148,8 +175,8 @@ export interface Profile<S = unknown> {
   faulty(): Promise<Readonly<Record<string, { defect: string; caughtBy: readonly string[] }>>>;
   /** The options of `pushcheck serve <name>` beyond --faulty, --host and --port. */
   serveOptions: OptionSpec;
-  /** Valid messages and the ack, for `--fuzz`; a profile without it cannot be fuzzed yet. */
-  fuzz?: FuzzHook<S>;
+  /** Valid messages, the ack and the liveness probe, for `--fuzz`. */
+  fuzz: FuzzHook<S>;
   /** Serves the reference receiver, or the faulty one named. */
   serve(opts: {
     faulty?: string;

@@ -5,9 +5,12 @@ import type { FaultyName } from '../../../mocks/alertpush/faulty.ts';
 import type { AuthMode } from '../../../mocks/alertpush/reference.ts';
 import { requirements } from '../../../specs/alertpush/requirements.ts';
 import { integerOption, stringOption, usage } from '../../core/errors.ts';
+import { is2xx, send } from '../../core/http.ts';
 import type { DemoTarget, OptionValues, Profile } from '../../core/profile.ts';
+import { cameraFrames } from './media.ts';
+import { EdgeBox } from './messages.ts';
 import { sendCommand } from './send.ts';
-import { bearer, TOKEN_DEADLINE_MS } from './token.ts';
+import { bearer, TOKEN_DEADLINE_MS, tokenProblem } from './token.ts';
 
 /** What the alertpush cases read from a run. The alert URL is the run's `--target`. */
 export interface AlertPushSettings {
@@ -226,6 +229,36 @@ export const alertpushProfile: Profile<AlertPushSettings> = {
     return targets;
   },
   faulty: async () => (await import('../../../mocks/alertpush/faulty.ts')).faulty,
+  fuzz: {
+    // A genuine alert with the camera's small frame, and the box's authorization header (the header
+    // mutations damage it; the token is redacted wherever a finding is written).
+    valid: (s, { runTag, rng }) => ({
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(s.bearer !== undefined ? bearer(s.bearer) : {}) },
+      body: new EdgeBox(runTag, rng, cameraFrames).alert().json,
+    }),
+    // alertpush.alert.processed: an alert answered 2xx is taken.
+    acked: is2xx,
+    // In token script mode the box fetches a token first; one serves the whole fuzz, well within the 600 s
+    // after which the box fetches the next.
+    async open(_target, s) {
+      if (s.tokenUrl === undefined) return { settings: s, secrets: [], close: async () => {} };
+      const ex = await send({
+        method: 'GET',
+        url: s.tokenUrl,
+        deadlineMs: TOKEN_DEADLINE_MS,
+        label: "the box's token request",
+      });
+      const problem = ex.response && is2xx(ex) ? tokenProblem(ex.response.raw) : undefined;
+      if (!ex.response || !is2xx(ex) || problem !== undefined) {
+        throw new Error(
+          `the fuzz needs a token from --token-url and got none (${problem ?? ex.error ?? `HTTP ${ex.response?.status}`}): see the alertpush.token cases`,
+        );
+      }
+      const token = ex.response.raw.toString('latin1');
+      return { settings: { ...s, bearer: token }, secrets: [token], close: async () => {} };
+    },
+  },
   serveOptions: {
     bearer: { type: 'string' },
     'observe-file': { type: 'string' },

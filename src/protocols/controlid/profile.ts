@@ -4,7 +4,9 @@ import { join, resolve } from 'node:path';
 import type { FaultyName } from '../../../mocks/controlid/faulty.ts';
 import { requirements } from '../../../specs/controlid/requirements.ts';
 import { integerOption, stringOption } from '../../core/errors.ts';
+import { is2xx } from '../../core/http.ts';
 import type { Profile } from '../../core/profile.ts';
+import type { Rng } from '../../core/rng.ts';
 import { listenCommand, sendCommand } from './commands.ts';
 import { emulateCommand } from './emulate.ts';
 import { DEFAULT_REQUEST_PERIOD_S, DEFAULT_REQUEST_TIMEOUT_MS } from './codec.ts';
@@ -16,6 +18,7 @@ import {
   periodOption,
   requestTimeoutOption,
 } from './options.ts';
+import { SimulatedDevice } from './device.ts';
 
 export { baseUrlOption, DEFAULT_DEVICE_ID, deviceIdOption, requestTimeoutOption } from './options.ts';
 
@@ -35,6 +38,12 @@ export interface ControlIdSettings {
 const DEMO_PERIOD_S = 3;
 
 const DEVICES = 50;
+
+/** A version-4 uuid drawn from `rng`, as a device makes one for each poll and its result. */
+function fuzzUuid(rng: Rng): string {
+  const h = (n: number): string => rng.string(n, '0123456789abcdef');
+  return `${h(8)}-${h(4)}-4${h(3)}-${rng.pick(['8', '9', 'a', 'b'])}${h(3)}-${h(12)}`;
+}
 
 export const controlidProfile: Profile<ControlIdSettings> = {
   name: 'controlid',
@@ -107,6 +116,32 @@ export const controlidProfile: Profile<ControlIdSettings> = {
     ];
   },
   faulty: async () => (await import('../../../mocks/controlid/faulty.ts')).faulty,
+  fuzz: {
+    // What is mutated is a device's result (POST /result), the one body a push server parses. Its uuid is
+    // fresh, so that no input closes a command the server sent.
+    valid(s, { rng }) {
+      const result = new SimulatedDevice().execute({
+        verb: 'POST',
+        endpoint: 'load_objects',
+        body: { object: 'users' },
+      });
+      return {
+        method: 'POST',
+        path: `/result?deviceId=${encodeURIComponent(s.deviceId)}&uuid=${fuzzUuid(rng)}`,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(result),
+      };
+    },
+    // Liveness is a device's poll answered: it changes nothing on the server.
+    probe: (s, { rng }) => ({
+      what: "a device's poll (GET /push)",
+      method: 'GET',
+      path: `/push?deviceId=${encodeURIComponent(s.deviceId)}&uuid=${fuzzUuid(rng)}`,
+      headers: {},
+    }),
+    // The answer controlid.poll.idle-empty requires of a poll: any 2xx (what it carries is that case's matter).
+    acked: is2xx,
+  },
   serveOptions: { 'device-id': { type: 'string' }, 'observe-file': { type: 'string' } },
   async serve({ faulty: name, host, port, values }) {
     const [

@@ -6,7 +6,7 @@ import { integerOption, stringOption, usage } from '../../core/errors.ts';
 import { newMarker } from '../../core/observer.ts';
 import { httpUrlOption } from '../../core/url.ts';
 import type { DemoTarget, OptionValues, Profile } from '../../core/profile.ts';
-import type { EkuiperVersion, PushMethod } from './messages.ts';
+import { deviceObject, type EkuiperVersion, type PushMethod } from './messages.ts';
 
 /** What the eKuiper cases read from a run. */
 export interface EkuiperSettings {
@@ -23,6 +23,9 @@ export interface EkuiperSettings {
   /** Whether the run has an observe file (so the case needing an observer can say what to pass). */
   observeFile?: boolean;
 }
+
+/** How long eKuiper may take to route the endpoint once the fuzz's rule is created (as for the cases). */
+const FUZZ_ROUTE_TIMEOUT_MS = 10_000;
 
 /** The default DATASOURCE: the docs' example and the UI's suggestion. */
 export const DEFAULT_PATH = '/api/data';
@@ -158,6 +161,55 @@ export const ekuiperProfile: Profile<EkuiperSettings> = {
     return targets;
   },
   faulty: async () => (await import('../../../mocks/ekuiper/faulty.ts')).faulty,
+  fuzz: {
+    // A device's push of one sensor object, with the stream's method.
+    valid: (s, { runTag, rng }) => ({
+      method: s.method,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(deviceObject(newMarker(runTag, rng), rng, Date.now())),
+    }),
+    // eKuiper accepts a push with 200 (ekuiper.push.object-accepted).
+    acked: (ex) => ex.error === undefined && ex.response?.status === 200,
+    // Through the REST API, the data server routes the target only while a rule reads a stream on it: the
+    // fuzz makes its own, as each case does, and removes them after.
+    async open(target, s, { runTag }) {
+      if (s.api === undefined) return { settings: s, secrets: [], close: async () => {} };
+      const [{ endpointRouted, provision }, { RuleSink }] = await Promise.all([
+        import('./api.ts'),
+        import('./sink.ts'),
+      ]);
+      const sink = await RuleSink.start();
+      try {
+        const created = await provision({
+          api: s.api,
+          token: s.apiToken,
+          target,
+          method: s.method,
+          suffix: `${runTag}_${process.pid}_fuzz`,
+          sinkUrl: sink.url,
+        });
+        const close = async (): Promise<void> => {
+          const problems = await created.teardown();
+          await sink.close();
+          if (problems.length > 0) {
+            throw new Error(
+              `pushcheck could not remove its stream and rule ${created.rule} from eKuiper: ${problems.join('; ')}`,
+            );
+          }
+        };
+        if (!(await endpointRouted(target, FUZZ_ROUTE_TIMEOUT_MS))) {
+          await close();
+          throw new Error(
+            `eKuiper accepted the fuzz's stream and rule, but ${target} still answers 404 after ${FUZZ_ROUTE_TIMEOUT_MS} ms: is --target the data server behind --ekuiper-api?`,
+          );
+        }
+        return { settings: s, secrets: [], close };
+      } catch (err) {
+        await sink.close();
+        throw err;
+      }
+    },
+  },
   serveOptions: {
     method: { type: 'string' },
     'ekuiper-version': { type: 'string' },

@@ -6,8 +6,10 @@ import { join, resolve } from 'node:path';
 import type { FaultyName } from '../../../mocks/eye4/faulty.ts';
 import { requirements } from '../../../specs/eye4/requirements.ts';
 import { stringOption, usage } from '../../core/errors.ts';
+import { is2xx } from '../../core/http.ts';
 import { httpUrlOption } from '../../core/url.ts';
 import type { DemoTarget, OptionValues, Profile } from '../../core/profile.ts';
+import { ACTION, Eye4Sender } from './sender.ts';
 
 /** What the Eye4 cases read from a run. */
 export interface Eye4Settings {
@@ -176,6 +178,20 @@ export const eye4Profile: Profile<Eye4Settings> = {
     return targets;
   },
   faulty: async () => (await import('../../../mocks/eye4/faulty.ts')).faulty,
+  fuzz: {
+    // A genuine alarm with the account's guid (the header mutations damage it): a motion alarm with a
+    // recording or a low-battery reminder, its payload an object or JSON text, both forms the Eye4 system sends.
+    valid(s, { runTag, rng }) {
+      const sender = new Eye4Sender({ guid: s.guid, runTag, rng, fileOrigin: 'http://127.0.0.1' });
+      const alarm = sender.alarm({
+        action: rng.pick([ACTION.motion, ACTION.lowBattery]),
+        payloadForm: rng.pick(['object', 'string'] as const),
+      });
+      return { method: 'POST', headers: sender.headers(), body: alarm.json };
+    },
+    // the ack rule: eye4.alarm.acked
+    acked: is2xx,
+  },
   serveOptions: {
     guid: { type: 'string' },
     'observe-file': { type: 'string' },

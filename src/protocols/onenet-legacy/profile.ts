@@ -7,6 +7,8 @@ import type { DemoTarget, Profile } from '../../core/profile.ts';
 import { keyOption, type KeyRule, requiredToken, tokenOption } from '../onenet/options.ts';
 import { DEMO_TOKEN } from '../onenet/profile.ts';
 import { ENCODING_AES_KEY_LENGTH, isEncodingAesKey } from './codec.ts';
+import { MESSAGE_KINDS } from './messages.ts';
+import { LegacySender } from './sender.ts';
 
 /** What the legacy OneNET cases read from a run. */
 export interface OneNetLegacySettings {
@@ -92,6 +94,19 @@ export const onenetLegacyProfile: Profile<OneNetLegacySettings> = {
     return targets;
   },
   faulty: async () => (await import('../../../mocks/onenet-legacy/faulty.ts')).faulty,
+  fuzz: {
+    // A genuine push, signed (and encrypted, with an EncodingAESKey) as the platform sends it.
+    valid(s, { runTag, rng }) {
+      const sender = new LegacySender({ token: s.token, encodingAesKey: s.encodingAesKey, runTag, rng });
+      return {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: sender.push(rng.pick(MESSAGE_KINDS)).json,
+      };
+    },
+    // the ack rule: onenet-legacy.ack.within-5s
+    acked: (ex) => ex.error === undefined && ex.response?.status === 200,
+  },
   serveOptions: {
     token: { type: 'string' },
     'aes-key': { type: 'string' },
