@@ -84,7 +84,7 @@ const SETUPS: Record<string, Setup> = {
       ),
       args: (o) => [
         ...['--profile', 'alertpush', '--target', `${o}${ALERTPUSH_PATHS.alert}`],
-        ...['--token-url', `${o}${ALERTPUSH_PATHS.token}?arg1=calibration&arg2=x`],
+        ...['--token-url', `${o}${ALERTPUSH_PATHS.token}?arg1=calibration&arg2=x`, '--token-interval', '2'],
         ...['--video-target', `${o}${ALERTPUSH_PATHS.video}`, '--image-dir', imageDir],
       ],
     };

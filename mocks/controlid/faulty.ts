@@ -115,6 +115,8 @@ export const faulty = {
     defect: 'answers one poll at a time, 100 ms each: the 50th of 50 concurrent devices waits 5 s',
     behaviour: { pollWorkMs: 100 },
     caughtBy: ['controlid.poll.concurrent-devices'],
+    collateral:
+      'while 50 devices poll at once every other poll queues behind them, and the idle case, which runs beside the others, may be cut at the request timeout',
     runWith: ['--request-timeout', '3000'],
   },
   'purges-idle-devices': {

@@ -28,10 +28,10 @@ for (const [what, args, message] of ERRORS) {
   });
 }
 
-test('the catalogue lists the 18 alertpush cases', async () => {
+test('the catalogue lists the 19 alertpush cases', async () => {
   const r = await pushcheck(['cases', '--profile', 'alertpush', '--json']);
   expect(r.code).toBe(0);
   const rows = JSON.parse(r.stdout) as { id: string; level: string }[];
   expect(rows.map((c) => c.id).every((id) => id.startsWith('alertpush.'))).toBe(true);
-  expect(rows).toHaveLength(18);
+  expect(rows).toHaveLength(19);
 });

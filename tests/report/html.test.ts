@@ -80,7 +80,7 @@ test('index.html of a failing run: failures first, a search box, a log-scale ack
     const s = report.summary;
     expect(s['not-assessed'], 'an observer watched every case').toBe(0);
     await expect(page.locator('#verdict-counts')).toHaveText(
-      `1 MUST and 2 SHOULD requirements failed; ${s.passed} passed, ${s.skipped} skipped of ${s.total} cases`,
+      `1 MUST and 2 MAY requirements failed; ${s.passed} passed, ${s.skipped} skipped of ${s.total} cases`,
     );
     await expect(page.locator('#gate')).toHaveText('FAIL');
     const meta = page.locator('#meta');
@@ -294,15 +294,17 @@ test('a run with SHOULD failures is worded and coloured apart from a clean pass;
     madeCase('b', 'SHOULD', 'failed'),
     madeCase('c', 'SHOULD', 'failed'),
   ]);
-  expect(verdictWording(clean)).toEqual({ word: 'CONFORMANT', cls: 'v-conformant' });
+  expect(verdictWording(clean)).toEqual({ word: 'CONFORMANT', cls: 'v-conformant t-clean' });
   expect(verdictWording(soft)).toEqual({
     word: 'CONFORMANT, WITH 2 SHOULD FAILURES',
-    cls: 'v-conformant-should',
+    cls: 'v-conformant t-qualified',
   });
   expect(toHtml(soft)).toContain(
-    '<span id="verdict" class="verdict v-conformant-should">CONFORMANT, WITH 2 SHOULD FAILURES</span>',
+    '<span id="verdict" class="verdict v-conformant t-qualified">CONFORMANT, WITH 2 SHOULD FAILURES</span>',
   );
-  expect(toHtml(clean)).toContain('<span id="verdict" class="verdict v-conformant">CONFORMANT</span>');
+  expect(toHtml(clean)).toContain(
+    '<span id="verdict" class="verdict v-conformant t-clean">CONFORMANT</span>',
+  );
 
   expect(toBadge(clean)).toContain('conformant 2/2</text>');
   expect(toHtml(clean)).not.toContain('id="narrowed"');
