@@ -132,10 +132,11 @@ for (const [signal, code] of [
     expect(run.out()).toMatch(/gate: INCOMPLETE \(the run was interrupted\)\n/);
     const report = JSON.parse(readFileSync(join(run.report, 'report.json'), 'utf8')) as RunReport;
     expect(report.verdict).toBe('incomplete');
-    // The case under way is not assessed because of the interruption, never "skipped" as if not offered.
-    const cut = report.cases.filter((c) => c.reason === 'the run was interrupted');
-    expect(cut.length, run.out()).toBeGreaterThan(0);
-    for (const c of cut) expect(c.outcome).toBe('not-assessed');
+    // A case under way is not assessed because of the interruption, never "skipped" as if not offered (the
+    // signal may also fall between two cases: then no case was under way).
+    for (const c of report.cases.filter((k) => k.reason === 'the run was interrupted')) {
+      expect(c.outcome).toBe('not-assessed');
+    }
     for (const c of report.cases.filter((k) => k.outcome === 'skipped')) {
       expect(c.reason, `${c.id} is skipped with a reason`).toMatch(/secure mode only/);
     }

@@ -56,6 +56,9 @@ function jsonAttachments(result: TestResult, name: string): unknown[] {
     .map((a) => JSON.parse((a.body as Buffer).toString('utf8')) as unknown);
 }
 
+/** Why a case under way when the run was interrupted was not assessed. */
+const INTERRUPTED_CASE = 'the run was interrupted';
+
 /** Why a run stopped, when Playwright's runner was interrupted (Ctrl-C, SIGTERM, SIGHUP). */
 const INTERRUPTED = 'was interrupted';
 
@@ -76,9 +79,13 @@ function outcomeOf(test: TestCase, result: TestResult): { outcome: Outcome; reas
     if (note(ANNOTATE.finding) !== undefined) return { outcome: 'passed' };
     const na = note(ANNOTATE.notAssessed);
     if (na) return { outcome: 'not-assessed', reason: na };
+    // Every skip in a case is annotated (pushcheck's say why); one that is not is Playwright's, for a case it
+    // stopped on Ctrl-C or SIGTERM before it got under way: not assessed, never "skipped" as if not offered.
+    const skips = result.annotations.some((a) => a.type === ANNOTATE.notApplicable || a.type === 'skip');
+    if (!skips) return { outcome: 'not-assessed', reason: INTERRUPTED_CASE };
     return { outcome: 'skipped', reason: note(ANNOTATE.notApplicable) ?? note('skip') ?? 'skipped' };
   }
-  if (result.status === 'interrupted') return { outcome: 'not-assessed', reason: 'the run was interrupted' };
+  if (result.status === 'interrupted') return { outcome: 'not-assessed', reason: INTERRUPTED_CASE };
   if (result.status === 'timedOut') {
     return {
       outcome: 'error',

@@ -176,7 +176,12 @@ test.describe('each faulty alert server', () => {
     const r = await runAgainst(faultyBehaviour('latest-token-only'), {
       extra: ['--strict', '--grep', 'alertpush\\.token'],
     });
-    expect(idsWith(r.report, 'failed')).toEqual(['alertpush.token.earlier-still-valid']);
+    // The interval case, beside the others, fails too when another case fetched a token during its wait.
+    const failed = idsWith(r.report, 'failed');
+    expect(failed).toContain('alertpush.token.earlier-still-valid');
+    for (const id of failed) {
+      expect(['alertpush.token.earlier-still-valid', 'alertpush.token.valid-for-interval']).toContain(id);
+    }
     expect(r.code).toBe(1);
   });
 });
