@@ -27,7 +27,7 @@ import { applyMutation, HEADER_DAMAGE } from '../src/fuzz/mutations.ts';
 import { badAnswer, type FuzzReport, fuzzLines, runFuzz } from '../src/fuzz/run.ts';
 import { PROFILES } from '../src/profiles.ts';
 import { DEFAULT_DEVICE_ID } from '../src/protocols/controlid/options.ts';
-import { pushcheck, scratch, TOKEN } from './helpers.ts';
+import { pushcheck, ROOT, scratch, TOKEN } from './helpers.ts';
 
 const GUID = 'fuzz-guid-3b9d7e21c4';
 const BEARER = 'fuzz-bearer-0c5e8a17f2d94b36';
@@ -151,8 +151,10 @@ async function fuzz(
   target: string,
   inputs: number,
   seed = 5,
+  restart?: () => Promise<void>,
 ): Promise<FuzzReport> {
   return runFuzz({
+    ...(restart ? { restart } : {}),
     hook: profile.fuzz,
     settings,
     target,
@@ -172,6 +174,61 @@ function written(r: FuzzReport): string {
 
 for (const s of SUBJECTS) {
   test.describe(`${s.profile} (${s.label})`, () => {
+    test('a receiver that dies on bad input, restarted after each death, gets its input shrunk', async () => {
+      const observed = join(scratch(), 'observed.log');
+      let server = await serve(s.handlers(true, observed));
+      const port = Number(new URL(server.origin).port);
+      try {
+        const profile = profileOf(s.profile);
+        const settings = profile.configure(
+          { target: `${server.origin}${s.path}`, ...s.options(server.origin) },
+          {},
+        );
+        // As pushcheck restarts a receiver it launched: the same port, a fresh process's state.
+        const restart = async () => {
+          await server.close();
+          server = await serve(s.handlers(true, observed), { port });
+        };
+        const r = await fuzz(profile, settings, `${server.origin}${s.path}`, 100, 5, restart);
+        const f = r.finding;
+        expect(f, JSON.stringify(r)).not.toBeNull();
+        if (!f) return;
+        expect(f.stoppedAnswering).toBe(false);
+        expect(f.restarts).toBeGreaterThan(0);
+        expect(f.shrinks).toBeGreaterThan(0);
+        // Shrunk: no larger than the first failing input, and the input written still kills a fresh receiver.
+        expect(f.bodyBytes).toBeLessThanOrEqual(f.firstBodyBytes);
+        console.log(
+          `${s.profile} (${s.label}): ${f.firstBodyBytes} -> ${f.bodyBytes} bytes, ${f.shrinks} shrinks, ${f.restarts} restarts`,
+        );
+        // The token script's bearer was fetched by the fuzz and redacted: the test cannot fill it in.
+        if (s.label === 'token script') return;
+        const fresh = await serve(s.handlers(true, join(scratch(), 'observed.log')));
+        try {
+          const curlUrl = /'(http:[^']+)'$/.exec(f.curl)?.[1] ?? '';
+          const headers = Object.fromEntries(
+            [...f.curl.matchAll(/-H '([^:']+): ?([^']*)'/g)]
+              .filter((m) => m[2])
+              .map((m) => [m[1] ?? '', (m[2] ?? '').replace('[REDACTED]', s.secrets[0] ?? '')]),
+          );
+          const ex = await send({
+            method: /-X (\w+)/.exec(f.curl)?.[1] as 'POST',
+            url: curlUrl.replace(server.origin, fresh.origin),
+            headers,
+            body: readFileSync(f.bodyFile),
+            deadlineMs: 5000,
+          });
+          // A fresh receiver dies on it (its answer is a closed connection), or the next valid message fails.
+          expect(ex.error ?? `HTTP ${ex.response?.status}`).toMatch(/reset|closed|HTTP 5/);
+        } finally {
+          await fresh.close();
+        }
+        expect(fuzzLines(r).join('\n')).toMatch(/restarted the receiver it launched \d+ times to shrink it/);
+      } finally {
+        await server.close();
+      }
+    });
+
     test('the reference receiver acks after every input: no finding', async () => {
       const server = await serve(s.handlers(false, join(scratch(), 'observed.log')));
       try {
@@ -414,4 +471,26 @@ test('an answer below 500 whose body is past the read limit is no finding; a 500
       await server.close();
     }
   }
+});
+
+test('through the CLI, a receiver pushcheck launched is restarted after each input that kills it, and the input shrunk', async () => {
+  const report = join(scratch(), 'report');
+  const serveCmd = `exec '${process.execPath}' '${join(ROOT, 'bin', 'pushcheck.js')}' serve eye4 --faulty crash-on-malformed --port $PORT --guid ${GUID}`;
+  const r = await pushcheck(
+    [
+      ...['run', '--profile', 'eye4', '--guid', GUID, '--receiver-cmd', serveCmd],
+      ...['--receiver-path', ALARM_PATH, '--grep', 'eye4\\.alarm\\.acked', '--fuzz', '20', '--seed', '1'],
+      ...['--report', report],
+    ],
+    report,
+  );
+  const out = r.stdout + r.stderr;
+  expect(out).toMatch(/fuzz: FAILED after/);
+  expect(out).toMatch(
+    /it kills the receiver: pushcheck restarted the receiver it launched \d+ times to shrink it/,
+  );
+  const finding = (JSON.parse(readFileSync(join(report, 'fuzz.json'), 'utf8')) as FuzzReport).finding;
+  expect(finding?.restarts).toBeGreaterThan(0);
+  expect(finding?.bodyBytes).toBeLessThan(finding?.firstBodyBytes ?? 0);
+  expect(out).not.toContain(GUID);
 });

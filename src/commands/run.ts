@@ -208,12 +208,17 @@ async function prepareRun(args: string[], extraSecrets: readonly string[]): Prom
 }
 
 /** The run's exit code, once its suite has reported; runs the fuzzer after it when asked. */
-async function afterSuite({ profile, config, fuzz }: PreparedRun, report: RunReport): Promise<number> {
+async function afterSuite({ profile, config, setup, fuzz }: PreparedRun, report: RunReport): Promise<number> {
   const code = exitCodeOfReport(report);
   if (fuzz === undefined) return code;
   // Loaded here: the fuzzer pulls in fast-check and the case model (Playwright), which no other command needs.
   const { fuzzLines, runFuzz } = await import('../fuzz/run.ts');
-  const fuzzed = await runFuzz({ ...config, hook: profile.fuzz, inputs: fuzz });
+  const fuzzed = await runFuzz({
+    ...config,
+    hook: profile.fuzz,
+    inputs: fuzz,
+    ...(setup.restart ? { restart: () => setup.restart?.() ?? Promise.resolve() } : {}),
+  });
   for (const line of fuzzLines(fuzzed)) console.log(line);
   // Asked for and not run (what the receiver needs first could not be set up): a passing run lacks an
   // assessment it was asked for; a failing one stays failed.

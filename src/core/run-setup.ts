@@ -97,6 +97,11 @@ export interface RunSetup {
   checkTls(): Promise<void>;
   /** Stops the receiver and the HTTP sink, and removes scratch files. Safe to call twice. */
   close(): Promise<void>;
+  /**
+   * Stops the launched receiver and starts it again, ready: the fuzzer's way to try a smaller input against a
+   * receiver that an input killed. Absent when pushcheck launched no receiver.
+   */
+  restart?(): Promise<void>;
 }
 
 /**
@@ -213,16 +218,22 @@ export async function setUpRun(
       observer = { kind: 'http', path: file, listen: sink.address };
     }
     let receiver: LaunchedReceiver | undefined;
+    let restart: (() => Promise<void>) | undefined;
     if (launcher) {
       const logFile = join(scratch, 'receiver.log');
-      launched = await launcher.start({
+      const spec = {
         env: { PORT: String(port), ...vars },
         port,
         ...(healthUrl !== undefined ? { healthUrl } : {}),
         readyTimeoutMs,
         logFile,
-        signal: abort.signal,
-      });
+      };
+      launched = await launcher.start({ ...spec, signal: abort.signal });
+      restart = async () => {
+        if (closed) return;
+        await launched?.stop();
+        launched = await launcher.start(spec);
+      };
       receiver = { kind: launched.kind, what: launched.what, readyMs: launched.readyMs, logFile };
       if (observeLog)
         observer = { kind: 'log', path: logFile, receiver: `${launched.kind} ${launched.what}` };
@@ -238,6 +249,7 @@ export async function setUpRun(
       secrets,
       checkTls: () => checkTls(target, tls),
       close,
+      ...(restart ? { restart } : {}),
     };
   } catch (err) {
     await close();

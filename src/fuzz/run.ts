@@ -32,7 +32,15 @@ export interface FuzzOptions<S> {
   reportDir: string;
   secrets: readonly string[];
   budgetMs?: number;
+  /**
+   * Starts the receiver afresh (one pushcheck launched): an input that kills it is then shrunk against a live
+   * receiver each time, instead of every later input meeting a dead one.
+   */
+  restart?: () => Promise<void>;
 }
+
+/** At most this many restarts in one fuzz: the shrinker's attempts that kill the receiver, each costing one. */
+export const MAX_RESTARTS = 100;
 
 export interface FuzzFinding {
   /** What the smallest failing input does to the valid message. */
@@ -46,12 +54,18 @@ export interface FuzzFinding {
   shrinks: number;
   /** The first failing input, before shrinking: a receiver that stays broken fails every later input. */
   firstInput: string;
+  firstBodyBytes: number;
   firstFailure: string;
   /**
    * The receiver no longer answered once the fuzz ended: every input after the first failing one met a dead
    * receiver, so shrinking showed nothing and the input reported (and written) is the first failing one.
    */
   stoppedAnswering: boolean;
+  /**
+   * How often pushcheck restarted the receiver it launched because an input killed it: each smaller input was
+   * tried against a live receiver, so the input reported is the smallest one that kills it.
+   */
+  restarts: number;
 }
 
 export interface FuzzReport {
@@ -179,6 +193,7 @@ async function fuzzWith<S>(opts: FuzzOptions<S>, started: number): Promise<FuzzR
     opts.hook.probe?.(opts.settings, { runTag: opts.runTag, rng }) ?? valid();
   let first: Attempt | undefined;
   let last: Attempt | undefined;
+  let restarts = 0;
   const liveness = async (): Promise<{ live: FuzzProbe | FuzzMessage; ack: Exchange }> => {
     const live = probe();
     const ack = await send({
@@ -217,6 +232,11 @@ async function fuzzWith<S>(opts: FuzzOptions<S>, started: number): Promise<FuzzR
       // fast-check's counterexample is the last input that failed, so the last failure recorded is its.
       last = { mutated, message, failure };
       first ??= last;
+      // A receiver the input killed is started afresh, so that the shrinker's next input meets a live one.
+      if (opts.restart && restarts < MAX_RESTARTS && !opts.hook.acked((await liveness()).ack)) {
+        restarts += 1;
+        await opts.restart();
+      }
       throw new Error(failure);
     }
   });
@@ -230,8 +250,9 @@ async function fuzzWith<S>(opts: FuzzOptions<S>, started: number): Promise<FuzzR
 
   let finding: FuzzFinding | null = null;
   if (details.failed && last !== undefined && first !== undefined) {
-    // A receiver that died fails every input after the one that killed it, the shrinker's too.
-    const stoppedAnswering = !opts.hook.acked((await liveness()).ack);
+    // A receiver that died fails every input after the one that killed it, the shrinker's too, unless
+    // pushcheck restarted it after each.
+    const stoppedAnswering = restarts === 0 && !opts.hook.acked((await liveness()).ack);
     const shown = stoppedAnswering ? first : last;
     const bodyFile = join(opts.reportDir, 'fuzz-input.bin');
     writeFileSync(bodyFile, shown.mutated.body);
@@ -246,8 +267,10 @@ async function fuzzWith<S>(opts: FuzzOptions<S>, started: number): Promise<FuzzR
       bodyBytes: shown.mutated.body.length,
       shrinks: stoppedAnswering ? 0 : details.numShrinks,
       firstInput: first.mutated.what,
+      firstBodyBytes: first.mutated.body.length,
       firstFailure: redact(first.failure, opts.secrets),
       stoppedAnswering,
+      restarts,
     };
   }
   const report: FuzzReport = {
@@ -275,6 +298,7 @@ export function fuzzLines(r: FuzzReport): string[] {
       `  failing input: ${f.input}`,
       `  ${f.failure}`,
       '  the receiver stopped answering after it, so no smaller input could be tried: restart it to reproduce',
+      '  (with --receiver-cmd or --receiver-image, pushcheck restarts it after each such input and shrinks)',
       `  reproduce: ${f.curl}`,
       ...cleanup,
     ];
@@ -283,6 +307,11 @@ export function fuzzLines(r: FuzzReport): string[] {
     `fuzz: FAILED after ${ran}${cut}`,
     `  smallest failing input (${f.shrinks} shrinks): ${f.input}`,
     `  ${f.failure}`,
+    ...(f.restarts > 0
+      ? [
+          `  it kills the receiver: pushcheck restarted the receiver it launched ${f.restarts} times to shrink it`,
+        ]
+      : []),
     `  reproduce: ${f.curl}`,
     ...(f.firstInput !== f.input
       ? [`  first failing input: ${f.firstInput} (a receiver that stays broken fails every later input too)`]
