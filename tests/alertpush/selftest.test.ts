@@ -174,14 +174,10 @@ test.describe('each faulty alert server', () => {
 
   test('a SHOULD failure fails the run with --strict', async () => {
     const r = await runAgainst(faultyBehaviour('latest-token-only'), {
-      extra: ['--strict', '--grep', 'alertpush\\.token'],
+      // Not the interval case: beside the others, its token fetches can make this server refuse their tokens.
+      extra: ['--strict', '--grep', 'alertpush\\.token\\.(?!valid-for-interval)'],
     });
-    // The interval case, beside the others, fails too when another case fetched a token during its wait.
-    const failed = idsWith(r.report, 'failed');
-    expect(failed).toContain('alertpush.token.earlier-still-valid');
-    for (const id of failed) {
-      expect(['alertpush.token.earlier-still-valid', 'alertpush.token.valid-for-interval']).toContain(id);
-    }
+    expect(idsWith(r.report, 'failed')).toEqual(['alertpush.token.earlier-still-valid']);
     expect(r.code).toBe(1);
   });
 });

@@ -58,23 +58,25 @@ test('the reference passes, after a full period, while the other cases run besid
   expect(metrics?.periodMs).toBe(PERIOD_S * 1000);
   expect(metrics?.otherDevicePolls).toBeGreaterThan(0);
   expect(r.stdout).toMatch(new RegExp(`${ID.replace(/\./g, '\\.')} .*idleGap \\d+ ms`));
-  // Beside, not after: the other cases' requests fall inside the idle case's gap.
-  const [from = 0, ...rest] = times(idle);
-  const to = rest.at(-1) ?? 0;
+  // Beside, not after: had the idle case held the run's lock, every other request would come after its end.
+  // (How much they overlap depends on when the run's extra worker starts, which a busy machine delays.)
+  const to = times(idle).at(-1) ?? 0;
   const others = (r.report?.cases ?? []).filter((c) => c.id !== ID).flatMap(times);
-  expect(others.filter((t) => t > from && t < to).length).toBeGreaterThan(0);
+  expect(to).toBeGreaterThan(0);
+  expect(others.filter((t) => t < to).length).toBeGreaterThan(0);
   // And their resets were proven to keep the idle devices' commands.
   const labels = (r.report?.cases ?? []).flatMap((c) => (c.wire ?? []).map((w) => String(w.label)));
   expect(labels.some((l) => l.includes('did the reset keep its command?'))).toBe(true);
 });
 
 test('a server that forgets the commands of devices idle for half a period fails it at MUST', async () => {
-  const r = await runAgainst(purging);
+  // The case alone: in a full run, the other cases' resets fall in its gap, and on a busy machine this server
+  // (1 s) also purges the command the hook's keep-probe queued, so the case cannot tell the hook from the
+  // server and is, rightly, not assessed. The registry's server (10 s, --period 12) is run alone too.
+  const r = await runAgainst(purging, ['--grep', 'idle-period']);
   expect(r.code, r.stdout + r.stderr).toBe(1);
-  // Its other failures are the same defect: under load, the default device too is silent for over a second
-  // between the cases that poll it. The registry's server (10 s, --period 12) fails the idle case alone.
-  expect(idsWith(r.report, 'failed')).toContain(ID);
   const c = caseOf(r);
+  expect(idsWith(r.report, 'failed'), `${c?.outcome}: ${c?.reason}`).toContain(ID);
   expect(c?.level).toBe('MUST');
   expect(c?.actual).toMatch(/empty/);
   expect(c?.expected).toContain('a period of 2 s');
