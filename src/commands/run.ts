@@ -217,7 +217,7 @@ async function afterSuite({ profile, config, setup, fuzz }: PreparedRun, report:
     ...config,
     hook: profile.fuzz,
     inputs: fuzz,
-    ...(setup.restart ? { restart: () => setup.restart?.() ?? Promise.resolve() } : {}),
+    ...(setup.restart ? { restart: setup.restart } : {}),
   });
   for (const line of fuzzLines(fuzzed)) console.log(line);
   // Asked for and not run (what the receiver needs first could not be set up): a passing run lacks an
