@@ -33,7 +33,8 @@ export interface Keys {
 /** A genuine push of `generation`, as its platform sends it, signed with the run's token (plain for the other). */
 function genuinePush(generation: Generation, keys: Keys, run: RunConfig): string {
   const rng = createRng(run.seed, `pushcheck generation probe ${generation}`);
-  const { token, runTag } = { token: keys.token, runTag: run.runTag };
+  const { token } = keys;
+  const { runTag } = run;
   return generation === 'onenet'
     ? new OneNetSender({ token, aesKey: keys.aesKey, runTag, rng }).push('property').json
     : new LegacySender({ token, encodingAesKey: keys.encodingAesKey, runTag, rng }).push('datapoint').json;
